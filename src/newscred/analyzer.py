@@ -1,0 +1,239 @@
+"""The Analyzer: text in, :class:`~newscred.report.Report` out.
+
+It is the only module that knows every stage: validation, normalisation, artefact stripping,
+style signals, the content model, calibration and the uncertain band.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Mapping
+
+import numpy as np
+
+from .article import Article
+from .features.signals import DESCRIPTIONS, SIGNALS, STYLE_FEATURES, signal_matches, style_vector
+from .model.artifact import Artifact, load_artifact
+from .report import ContentVerdict, Evidence, Facts, ModelInfo, Report, SignalValue
+from .text.artefacts import Artefact as TextArtefact
+from .text.artefacts import find_artefacts, strip_artefacts
+from .text.normalise import Token, looks_normalised, tokenize
+from .text.validate import DEFAULT_MAX_CHARS, check_text, decode_bytes
+
+BUILTIN_MODELS = {"default": Path(__file__).parent / "models" / "default"}
+
+_MAX_EVIDENCE_PER_SIDE = 8
+_MAX_SPANS = 25
+
+
+def resolve_model_path(model: str | os.PathLike[str] | None) -> Path:
+    """``None`` / "default" / "builtin:NAME" -> the bundled model; anything else is a path."""
+    if model is None:
+        model = os.environ.get("NEWSCRED_MODEL") or "builtin:default"
+    name = str(model)
+    if name.startswith("builtin:") or name in BUILTIN_MODELS:
+        key = name.split(":", 1)[-1]
+        if key not in BUILTIN_MODELS:
+            from .errors import ModelNotFoundError
+
+            raise ModelNotFoundError(f"No built-in model '{key}'. Built-in models: {', '.join(sorted(BUILTIN_MODELS))}.")
+        return BUILTIN_MODELS[key]
+    return Path(name)
+
+
+def load(model: str | os.PathLike[str] | None = None, *, max_chars: int = DEFAULT_MAX_CHARS) -> "Analyzer":
+    """Load an analyzer around a model artifact (default: the bundled model)."""
+    return Analyzer(load_artifact(resolve_model_path(model)), max_chars=max_chars)
+
+
+class Analyzer:
+    """Scores articles with one loaded artifact.  Thread-safe: analysis keeps no state."""
+
+    def __init__(self, artifact: Artifact, *, max_chars: int = DEFAULT_MAX_CHARS) -> None:
+        self.artifact = artifact
+        self.model = artifact.model
+        self.max_chars = max_chars
+        self.model_info = ModelInfo(artifact.name, artifact.version, artifact.sha256)
+
+    def __repr__(self) -> str:
+        return f"Analyzer(model={self.artifact.name!r}, version={self.artifact.version!r})"
+
+    # ------------------------------------------------------------------ public API
+    def analyze(
+        self,
+        article: Article | str | bytes | Mapping[str, Any],
+        *,
+        title: str | None = None,
+        url: str | None = None,
+        id: str | None = None,
+    ) -> Report:
+        """Analyse one article (str, bytes, :class:`Article` or mapping with ``text``)."""
+        if isinstance(article, (bytes, bytearray)):
+            article = decode_bytes(bytes(article))
+        art = Article.coerce(article)
+        text = check_text(art.text, max_chars=self.max_chars)
+        return self._analyze_text(
+            text,
+            title=title if title is not None else art.title,
+            url=url if url is not None else art.url,
+            id=id if id is not None else art.id,
+        )
+
+    def pipe(self, articles: Iterable[Article | str | Mapping[str, Any]]) -> Iterator[Report]:
+        """Analyse a stream lazily, in order.  Raises on the first bad item; use
+        :func:`newscred.batch.score_rows` when bad rows must become error rows instead."""
+        for article in articles:
+            yield self.analyze(article)
+
+    # ------------------------------------------------------------------ internals
+    def _analyze_text(self, text: str, *, title: str | None, url: str | None, id: str | None) -> Report:
+        params = self.model.params
+        tokens = tokenize(text)
+        artefacts = find_artefacts(tokens)
+        kept = strip_artefacts(tokens, artefacts)
+        words = [t.text for t in kept]
+        joined = " ".join(words)
+        matches = signal_matches(joined)
+        style = style_vector(words, matches)
+        z, term_contrib, style_contrib = self.model.decision(words, style)
+        p = float(self.model.calibrate(z))
+
+        lexicon = self.artifact.lexicon
+        known_share = (sum(1 for w in words if w in lexicon) / len(words)) if words else 0.0
+        reasons: list[str] = []
+        if len(words) < params.min_words:
+            reasons.append(
+                f"too short: {len(words)} words after removing bylines and boilerplate; the article model needs at least {params.min_words}"
+            )
+        if words and known_share < params.min_known_share:
+            reasons.append(
+                f"unlike the news the model knows: only {known_share:.0%} of the words are in its vocabulary (not English, or not prose)"
+            )
+        if params.uncertain_low < p < params.uncertain_high:
+            reasons.append(
+                f"calibrated confidence is low: p_unreliable {p:.2f} is inside the uncertain band ({params.uncertain_low:.2f}-{params.uncertain_high:.2f})"
+            )
+        label = "uncertain" if reasons else ("unreliable" if p >= 0.5 else "reliable")
+
+        evidence = self._evidence(kept, term_contrib)
+        signals = self._signals(kept, joined, matches, style, style_contrib)
+        facts = self._facts(text, tokens, artefacts, known_share, lexicon)
+        content = ContentVerdict(p, label, tuple(reasons), evidence, signals)
+        return Report(content, facts, self.model_info, _summary(content, facts), id=id, title=title, url=url)
+
+    def _evidence(self, kept: list[Token], term_contrib: dict[int, float]) -> tuple[Evidence, ...]:
+        if not term_contrib:
+            return ()
+        vocab = self.model.vocabulary_
+        ranked = sorted(term_contrib.items(), key=lambda kv: kv[1])
+        negatives = [kv for kv in ranked[:_MAX_EVIDENCE_PER_SIDE] if kv[1] < 0]
+        positives = [kv for kv in reversed(ranked[-_MAX_EVIDENCE_PER_SIDE:]) if kv[1] > 0]
+        chosen = sorted(positives + negatives, key=lambda kv: -abs(kv[1]))
+        wanted = {vocab[i]: w for i, w in chosen}
+        spans: dict[str, list[tuple[int, int]]] = {term: [] for term in wanted}
+        n_max = self.model.params.ngram_max
+        for i, token in enumerate(kept):
+            for n in range(1, n_max + 1):
+                if i + n > len(kept):
+                    break
+                gram = token.text if n == 1 else " ".join(t.text for t in kept[i : i + n])
+                if gram in spans and len(spans[gram]) < _MAX_SPANS:
+                    spans[gram].append((token.start, kept[i + n - 1].end))
+        return tuple(Evidence(term, float(weight), tuple(spans[term])) for term, weight in wanted.items())
+
+    def _signals(
+        self,
+        kept: list[Token],
+        joined: str,
+        matches: dict[str, list[tuple[int, int]]],
+        style: np.ndarray,
+        style_contrib: np.ndarray,
+    ) -> tuple[SignalValue, ...]:
+        # Map char offsets in the joined model text back to input offsets through token starts.
+        starts = []
+        pos = 0
+        for token in kept:
+            starts.append(pos)
+            pos += len(token.text) + 1
+        import bisect
+
+        def to_input(span: tuple[int, int]) -> tuple[int, int]:
+            first = bisect.bisect_right(starts, span[0]) - 1
+            last = bisect.bisect_right(starts, span[1] - 1) - 1
+            return kept[first].start, kept[last].end
+
+        lexicon_signals = {s.name for s in SIGNALS}
+        out = []
+        for idx, name in enumerate(STYLE_FEATURES):
+            spans: tuple[tuple[int, int], ...] = ()
+            if name in lexicon_signals and kept:
+                spans = tuple(to_input(s) for s in matches.get(name, [])[:_MAX_SPANS])
+            out.append(SignalValue(name, DESCRIPTIONS[name], float(style[idx]), float(style_contrib[idx]), spans))
+        out.sort(key=lambda s: -abs(s.weight))
+        return tuple(out)
+
+    def _facts(
+        self,
+        text: str,
+        tokens: list[Token],
+        artefacts: list[TextArtefact],
+        known_share: float,
+        lexicon: frozenset[str],
+    ) -> Facts:
+        normalised_input = looks_normalised(text)
+        return Facts(
+            word_count=len(tokens),
+            char_count=len(text),
+            looks_normalised=normalised_input,
+            truncated_start=_truncated_start(text, tokens, lexicon, normalised_input),
+            truncated_end=_truncated_end(text, tokens, lexicon, normalised_input),
+            known_word_share=known_share,
+            wire_agencies=tuple(sorted({a.agency for a in artefacts if a.agency})),
+            artefacts=tuple(a.to_dict() for a in artefacts),
+        )
+
+
+def _truncated_start(text: str, tokens: list[Token], lexicon: frozenset[str], normalised: bool) -> bool:
+    """Does the text start mid-word or mid-sentence?"""
+    if not tokens:
+        return False
+    first = tokens[0]
+    if not normalised:
+        # Raw text that starts with a lower-case letter starts mid-sentence.
+        head = text.lstrip()[:1]
+        if head.isalpha() and head.islower():
+            return True
+    return len(first.text) > 1 and not first.text.isdigit() and first.text not in lexicon
+
+
+def _truncated_end(text: str, tokens: list[Token], lexicon: frozenset[str], normalised: bool) -> bool:
+    """Does the text stop mid-word or mid-sentence?"""
+    if not tokens:
+        return False
+    last = tokens[-1]
+    if not normalised:
+        tail = text.rstrip()[-1:]
+        if tail and tail not in ".!?\"'”’)]»…:" and last.end == len(text.rstrip()):
+            return True
+    if last.text.isdigit():
+        return False
+    if len(last.text) == 1:
+        return last.text not in ("a", "i")
+    return last.text not in lexicon
+
+
+def _summary(content: ContentVerdict, facts: Facts) -> str:
+    p = content.p_unreliable
+    if content.label == "uncertain":
+        verdict = f"Content verdict: uncertain (p_unreliable {p:.2f}; {content.reasons[0].split(':')[0]})."
+    else:
+        verdict = f"Content reads as {content.label} (p_unreliable {p:.2f})."
+    parts = [verdict]
+    if facts.wire_agencies:
+        parts.append(f"Wire credit found: {', '.join(facts.wire_agencies)}.")
+    cut = [side for side, flag in (("start", facts.truncated_start), ("end", facts.truncated_end)) if flag]
+    if cut:
+        parts.append(f"The text appears cut at the {' and '.join(cut)}.")
+    parts.append("No source verdict: the content score never uses the site's reputation.")
+    return " ".join(parts)

@@ -1,0 +1,101 @@
+"""Readable terminal rendering of a report (rich)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from ..report import Report
+
+_COLOURS = {"reliable": "green", "unreliable": "red", "uncertain": "yellow"}
+
+
+def _bar(p: float, width: int = 30) -> Text:
+    filled = round(p * width)
+    bar = Text("reliable ", style="green")
+    bar.append("█" * filled, style="red")
+    bar.append("░" * (width - filled), style="dim")
+    bar.append(" unreliable", style="red")
+    return bar
+
+
+def _excerpt(report: Report, text: str, limit: int = 700) -> Text:
+    """The opening of the input with evidence words coloured by the way they push."""
+    marks: list[tuple[int, int, str]] = []
+    for ev in report.content.evidence:
+        for start, end in ev.spans:
+            if start < limit:
+                marks.append((start, end, "bold red" if ev.weight > 0 else "bold green"))
+    marks.sort()
+    out = Text()
+    pos = 0
+    for start, end, style in marks:
+        if start < pos:
+            continue
+        out.append(text[pos:start])
+        out.append(text[start:end], style=style)
+        pos = end
+    out.append(text[pos:limit])
+    if len(text) > limit:
+        out.append(" …", style="dim")
+    return out
+
+
+def render_report(report: Report, text: str, console: Console | None = None) -> None:
+    console = console or Console()
+    c = report.content
+    colour = _COLOURS.get(c.label, "white")
+    head = Text()
+    head.append(f"Content verdict: {c.label.upper()}", style=f"bold {colour}")
+    head.append(f"   p_unreliable = {c.p_unreliable:.2f}\n")
+    head.append_text(_bar(c.p_unreliable))
+    for reason in c.reasons:
+        head.append(f"\n• {reason}", style="yellow")
+    console.print(Panel(head, title=report.id or "article", subtitle=f"{report.model.name} {report.model.version}"))
+    console.print(Text(report.summary, style="italic"))
+
+    if c.evidence:
+        table = Table(title="Words that moved the score", show_lines=False)
+        table.add_column("towards unreliable", style="red")
+        table.add_column("weight", justify="right")
+        table.add_column("towards reliable", style="green")
+        table.add_column("weight", justify="right")
+        pos = [e for e in c.evidence if e.weight > 0]
+        neg = [e for e in c.evidence if e.weight < 0]
+        for i in range(max(len(pos), len(neg))):
+            row = []
+            for side in (pos, neg):
+                if i < len(side):
+                    row += [f"{side[i].text} (×{len(side[i].spans)})", f"{side[i].weight:+.3f}"]
+                else:
+                    row += ["", ""]
+            table.add_row(*row)
+        console.print(table)
+
+    sig = Table(title="Style signals (per 100 words)")
+    sig.add_column("signal")
+    sig.add_column("value", justify="right")
+    sig.add_column("push", justify="right")
+    sig.add_column("what it counts", style="dim")
+    for s in c.signals[:6]:
+        style = "red" if s.weight > 0 else "green"
+        sig.add_row(s.name, f"{s.value:.2f}", Text(f"{s.weight:+.3f}", style=style), s.description)
+    console.print(sig)
+
+    f = report.facts
+    facts = Table(title="Facts about the text", show_header=False)
+    facts.add_column("fact")
+    facts.add_column("value")
+    facts.add_row("words", str(f.word_count))
+    facts.add_row("already normalised", "yes" if f.looks_normalised else "no")
+    facts.add_row("cut at start / end", f"{'yes' if f.truncated_start else 'no'} / {'yes' if f.truncated_end else 'no'}")
+    facts.add_row("wire agencies", ", ".join(f.wire_agencies) or "none found")
+    for a in f.artefacts[:8]:
+        facts.add_row(f"removed from model input: {a['kind']}", f"'{a['text']}' at {a['start']}-{a['end']}")
+    if len(f.artefacts) > 8:
+        facts.add_row("…", f"{len(f.artefacts) - 8} more artefacts (see --json)")
+    console.print(facts)
+    console.print(Panel(_excerpt(report, text), title="Opening, evidence highlighted (red: towards unreliable, green: towards reliable)"))
+    console.print(Text(f"model {report.model.name} {report.model.version} sha256:{report.model.sha256[:16]}…", style="dim"))

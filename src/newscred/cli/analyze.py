@@ -1,0 +1,74 @@
+"""``newscred analyze``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import InputError
+from ..text.validate import DEFAULT_MAX_CHARS, decode_bytes
+from . import main
+from ._common import handle_errors, model_option
+from ._render import render_report
+
+
+def _read_input(article: str, max_chars: int) -> tuple[str, str]:
+    """(text, display name) from a path or '-' (stdin), refusing binary and non-UTF-8 input."""
+    if article == "-":
+        data = sys.stdin.buffer.read(max_chars * 4 + 1)
+        name = "standard input"
+    else:
+        path = Path(article)
+        if not path.exists():
+            raise InputError(f"{article}: no such file. Give a path to a text file, or '-' to read standard input.")
+        if path.is_dir():
+            raise InputError(f"{article} is a directory; use 'newscred score' for many articles.")
+        if path.stat().st_size > max_chars * 4:
+            raise_too_large(article, path.stat().st_size, max_chars)
+        data = path.read_bytes()
+        name = article
+    if len(data) > max_chars * 4:
+        raise_too_large(name, len(data), max_chars)
+    return decode_bytes(data, name=name), name
+
+
+def raise_too_large(name: str, size: int, max_chars: int) -> None:
+    from ..errors import InputTooLargeError
+
+    raise InputTooLargeError(
+        f"{name} is {size:,} bytes; the limit is about {max_chars:,} characters. "
+        "Split it into articles, or raise the limit with --max-chars."
+    )
+
+
+@main.command()
+@click.argument("article", type=str)
+@model_option
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (the same keys as the API and 'score').")
+@click.option("--title", default=None, help="The article's headline, if you have it separately.")
+@click.option("--url", default=None, help="Where the article was published (kept in the report).")
+@click.option("--max-chars", default=DEFAULT_MAX_CHARS, show_default=True, help="Refuse inputs longer than this.")
+@handle_errors
+def analyze(article: str, model: str | None, as_json: bool, title: str | None, url: str | None, max_chars: int) -> None:
+    """Analyse one ARTICLE (a text file, or '-' for standard input).
+
+    \b
+    Examples:
+      newscred analyze examples/wire-story.txt
+      newscred analyze story.txt --json | jq .content
+      pbpaste | newscred analyze -
+
+    Works on raw text and on text that is already lower-cased with punctuation stripped.
+    """
+    from .. import load
+
+    text, name = _read_input(article, max_chars)
+    analyzer = load(model, max_chars=max_chars)
+    report = analyzer.analyze(text, title=title, url=url, id=None if article == "-" else name)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        render_report(report, text)

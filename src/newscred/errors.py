@@ -1,0 +1,127 @@
+"""The one exception tree of newscred.
+
+Every error carries a stable ``code`` used by the CLI, batch error rows and (later) the REST API::
+
+    * NewscredError                         newscred
+      x InputError(ValueError)              input
+        + EmptyInputError                   input.empty
+        + BinaryInputError                  input.binary
+        + EncodingError                     input.encoding
+        + InputTooLargeError                input.too_large
+        + UnsupportedFormatError            input.format
+        + MalformedRowError                 input.malformed_row
+        + MissingColumnError                input.missing_column
+      x DataError(ValueError)               data
+        + UnknownLabelError                 data.unknown_label
+        + DatasetNotFoundError              data.not_found
+      x ModelError                          model
+        + ModelNotFoundError(KeyError)      model.not_found
+        + ArtifactError                     artifact
+          - IncompatibleArtifactError       artifact.incompatible
+          - CorruptArtifactError            artifact.corrupt
+      x MissingExtraError(ImportError)      dependency.missing
+
+Subclasses also inherit from the matching builtin so that ``except ValueError`` keeps working.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class NewscredError(Exception):
+    """Base class of every error newscred raises on purpose."""
+
+    code = "newscred"
+
+    def __init__(self, message: str, **context: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.context = context
+
+    def to_dict(self) -> dict[str, Any]:
+        """The error as the JSON object used in batch rows and API bodies."""
+        return {"code": self.code, "message": self.message}
+
+
+class InputError(NewscredError, ValueError):
+    code = "input"
+
+
+class EmptyInputError(InputError):
+    code = "input.empty"
+
+
+class BinaryInputError(InputError):
+    code = "input.binary"
+
+
+class EncodingError(InputError):
+    code = "input.encoding"
+
+
+class InputTooLargeError(InputError):
+    code = "input.too_large"
+
+
+class UnsupportedFormatError(InputError):
+    code = "input.format"
+
+
+class MalformedRowError(InputError):
+    code = "input.malformed_row"
+
+
+class MissingColumnError(InputError):
+    code = "input.missing_column"
+
+
+class DataError(NewscredError, ValueError):
+    code = "data"
+
+
+class UnknownLabelError(DataError):
+    code = "data.unknown_label"
+
+
+class DatasetNotFoundError(DataError):
+    code = "data.not_found"
+
+
+class ModelError(NewscredError):
+    code = "model"
+
+
+class ModelNotFoundError(ModelError, KeyError):
+    code = "model.not_found"
+
+    def __str__(self) -> str:  # KeyError would otherwise repr() the message
+        return self.message
+
+
+class ArtifactError(ModelError):
+    code = "artifact"
+
+
+class IncompatibleArtifactError(ArtifactError):
+    code = "artifact.incompatible"
+
+
+class CorruptArtifactError(ArtifactError):
+    code = "artifact.corrupt"
+
+
+class MissingExtraError(NewscredError, ImportError):
+    code = "dependency.missing"
+
+
+def require(module: str, extra: str) -> Any:
+    """Import an optional dependency or explain which extra installs it."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:  # pragma: no cover - exercised only without the extra
+        raise MissingExtraError(
+            f"This feature needs the '{module}' package. Install it with: pip install 'newscred[{extra}]'"
+        ) from exc

@@ -1,0 +1,214 @@
+"""The model artifact: a directory that explains itself and loads without pickle.
+
+::
+
+    default/
+      manifest.json     format version, name, version, library versions, training-data digests,
+                        sha256 of every other file (the contract; see docs/artifact.md)
+      config.json       hyper-parameters, intercept, calibration, thresholds
+      vocabulary.json   the model's terms, in weight order
+      arrays.npz        idf, coefficients, style scaler (numpy, loaded with allow_pickle=False)
+      lexicon.json      frequent words of the training corpora (truncation and "is this English news?")
+      metrics.json      evaluation at training time (leave-one-dataset-out and more)
+      README.md         the model card, generated from metrics.json
+
+Loading re-hashes every file and refuses an artifact whose hashes, format version or file list
+do not match: a tampered model never scores silently.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import platform
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import CorruptArtifactError, IncompatibleArtifactError, ModelNotFoundError
+from .content import ContentModel
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+_REQUIRED = ("config.json", "vocabulary.json", "arrays.npz", "lexicon.json")
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@dataclass
+class Artifact:
+    """A loaded model artifact: the content model plus everything said about it."""
+
+    path: Path
+    manifest: dict[str, Any]
+    model: ContentModel
+    lexicon: frozenset[str]
+    metrics: dict[str, Any]
+    sha256: str
+
+    @property
+    def name(self) -> str:
+        return str(self.manifest["name"])
+
+    @property
+    def version(self) -> str:
+        return str(self.manifest["version"])
+
+
+def _library_versions() -> dict[str, str]:
+    import sklearn
+
+    from .. import __version__
+
+    return {"newscred": __version__, "numpy": np.__version__, "scikit-learn": sklearn.__version__}
+
+
+def save_artifact(
+    model: ContentModel,
+    path: str | os.PathLike[str],
+    *,
+    name: str,
+    version: str,
+    lexicon: list[str],
+    metrics: dict[str, Any] | None = None,
+    training_data: list[dict[str, Any]] | None = None,
+    card: str | None = None,
+) -> Path:
+    """Write ``model`` as an artifact directory.
+
+    The directory is built next to its destination and moved into place at the end, so an
+    interrupted save never leaves a half-written model where a good one was.
+    """
+    dest = Path(path)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
+    try:
+        config, arrays, vocabulary = model.state()
+        files: dict[str, bytes] = {
+            "config.json": json.dumps(config, indent=2, sort_keys=True).encode(),
+            "vocabulary.json": json.dumps(vocabulary, ensure_ascii=True).encode(),
+            "lexicon.json": json.dumps(sorted(lexicon), ensure_ascii=True).encode(),
+            "metrics.json": json.dumps(metrics or {}, indent=2, sort_keys=True).encode(),
+        }
+        buf = io.BytesIO()
+        # float32 halves the artifact; scores move by < 1e-6.
+        np.savez_compressed(buf, **{k: np.asarray(v, dtype=np.float32) for k, v in arrays.items()})
+        files["arrays.npz"] = buf.getvalue()
+        if card is not None:
+            files["README.md"] = card.encode()
+        for rel, data in files.items():
+            (tmp / rel).write_bytes(data)
+        manifest = {
+            "format_version": FORMAT_VERSION,
+            "name": name,
+            "version": version,
+            "created_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+            "newscred_version": ">=0.1,<1.0",
+            "python": platform.python_version(),
+            "libraries": _library_versions(),
+            "labels": ["reliable", "unreliable"],
+            "task": "article",
+            "training_data": training_data or [],
+            "files": {rel: "sha256:" + sha256_bytes(data) for rel, data in sorted(files.items())},
+        }
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+        if dest.exists():
+            shutil.rmtree(dest)
+        os.replace(tmp, dest)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return dest
+
+
+def read_manifest(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The manifest of an artifact, without loading (or verifying) its weights."""
+    root = Path(path)
+    manifest_path = root / MANIFEST
+    if not root.is_dir():
+        raise ModelNotFoundError(
+            f"Model '{path}' not found: no such directory. Use 'builtin:default' or the path of a directory written by 'newscred train'.",
+            path=str(path),
+        )
+    if not manifest_path.is_file():
+        raise CorruptArtifactError(f"'{root}' has no manifest.json, so it is not a newscred model artifact.", path=str(root))
+    try:
+        manifest = json.loads(manifest_path.read_text())
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CorruptArtifactError(f"{manifest_path} is not valid JSON: {exc}", path=str(root)) from exc
+    if not isinstance(manifest, dict):
+        raise CorruptArtifactError(f"{manifest_path} is not a JSON object", path=str(root))
+    version = manifest.get("format_version")
+    if version != FORMAT_VERSION:
+        raise IncompatibleArtifactError(
+            f"'{root}' has artifact format version {version!r}; this newscred reads version {FORMAT_VERSION}. "
+            "Upgrade newscred or retrain the model with 'newscred train'.",
+            path=str(root),
+            found=version,
+        )
+    return manifest
+
+
+def verify_artifact(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Check every hash in the manifest; return the manifest or raise CorruptArtifactError."""
+    root = Path(path)
+    manifest = read_manifest(root)
+    files = manifest.get("files")
+    if not isinstance(files, dict) or not files:
+        raise CorruptArtifactError(f"{root / MANIFEST} lists no files", path=str(root))
+    for rel in _REQUIRED:
+        if rel not in files:
+            raise CorruptArtifactError(f"{root / MANIFEST} does not list required file {rel}", path=str(root))
+    for rel, expected in files.items():
+        target = (root / rel).resolve()
+        if root.resolve() not in target.parents:
+            raise CorruptArtifactError(f"manifest entry {rel!r} points outside the artifact", path=str(root))
+        if not target.is_file():
+            raise CorruptArtifactError(f"{rel} is listed in the manifest but missing from {root}", path=str(root))
+        actual = "sha256:" + sha256_file(target)
+        if actual != expected:
+            raise CorruptArtifactError(
+                f"{rel} in {root} has been modified: its sha256 does not match the manifest. "
+                "Re-install newscred or retrain; never edit an artifact by hand.",
+                path=str(root),
+                file=rel,
+            )
+    return manifest
+
+
+def load_artifact(path: str | os.PathLike[str]) -> Artifact:
+    """Verify and load an artifact directory."""
+    root = Path(path)
+    manifest = verify_artifact(root)
+    try:
+        config = json.loads((root / "config.json").read_text())
+        vocabulary = json.loads((root / "vocabulary.json").read_text())
+        lexicon = frozenset(json.loads((root / "lexicon.json").read_text()))
+        metrics_path = root / "metrics.json"
+        metrics = json.loads(metrics_path.read_text()) if metrics_path.is_file() else {}
+        with np.load(root / "arrays.npz", allow_pickle=False) as npz:
+            arrays = {key: npz[key] for key in npz.files}
+        model = ContentModel.from_state(config, arrays, vocabulary)
+    except (KeyError, ValueError, TypeError) as exc:
+        raise CorruptArtifactError(f"{root} could not be read: {exc}", path=str(root)) from exc
+    if len(model.coef_) != len(model.vocabulary_) + len(model.style_mean_):
+        raise CorruptArtifactError(f"{root}: weights and vocabulary sizes disagree", path=str(root))
+    digest = sha256_bytes((root / MANIFEST).read_bytes())
+    return Artifact(root, manifest, model, lexicon, metrics, digest)

@@ -1,0 +1,147 @@
+"""The one report type.  CLI ``--json``, batch rows and the REST API all serialise ``Report.to_dict()``.
+
+Key stability: keys documented in docs/report.md are stable within a major ``schema_version``;
+new keys may be added, existing ones are never renamed or re-typed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A word or phrase that pushed the content score; ``weight`` > 0 pushes towards unreliable."""
+
+    text: str
+    weight: float
+    spans: tuple[tuple[int, int], ...]
+
+    @property
+    def direction(self) -> str:
+        return "unreliable" if self.weight > 0 else "reliable"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "weight": round(self.weight, 4),
+            "direction": self.direction,
+            "spans": [list(span) for span in self.spans],
+        }
+
+
+@dataclass(frozen=True)
+class SignalValue:
+    """A named style signal, its value (per 100 words unless said otherwise) and its push."""
+
+    name: str
+    description: str
+    value: float
+    weight: float
+    spans: tuple[tuple[int, int], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "description": self.description,
+            "value": round(self.value, 4),
+            "weight": round(self.weight, 4),
+            "direction": "unreliable" if self.weight > 0 else "reliable",
+            "spans": [list(span) for span in self.spans],
+        }
+
+
+@dataclass(frozen=True)
+class ContentVerdict:
+    p_unreliable: float
+    label: str  # reliable | unreliable | uncertain
+    reasons: tuple[str, ...]
+    evidence: tuple[Evidence, ...]
+    signals: tuple[SignalValue, ...]
+    mode: str = "article"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "p_unreliable": round(self.p_unreliable, 4),
+            "label": self.label,
+            "mode": self.mode,
+            "reasons": list(self.reasons),
+            "evidence": [e.to_dict() for e in self.evidence],
+            "signals": [s.to_dict() for s in self.signals],
+        }
+
+
+@dataclass(frozen=True)
+class Facts:
+    word_count: int
+    char_count: int
+    looks_normalised: bool
+    truncated_start: bool
+    truncated_end: bool
+    known_word_share: float
+    wire_agencies: tuple[str, ...]
+    artefacts: tuple[dict[str, Any], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "word_count": self.word_count,
+            "char_count": self.char_count,
+            "looks_normalised": self.looks_normalised,
+            "truncated_start": self.truncated_start,
+            "truncated_end": self.truncated_end,
+            "known_word_share": round(self.known_word_share, 4),
+            "wire_agencies": list(self.wire_agencies),
+            "artefacts": [dict(a) for a in self.artefacts],
+        }
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    name: str
+    version: str
+    sha256: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "version": self.version, "sha256": self.sha256}
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything newscred says about one article."""
+
+    content: ContentVerdict
+    facts: Facts
+    model: ModelInfo
+    summary: str
+    id: str | None = None
+    title: str | None = None
+    url: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def p_unreliable(self) -> float:
+        return self.content.p_unreliable
+
+    @property
+    def label(self) -> str:
+        return self.content.label
+
+    def to_dict(self) -> dict[str, Any]:
+        from . import __version__
+
+        out: dict[str, Any] = {
+            "schema_version": SCHEMA_VERSION,
+            "id": self.id,
+            "title": self.title,
+            "url": self.url,
+            "summary": self.summary,
+            "content": self.content.to_dict(),
+            "facts": self.facts.to_dict(),
+            "model": self.model.to_dict(),
+            "newscred_version": __version__,
+        }
+        out.update(self.extra)
+        return out

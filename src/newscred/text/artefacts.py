@@ -1,0 +1,144 @@
+"""Leaky artefacts: wire bylines and datelines, share buttons, newsletter and cookie boilerplate.
+
+In the public corpora these strings say *who published* a text, not whether it is true
+("(Reuters)" sits on almost every real article of ISOT; "featured image via" on fake ones).
+A model that sees them learns "is it Reuters?".  So they are removed from the model's input,
+but kept as facts for the report, with their offsets in the user's text.
+
+All patterns run on the normalised token stream (see :mod:`newscred.text.normalise`), so they
+work identically on raw and on lower-cased, punctuation-stripped text.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from .normalise import Token
+
+# Wire agencies as they survive normalisation.  Short forms ("ap") are only trusted in a
+# dateline or credit context; the long ones anywhere.
+WIRE_AGENCIES: dict[str, str] = {
+    "associated press": "AP",
+    "reuters": "Reuters",
+    "thomson reuters": "Reuters",
+    "agence france presse": "AFP",
+    "afp": "AFP",
+    "united press international": "UPI",
+    "upi": "UPI",
+    "xinhua": "Xinhua",
+    "bloomberg news": "Bloomberg",
+    "deutsche presse agentur": "dpa",
+    "press trust of india": "PTI",
+    "canadian press": "Canadian Press",
+    "ap": "AP",
+}
+
+_AGENCY_SHORT = r"(?:ap|reuters|afp|upi|xinhua|dpa|pti)"
+_AGENCY_LONG = r"(?:the associated press|associated press|thomson reuters|reuters|agence france presse|united press international|xinhua)"
+
+# (kind, pattern).  Patterns are matched on " ".join(tokens); each must start and end on a
+# token boundary (they are wrapped in \b below).
+_PATTERNS: list[tuple[str, str]] = [
+    # "BOGOTA, Colombia (AP) —" -> "bogota colombia ap"; up to three place words before the
+    # agency, only near the start of the text (datelines open a story).
+    ("dateline", r"(?:[a-z]+ ){1,3}" + _AGENCY_SHORT),
+    ("byline", r"(?:additional )?(?:reporting|writing) by (?:[a-z]+ ){1,12}?(?:editing|edited) by [a-z]+(?: [a-z]+)?"),
+    ("byline", r"(?:additional )?reporting by (?:[a-z]+ ){1,3}[a-z]+ in [a-z]+"),
+    ("byline", r"by [a-z]+ [a-z]+ (?:the )?associated press"),
+    ("byline", r"by reuters staff"),
+    ("wire_credit", r"copyright \d{4} (?:the )?associated press(?: all rights reserved)?"),
+    ("wire_credit", r"this material may not be published broadcast rewritten or redistributed"),
+    ("wire_credit", r"(?:ap|reuters|afp|getty images) (?:file )?photo(?: [a-z]+ [a-z]+)?"),
+    ("wire_mention", _AGENCY_LONG),
+    ("image_credit", r"featured image (?:via|by|credit|source)(?: [a-z]+){0,3}"),
+    ("image_credit", r"(?:image|photo|picture) (?:credit|source|via)(?: [a-z0-9]+){0,3}"),
+    ("image_credit", r"getty images"),
+    ("site_tag", r"21st century wire(?: says)?|21wire"),
+    ("share", r"\d+ shares?(?: share this(?: story| article)?)?"),
+    ("share", r"share (?:this|on) (?:story|article|post|facebook|twitter)"),
+    ("share", r"(?:click|tap) (?:here|to share)(?: to [a-z]+)?"),
+    ("newsletter", r"(?:sign up|subscribe) (?:for|to) (?:our|the)(?: [a-z]+){0,4} newsletters?"),
+    ("newsletter", r"get (?:the latest|our)(?: [a-z]+){0,6} (?:delivered|in your inbox)(?: [a-z]+){0,4}"),
+    ("cookie", r"(?:this|our) (?:web ?site|site) uses cookies(?: [a-z]+){0,12}"),
+    ("cookie", r"we use cookies(?: [a-z]+){0,12}"),
+    ("cookie", r"by continuing to (?:use|browse) (?:this|our|the) (?:web ?site|site)(?: [a-z]+){0,6}"),
+    ("boilerplate", r"all rights reserved|continue reading|read more|advertisement|follow us on (?:twitter|facebook|instagram)"),
+]
+_COMPILED = [(kind, re.compile(r"\b(?:" + pattern + r")\b")) for kind, pattern in _PATTERNS]
+
+# Datelines only count inside the opening of the text (after an optional headline).
+_DATELINE_WINDOW_TOKENS = 80
+
+
+@dataclass(frozen=True)
+class Artefact:
+    """A detected artefact: its kind, the normalised text, and where it sits in the input."""
+
+    kind: str
+    text: str
+    start: int
+    end: int
+    first_token: int
+    last_token: int  # exclusive
+    agency: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {"kind": self.kind, "text": self.text, "start": self.start, "end": self.end}
+        if self.agency:
+            out["agency"] = self.agency
+        return out
+
+
+def _agency_of(text: str) -> str | None:
+    for name in sorted(WIRE_AGENCIES, key=len, reverse=True):
+        if re.search(r"\b" + name + r"\b", text):
+            return WIRE_AGENCIES[name]
+    return None
+
+
+def find_artefacts(tokens: list[Token]) -> list[Artefact]:
+    """Every artefact in the token stream, non-overlapping, in order of position."""
+    if not tokens:
+        return []
+    joined = " ".join(t.text for t in tokens)
+    # char position in ``joined`` where each token starts, for mapping matches to tokens
+    starts: list[int] = []
+    pos = 0
+    for token in tokens:
+        starts.append(pos)
+        pos += len(token.text) + 1
+    found: list[Artefact] = []
+    taken = bytearray(len(tokens))
+    for kind, regex in _COMPILED:
+        for match in regex.finditer(joined):
+            first = bisect.bisect_right(starts, match.start()) - 1
+            last = bisect.bisect_right(starts, match.end() - 1)
+            if kind == "dateline":
+                if first > _DATELINE_WINDOW_TOKENS:
+                    continue
+                # Keep at most two place words before the agency ("bogota colombia ap").
+                first = max(first, last - 3)
+            if any(taken[first:last]):
+                continue
+            for i in range(first, last):
+                taken[i] = 1
+            text = " ".join(t.text for t in tokens[first:last])
+            agency = _agency_of(text) if kind in ("dateline", "byline", "wire_credit", "wire_mention") else None
+            found.append(
+                Artefact(kind, text, tokens[first].start, tokens[last - 1].end, first, last, agency)
+            )
+    found.sort(key=lambda a: a.first_token)
+    return found
+
+
+def strip_artefacts(tokens: list[Token], artefacts: list[Artefact]) -> list[Token]:
+    """The tokens the model may see: everything but the artefacts."""
+    if not artefacts:
+        return tokens
+    drop = bytearray(len(tokens))
+    for artefact in artefacts:
+        for i in range(artefact.first_token, artefact.last_token):
+            drop[i] = 1
+    return [token for token, dropped in zip(tokens, drop) if not dropped]

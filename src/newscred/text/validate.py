@@ -1,0 +1,40 @@
+"""Turn user input (bytes or str) into text, or explain precisely why not."""
+
+from __future__ import annotations
+
+from ..errors import BinaryInputError, EmptyInputError, EncodingError, InputTooLargeError
+
+# 2 MB of text is ~300,000 words: far beyond any news article, and enough to stop a mis-pointed
+# file (a log, a database dump) from tying up the analyzer.
+DEFAULT_MAX_CHARS = 2_000_000
+
+
+def decode_bytes(data: bytes, *, name: str = "input") -> str:
+    """Decode UTF-8 (with or without BOM); refuse binary data and other encodings clearly."""
+    if b"\x00" in data[:8192]:
+        raise BinaryInputError(
+            f"{name} looks like a binary file (it contains NUL bytes). Give newscred plain text, HTML, or a JSONL/CSV/Parquet table."
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise EncodingError(
+            f"{name} is not valid UTF-8 (byte 0x{data[exc.start]:02x} at position {exc.start}). "
+            "Convert it first, e.g. `iconv -f latin1 -t utf-8 FILE > FILE.utf8`."
+        ) from exc
+
+
+def check_text(text: str, *, name: str = "input", max_chars: int = DEFAULT_MAX_CHARS) -> str:
+    """Return ``text`` if it is analysable; raise an :class:`InputError` subclass if not."""
+    if not isinstance(text, str):
+        raise TypeError(f"{name} must be str, got {type(text).__name__}")
+    if len(text) > max_chars:
+        raise InputTooLargeError(
+            f"{name} has {len(text):,} characters; the limit is {max_chars:,}. "
+            "Split it into articles, or raise the limit with max_chars=/--max-chars."
+        )
+    if "\x00" in text:
+        raise BinaryInputError(f"{name} contains NUL characters; it looks like binary data, not text.")
+    if not any(ch.isalnum() for ch in text):
+        raise EmptyInputError(f"{name} is empty or has no letters or digits; there is nothing to analyze.")
+    return text
