@@ -123,24 +123,44 @@ class Analyzer:
         return Report(content, facts, self.model_info, _summary(content, facts), id=id, title=title, url=url)
 
     def _evidence(self, kept: list[Token], term_contrib: dict[int, float]) -> tuple[Evidence, ...]:
+        """The strongest terms each way, located in the input.
+
+        Function-word patterns are shown with "…" for the masked words ("according to …").
+        """
         if not term_contrib:
             return ()
-        vocab = self.model.vocabulary_
         ranked = sorted(term_contrib.items(), key=lambda kv: kv[1])
         negatives = [kv for kv in ranked[:_MAX_EVIDENCE_PER_SIDE] if kv[1] < 0]
         positives = [kv for kv in reversed(ranked[-_MAX_EVIDENCE_PER_SIDE:]) if kv[1] > 0]
         chosen = sorted(positives + negatives, key=lambda kv: -abs(kv[1]))
-        wanted = {vocab[i]: w for i, w in chosen}
-        spans: dict[str, list[tuple[int, int]]] = {term: [] for term in wanted}
-        n_max = self.model.params.ngram_max
-        for i, token in enumerate(kept):
-            for n in range(1, n_max + 1):
-                if i + n > len(kept):
-                    break
-                gram = token.text if n == 1 else " ".join(t.text for t in kept[i : i + n])
-                if gram in spans and len(spans[gram]) < _MAX_SPANS:
-                    spans[gram].append((token.start, kept[i + n - 1].end))
-        return tuple(Evidence(term, float(weight), tuple(spans[term])) for term, weight in wanted.items())
+        wanted: dict[tuple[str, str], float] = {}
+        for column, weight in chosen:
+            wanted[self.model.term(column)] = weight
+        spans: dict[tuple[str, str], list[tuple[int, int]]] = {key: [] for key in wanted}
+        words = [t.text for t in kept]
+        sequences = {"w": (words, 1), "f": (self.model.masked(words), self.model.params.fw_ngram_max)}
+        for prefix, (seq, n_max) in sequences.items():
+            if not any(key[0] == prefix for key in wanted):
+                continue
+            for i in range(len(seq)):
+                for n in range(1, n_max + 1):
+                    if i + n > len(seq):
+                        break
+                    key = (prefix, seq[i] if n == 1 else " ".join(seq[i : i + n]))
+                    if key in spans and len(spans[key]) < _MAX_SPANS:
+                        spans[key].append((kept[i].start, kept[i + n - 1].end))
+        # A word can be both a vocabulary term and a one-word function pattern: show it once.
+        merged: dict[str, list[Any]] = {}
+        for (prefix, term), weight in wanted.items():
+            shown = term if prefix == "w" else " ".join("…" if w == "_" else w for w in term.split())
+            kind = "pattern" if "…" in shown else "word"
+            if shown in merged:
+                merged[shown][0] += weight
+            else:
+                merged[shown] = [weight, spans[(prefix, term)], kind]
+        out = [Evidence(text, float(w), tuple(sp), kind) for text, (w, sp, kind) in merged.items()]
+        out.sort(key=lambda e: -abs(e.weight))
+        return tuple(out)
 
     def _signals(
         self,

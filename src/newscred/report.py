@@ -19,6 +19,7 @@ class Evidence:
     text: str
     weight: float
     spans: tuple[tuple[int, int], ...]
+    kind: str = "word"  # "word", or "pattern": a function-word n-gram where "…" stands for any other word
 
     @property
     def direction(self) -> str:
@@ -27,6 +28,7 @@ class Evidence:
     def to_dict(self) -> dict[str, Any]:
         return {
             "text": self.text,
+            "kind": self.kind,
             "weight": round(self.weight, 4),
             "direction": self.direction,
             "spans": [list(span) for span in self.spans],

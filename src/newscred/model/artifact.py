@@ -6,7 +6,7 @@
       manifest.json     format version, name, version, library versions, training-data digests,
                         sha256 of every other file (the contract; see docs/artifact.md)
       config.json       hyper-parameters, intercept, calibration, thresholds
-      vocabulary.json   the model's terms, in weight order
+      vocabulary.json   the model's terms per feature block, in weight order, and its function words
       arrays.npz        idf, coefficients, style scaler (numpy, loaded with allow_pickle=False)
       lexicon.json      frequent words of the training corpora (truncation and "is this English news?")
       metrics.json      evaluation at training time (leave-one-dataset-out and more)
@@ -208,7 +208,7 @@ def load_artifact(path: str | os.PathLike[str]) -> Artifact:
         model = ContentModel.from_state(config, arrays, vocabulary)
     except (KeyError, ValueError, TypeError) as exc:
         raise CorruptArtifactError(f"{root} could not be read: {exc}", path=str(root)) from exc
-    if len(model.coef_) != len(model.vocabulary_) + len(model.style_mean_):
+    if len(model.coef_) != model.n_terms + len(model.style_mean_):
         raise CorruptArtifactError(f"{root}: weights and vocabulary sizes disagree", path=str(root))
     digest = sha256_bytes((root / MANIFEST).read_bytes())
     return Artifact(root, manifest, model, lexicon, metrics, digest)

@@ -52,8 +52,8 @@ _PATTERNS: list[tuple[str, str]] = [
     ("wire_credit", r"this material may not be published broadcast rewritten or redistributed"),
     ("wire_credit", r"(?:ap|reuters|afp|getty images) (?:file )?photo(?: [a-z]+ [a-z]+)?"),
     ("wire_mention", _AGENCY_LONG),
-    ("image_credit", r"featured image (?:via|by|credit|source)(?: [a-z]+){0,3}"),
-    ("image_credit", r"(?:image|photo|picture) (?:credit|source|via)(?: [a-z0-9]+){0,3}"),
+    ("image_credit", r"featured image (?:via|by|credit|source)(?: NAME){0,3}"),
+    ("image_credit", r"(?:image|photo|picture) (?:credit|source|via)(?: NAME){0,3}"),
     ("image_credit", r"getty images"),
     ("site_tag", r"21st century wire(?: says)?|21wire"),
     ("share", r"\d+ shares?(?: share this(?: story| article)?)?"),
@@ -66,7 +66,10 @@ _PATTERNS: list[tuple[str, str]] = [
     ("cookie", r"by continuing to (?:use|browse) (?:this|our|the) (?:web ?site|site)(?: [a-z]+){0,6}"),
     ("boilerplate", r"all rights reserved|continue reading|read more|advertisement|follow us on (?:twitter|facebook|instagram)"),
 ]
-_COMPILED = [(kind, re.compile(r"\b(?:" + pattern + r")\b")) for kind, pattern in _PATTERNS]
+# Credit lines end at the first ordinary function word ("featured image via getty images | the mayor...").
+_NAME_WORD = r"(?!(?:the|a|an|and|in|on|of|to|is|was|for|as|at|by|with|from|this|that|it|he|she|they|we|i)\b)[a-z]+"
+
+_COMPILED = [(kind, re.compile(r"\b(?:" + pattern.replace("NAME", _NAME_WORD) + r")\b")) for kind, pattern in _PATTERNS]
 
 # Datelines only count inside the opening of the text (after an optional headline).
 _DATELINE_WINDOW_TOKENS = 80

@@ -1,0 +1,122 @@
+"""Behaviour of the bundled default model on real and hand-written text."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+
+import newscred
+from newscred.errors import BinaryInputError, EmptyInputError, InputTooLargeError
+from newscred.text.normalise import normalise
+
+from .conftest import EXAMPLES
+
+
+def seed_style(text: str) -> str:
+    """Normalise the way the seed article was: lower-case, every non-ASCII-alphanumeric -> space.
+
+    Deliberately a *different* implementation from newscred's (accented letters vanish instead of
+    being folded), so the agreement test is not circular.
+    """
+    out = "".join(ch if (ch.isascii() and ch.isalnum()) else " " for ch in text.lower())
+    return " ".join(out.split())
+
+
+def test_seed_article_gets_a_sensible_explained_report(analyzer, seed_article: str) -> None:
+    report = analyzer.analyze(seed_article)
+    d = report.to_dict()
+    assert 0.0 <= d["content"]["p_unreliable"] <= 1.0
+    # AP wire copy: the content verdict must not call it unreliable.
+    assert d["content"]["label"] in ("reliable", "uncertain")
+    assert d["content"]["p_unreliable"] < 0.5
+    facts = d["facts"]
+    assert facts["looks_normalised"] is True
+    assert facts["truncated_start"] is True and facts["truncated_end"] is True
+    assert "AP" in facts["wire_agencies"]
+    dateline = [a for a in facts["artefacts"] if a["kind"] == "dateline"][0]
+    assert seed_article[dateline["start"] : dateline["end"]] == "bogota colombia ap"
+    # Evidence: both directions, and every span points at text that normalises to the term.
+    assert d["content"]["evidence"]
+    for ev in d["content"]["evidence"]:
+        assert ev["spans"], ev
+        for start, end in ev["spans"]:
+            found = normalise(seed_article[start:end]).split()
+            expected = ev["text"].split()
+            assert len(found) == len(expected)
+            assert all(e == "…" or e == f for e, f in zip(expected, found))
+    names = {s["name"] for s in d["content"]["signals"]}
+    assert {"attribution", "anonymous_sources", "sensational"} <= names
+    assert d["model"]["sha256"] and d["model"]["name"]
+
+
+def test_wire_story_and_viral_post_land_on_opposite_sides(analyzer) -> None:
+    wire = analyzer.analyze((EXAMPLES / "wire-story.txt").read_text())
+    viral = analyzer.analyze((EXAMPLES / "viral-post.txt").read_text())
+    assert wire.p_unreliable < 0.5 < viral.p_unreliable
+    assert viral.p_unreliable - wire.p_unreliable > 0.3
+
+
+def test_short_text_is_uncertain_with_a_reason(analyzer) -> None:
+    report = analyzer.analyze("The senate passed the bill on Tuesday, officials said.")
+    assert report.label == "uncertain"
+    assert any("too short" in r for r in report.content.reasons)
+
+
+def test_non_english_text_is_uncertain(analyzer) -> None:
+    text = ("El gobierno anunció el martes un nuevo plan para reducir la inflación, según informaron fuentes "
+            "oficiales. La medida incluye recortes en el gasto público y nuevas tasas para las importaciones, "
+            "dijo el ministro de economía en una conferencia de prensa en la capital. Los analistas consideran "
+            "que el plan podría tener efectos limitados si no se acompaña de reformas estructurales en el "
+            "sistema tributario y en el mercado laboral, que según ellos siguen siendo los principales problemas.")
+    report = analyzer.analyze(text)
+    assert report.label == "uncertain"
+    assert any("vocabulary" in r for r in report.content.reasons)
+
+
+@pytest.mark.parametrize(
+    "bad, error",
+    [("", EmptyInputError), ("   \n\t ", EmptyInputError), ("!!! ??? ...", EmptyInputError),
+     ("abc\x00def", BinaryInputError)],
+)
+def test_bad_text_gets_a_clear_error(analyzer, bad: str, error: type) -> None:
+    with pytest.raises(error):
+        analyzer.analyze(bad)
+
+
+def test_oversized_text_is_refused() -> None:
+    small = newscred.load(max_chars=1000)
+    with pytest.raises(InputTooLargeError, match="limit is 1,000"):
+        small.analyze("word " * 1000)
+
+
+def test_report_survives_a_json_round_trip(analyzer) -> None:
+    d = analyzer.analyze((EXAMPLES / "wire-story.txt").read_text(), url="https://example.org/a", id="x1").to_dict()
+    assert json.loads(json.dumps(d)) == d
+    assert set(d) >= {"schema_version", "id", "url", "summary", "content", "facts", "model", "newscred_version"}
+    assert set(d["content"]) >= {"p_unreliable", "label", "reasons", "evidence", "signals"}
+
+
+def test_pipe_preserves_order(analyzer) -> None:
+    texts = [(EXAMPLES / "wire-story.txt").read_text(), (EXAMPLES / "viral-post.txt").read_text()]
+    piped = [r.p_unreliable for r in analyzer.pipe(texts)]
+    assert piped == [analyzer.analyze(t).p_unreliable for t in texts]
+
+
+def test_raw_and_normalised_copies_score_alike(analyzer, shared_data) -> None:
+    """|p(raw) - p(normalised copy)| <= 0.02 for at least 200 real articles."""
+    from newscred.datasets.registry import load_dataset
+
+    rng = random.Random(0)
+    pool = []
+    for name in ("buzzfeed_webis_2016", "recovery_covid19", "perez_rosas_celebrity", "fakenewsnet_v1", "semeval2019_hyperpartisan_byarticle"):
+        pool += [r.text for r in load_dataset(name, shared_data) if len((r.text or "").split()) >= 80]
+    sample = rng.sample(pool, 240)
+    diffs = []
+    for text in sample:
+        raw = analyzer.analyze(text).p_unreliable
+        flat = analyzer.analyze(seed_style(text)).p_unreliable
+        diffs.append(abs(raw - flat))
+    assert len(diffs) >= 200
+    assert max(diffs) <= 0.02, sorted(diffs)[-5:]

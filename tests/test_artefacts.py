@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from newscred.text.artefacts import find_artefacts, strip_artefacts
+from newscred.text.normalise import tokenize
+
+
+def _kinds(text: str) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for a in find_artefacts(tokenize(text)):
+        out.setdefault(a.kind, []).append(text[a.start : a.end])
+    return out
+
+
+def test_raw_reuters_dateline_and_byline_are_found_and_located() -> None:
+    text = ("WASHINGTON (Reuters) - The Senate voted 52-48 on Thursday. "
+            "Reporting by Jane Doe; Editing by Bill Trott")
+    kinds = _kinds(text)
+    assert kinds["dateline"] == ["WASHINGTON (Reuters"]
+    assert kinds["byline"] == ["Reporting by Jane Doe; Editing by Bill Trott"]
+
+
+def test_seed_dateline_is_found_in_normalised_text(seed_article: str) -> None:
+    found = find_artefacts(tokenize(seed_article))
+    datelines = [a for a in found if a.kind == "dateline"]
+    assert len(datelines) == 1
+    d = datelines[0]
+    assert seed_article[d.start : d.end] == "bogota colombia ap"
+    assert d.agency == "AP"
+
+
+def test_boilerplate_is_stripped_from_model_input() -> None:
+    text = ("Featured image via Getty Images. The mayor resigned on Monday. 335 SHARES SHARE THIS STORY "
+            "Sign up for our daily newsletter. We use cookies to improve your experience.")
+    tokens = tokenize(text)
+    kept = " ".join(t.text for t in strip_artefacts(tokens, find_artefacts(tokens)))
+    assert "the mayor resigned on monday" in kept
+    for leaked in ("featured", "getty", "shares", "newsletter", "cookies"):
+        assert leaked not in kept.split()
+
+
+def test_ordinary_words_are_not_mistaken_for_wire_credits() -> None:
+    text = "Apple released a new app for maps; the update came in April after a long delay."
+    assert find_artefacts(tokenize(text)) == []

@@ -1,0 +1,153 @@
+"""The command line end to end: the example, the seed article, every kind of bad input."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from newscred.cli import main
+
+from .conftest import EXAMPLES, SEED_ARTICLE
+
+
+def run(*args: str, input: bytes | str | None = None):
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+def test_analyze_example_prints_a_readable_report() -> None:
+    result = run("analyze", str(EXAMPLES / "wire-story.txt"))
+    assert result.exit_code == 0, result.output
+    assert "Content verdict" in result.output
+    assert "Words that moved the score" in result.output
+
+
+def test_analyze_json_has_the_report_keys() -> None:
+    result = run("analyze", str(EXAMPLES / "viral-post.txt"), "--json", "--url", "https://example.com/x")
+    assert result.exit_code == 0
+    d = json.loads(result.output)
+    assert d["url"] == "https://example.com/x"
+    assert d["content"]["label"] in ("reliable", "unreliable", "uncertain")
+
+
+def test_analyze_reads_standard_input() -> None:
+    text = (EXAMPLES / "wire-story.txt").read_text()
+    from_stdin = json.loads(run("analyze", "-", "--json", input=text).output)
+    from_file = json.loads(run("analyze", str(EXAMPLES / "wire-story.txt"), "--json").output)
+    assert from_stdin["content"]["p_unreliable"] == from_file["content"]["p_unreliable"]
+
+
+def test_analyze_seed_article(seed_article: str) -> None:
+    result = run("analyze", str(SEED_ARTICLE), "--json")
+    assert result.exit_code == 0
+    d = json.loads(result.output)
+    assert d["facts"]["wire_agencies"] == ["AP"]
+
+
+@pytest.mark.parametrize(
+    "content, code, words",
+    [
+        (b"", "input.empty", "empty"),
+        (b"\n \n\t", "input.empty", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "input.binary", "binary"),
+        ("caf\u00e9 na\u00efve r\u00e9sum\u00e9 ".encode("latin-1") * 20, "input.encoding", "not valid UTF-8"),
+    ],
+)
+def test_analyze_bad_files_exit_1_with_a_message(tmp_path: Path, content: bytes, code: str, words: str) -> None:
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    result = run("analyze", str(path))
+    assert result.exit_code == 1
+    assert f"[{code}]" in result.output and words in result.output
+    assert "Traceback" not in result.output
+
+
+def test_analyze_oversized_and_missing_inputs(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_text("word " * 5000)
+    result = run("analyze", str(big), "--max-chars", "1000")
+    assert result.exit_code == 1 and "[input.too_large]" in result.output
+    result = run("analyze", str(tmp_path / "missing.txt"))
+    assert result.exit_code == 1 and "no such file" in result.output
+    result = run("analyze", str(tmp_path))
+    assert result.exit_code == 1 and "directory" in result.output
+
+
+def test_console_script_exits_nonzero_without_traceback(tmp_path: Path) -> None:
+    exe = Path(sys.executable).parent / "newscred"
+    if not exe.exists():
+        pytest.skip("console script not installed in this environment")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    proc = subprocess.run([str(exe), "analyze", str(empty)], capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr and "input.empty" in proc.stderr
+
+
+def test_score_jsonl_accounts_for_every_row(tmp_path: Path) -> None:
+    wire = (EXAMPLES / "wire-story.txt").read_text()
+    viral = (EXAMPLES / "viral-post.txt").read_text()
+    src = tmp_path / "in.jsonl"
+    lines = [
+        json.dumps({"doc": "a", "body": wire}),
+        "{not json",
+        json.dumps({"doc": "c", "body": ""}),
+        json.dumps({"doc": "d", "other": "no body here"}),
+        json.dumps({"doc": "e", "body": viral}),
+        json.dumps(["not", "an", "object"]),
+    ]
+    src.write_text("\n".join(lines) + "\n")
+    out = tmp_path / "out.jsonl"
+    result = run("score", str(src), "-o", str(out), "--text-col", "body", "--id-col", "doc", "--no-progress")
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["row"] for r in rows] == list(range(len(lines)))
+    assert [r["id"] for r in rows][:1] == ["a"] and rows[4]["id"] == "e"
+    assert "content" in rows[0] and "content" in rows[4]
+    assert rows[1]["error"]["code"] == "input.malformed_row"
+    assert rows[2]["error"]["code"] == "input.empty"
+    assert rows[3]["error"]["code"] == "input.missing_column"
+    assert rows[5]["error"]["code"] == "input.malformed_row"
+    assert "6 rows: 2 scored" in result.output
+
+
+def test_score_csv_to_stdout(tmp_path: Path) -> None:
+    import csv
+
+    src = tmp_path / "in.csv"
+    with open(src, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "text"])
+        w.writerow(["w", (EXAMPLES / "wire-story.txt").read_text()])
+        w.writerow(["v", (EXAMPLES / "viral-post.txt").read_text()])
+    result = CliRunner().invoke(main, ["score", str(src), "-o", "-", "--no-progress"])  # click>=8.2 keeps stderr apart
+    assert result.exit_code == 0
+    rows = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert [r["id"] for r in rows] == ["w", "v"]
+    assert rows[0]["content"]["p_unreliable"] < rows[1]["content"]["p_unreliable"]
+
+
+def test_models_verify_detects_tampering(tmp_path: Path) -> None:
+    from newscred.analyzer import BUILTIN_MODELS
+
+    ok = run("models", "verify")
+    assert ok.exit_code == 0 and "OK" in ok.output
+    copy = tmp_path / "m"
+    shutil.copytree(BUILTIN_MODELS["default"], copy)
+    with open(copy / "vocabulary.json", "a") as fh:
+        fh.write(" ")
+    bad = run("models", "verify", str(copy))
+    assert bad.exit_code == 1 and "[artifact.corrupt]" in bad.output
+    refused = run("analyze", str(EXAMPLES / "wire-story.txt"), "--model", str(copy))
+    assert refused.exit_code == 1 and "modified" in refused.output
+
+
+def test_every_command_has_help() -> None:
+    for args in (["--help"], ["analyze", "--help"], ["score", "--help"], ["train", "--help"], ["models", "verify", "--help"]):
+        result = run(*args)
+        assert result.exit_code == 0 and "Usage" in result.output

@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from newscred.errors import CorruptArtifactError, IncompatibleArtifactError, ModelNotFoundError
+from newscred.model.artifact import load_artifact, read_manifest, verify_artifact
+from newscred.model.content import ContentModel, ContentParams
+
+from .conftest import synthetic_docs
+
+
+def test_inference_vectoriser_matches_scikit_learn() -> None:
+    """Our few-line TF-IDF must equal TfidfVectorizer exactly, block by block."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    docs, y = synthetic_docs()
+    model = ContentModel(ContentParams(min_df=1, max_df=1.0, fw_top_k=10)).fit(docs, y)
+    for block in model.blocks_:
+        vec = TfidfVectorizer(analyzer=lambda d, p=block.prefix: model.block_grams(p, d), sublinear_tf=True,
+                              vocabulary={t: i for i, t in enumerate(block.terms)})
+        vec.idf_ = block.idf
+        expected = vec.transform(docs[:5]).toarray()
+        for row, doc in enumerate(docs[:5]):
+            ours = np.zeros(len(block.terms))
+            for column, weight in model.term_weights(doc).items():
+                if block.offset <= column < block.offset + len(block.terms):
+                    ours[column - block.offset] = weight
+            np.testing.assert_allclose(ours, expected[row], atol=1e-12)
+
+
+def test_contributions_sum_to_the_logit() -> None:
+    docs, y = synthetic_docs()
+    model = ContentModel(ContentParams(min_df=1, max_df=1.0, fw_top_k=10)).fit(docs, y)
+    z, terms, style = model.decision(docs[3])
+    assert z == pytest.approx(model.intercept_ + sum(terms.values()) + style.sum())
+
+
+def test_model_separates_its_training_classes() -> None:
+    docs, y = synthetic_docs()
+    model = ContentModel(ContentParams(min_df=1, max_df=1.0, fw_top_k=10)).fit(docs, y)
+    p = model.predict_proba_words(docs)
+    assert ((p > 0.5).astype(int) == np.array(y)).mean() == 1.0
+
+
+def test_artifact_round_trip_gives_identical_scores(tiny_model_dir: Path) -> None:
+    docs, y = synthetic_docs(seed=11)
+    loaded = load_artifact(tiny_model_dir)
+    again = load_artifact(tiny_model_dir)
+    np.testing.assert_allclose(loaded.model.predict_proba_words(docs), again.model.predict_proba_words(docs))
+    assert loaded.sha256 == again.sha256
+    assert loaded.manifest["format_version"] == 1
+    assert set(loaded.manifest["files"]) >= {"config.json", "vocabulary.json", "arrays.npz", "lexicon.json"}
+
+
+def _copy(src: Path, tmp_path: Path) -> Path:
+    dst = tmp_path / "model"
+    shutil.copytree(src, dst)
+    return dst
+
+
+def test_tampered_weights_are_refused(tiny_model_dir: Path, tmp_path: Path) -> None:
+    model = _copy(tiny_model_dir, tmp_path)
+    data = bytearray((model / "arrays.npz").read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    (model / "arrays.npz").write_bytes(bytes(data))
+    with pytest.raises(CorruptArtifactError, match="arrays.npz .*modified"):
+        load_artifact(model)
+
+
+def test_tampered_config_is_refused(tiny_model_dir: Path, tmp_path: Path) -> None:
+    model = _copy(tiny_model_dir, tmp_path)
+    config = json.loads((model / "config.json").read_text())
+    config["intercept"] += 5
+    (model / "config.json").write_text(json.dumps(config))
+    with pytest.raises(CorruptArtifactError, match="config.json"):
+        load_artifact(model)
+
+
+def test_unknown_format_version_is_refused(tiny_model_dir: Path, tmp_path: Path) -> None:
+    model = _copy(tiny_model_dir, tmp_path)
+    manifest = json.loads((model / "manifest.json").read_text())
+    manifest["format_version"] = 99
+    (model / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(IncompatibleArtifactError, match="format version 99"):
+        read_manifest(model)
+
+
+def test_missing_file_and_path_escape_are_refused(tiny_model_dir: Path, tmp_path: Path) -> None:
+    model = _copy(tiny_model_dir, tmp_path)
+    (model / "lexicon.json").unlink()
+    with pytest.raises(CorruptArtifactError, match="lexicon.json"):
+        verify_artifact(model)
+    model2 = tmp_path / "model2"
+    shutil.copytree(tiny_model_dir, model2)
+    manifest = json.loads((model2 / "manifest.json").read_text())
+    manifest["files"]["../../etc/passwd"] = "sha256:00"
+    (model2 / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(CorruptArtifactError, match="outside"):
+        verify_artifact(model2)
+
+
+def test_missing_model_directory_says_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(ModelNotFoundError, match="builtin:default"):
+        load_artifact(tmp_path / "nope")
+
+
+def test_artifact_loads_without_pickle(tiny_model_dir: Path) -> None:
+    """The weights file must be plain arrays: np.load with allow_pickle=False reads it all."""
+    with np.load(tiny_model_dir / "arrays.npz", allow_pickle=False) as npz:
+        assert all(npz[key].dtype.kind == "f" for key in npz.files)
+    assert not list(tiny_model_dir.glob("*.pkl")) and not list(tiny_model_dir.glob("*.joblib"))

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from newscred.text.normalise import looks_normalised, normalise, tokenize
+
+
+@given(st.text())
+def test_normalise_is_idempotent(text: str) -> None:
+    once = normalise(text)
+    assert normalise(once) == once
+
+
+@given(st.text())
+def test_normalised_text_is_lowercase_ascii_words(text: str) -> None:
+    out = normalise(text)
+    assert out == out.strip()
+    assert "  " not in out
+    assert all(ch.isascii() and (ch.isalnum() or ch == " ") for ch in out)
+    assert out == out.lower()
+
+
+@given(st.text())
+def test_token_offsets_point_at_the_input(text: str) -> None:
+    for token in tokenize(text):
+        assert 0 <= token.start < token.end <= len(text)
+        assert normalise(text[token.start : token.end]).split()  # the span holds a word
+
+
+def test_normalise_matches_the_seed_convention() -> None:
+    raw = "BOGOTA, Colombia (AP) — The U.S. won't say; Nicolás Maduro's “party”."
+    assert normalise(raw) == "bogota colombia ap the u s won t say nicolas maduro s party"
+
+
+def test_looks_normalised_tells_raw_from_normalised() -> None:
+    raw = "The U.S. has made secret contact with Venezuela's socialist party boss, officials said."
+    assert not looks_normalised(raw)
+    assert looks_normalised(normalise(raw))
+    assert not looks_normalised("")
