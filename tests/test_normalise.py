@@ -38,3 +38,10 @@ def test_looks_normalised_tells_raw_from_normalised() -> None:
     assert not looks_normalised(raw)
     assert looks_normalised(normalise(raw))
     assert not looks_normalised("")
+
+
+def test_mojibake_is_repaired_without_moving_offsets() -> None:
+    text = "He\u00e2\u0080\u0099s at the caf\u00c3\u00a9 \u00e2\u20ac\u0153now\u00e2\u20ac\u009d, they\u00e2\u20ac\u2122re late."
+    assert normalise(text) == "he s at the cafe now they re late"
+    for token in tokenize(text):
+        assert text[token.start : token.end].lower().startswith(token.text[:2])

@@ -6,6 +6,7 @@ style signals, the content model, calibration and the uncertain band.
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
@@ -42,15 +43,21 @@ def resolve_model_path(model: str | os.PathLike[str] | None) -> Path:
     return Path(name)
 
 
-def load(model: str | os.PathLike[str] | None = None, *, max_chars: int = DEFAULT_MAX_CHARS) -> "Analyzer":
-    """Load an analyzer around a model artifact (default: the bundled model)."""
-    return Analyzer(load_artifact(resolve_model_path(model)), max_chars=max_chars)
+def load(model: str | os.PathLike[str] | None = None, *, max_chars: int = DEFAULT_MAX_CHARS, prior: float = 0.5) -> "Analyzer":
+    """Load an analyzer around a model artifact (default: the bundled model).
+
+    ``prior`` is the share of unreliable articles you expect in your collection; probabilities
+    are calibrated for 0.5 and shifted to your prior (Bayes' rule on the odds).
+    """
+    return Analyzer(load_artifact(resolve_model_path(model)), max_chars=max_chars, prior=prior)
 
 
 class Analyzer:
     """Scores articles with one loaded artifact.  Thread-safe: analysis keeps no state."""
 
-    def __init__(self, artifact: Artifact, *, max_chars: int = DEFAULT_MAX_CHARS) -> None:
+    def __init__(self, artifact: Artifact, *, max_chars: int = DEFAULT_MAX_CHARS, prior: float = 0.5) -> None:
+        _check_prior(prior)
+        self.prior = prior
         self.artifact = artifact
         self.model = artifact.model
         self.max_chars = max_chars
@@ -67,8 +74,12 @@ class Analyzer:
         title: str | None = None,
         url: str | None = None,
         id: str | None = None,
+        prior: float | None = None,
     ) -> Report:
-        """Analyse one article (str, bytes, :class:`Article` or mapping with ``text``)."""
+        """Analyse one article (str, bytes, :class:`Article` or mapping with ``text``).
+
+        ``prior`` overrides the analyzer's expected share of unreliable articles for this call.
+        """
         if isinstance(article, (bytes, bytearray)):
             article = decode_bytes(bytes(article))
         art = Article.coerce(article)
@@ -78,6 +89,7 @@ class Analyzer:
             title=title if title is not None else art.title,
             url=url if url is not None else art.url,
             id=id if id is not None else art.id,
+            prior=self.prior if prior is None else _check_prior(prior),
         )
 
     def pipe(self, articles: Iterable[Article | str | Mapping[str, Any]]) -> Iterator[Report]:
@@ -87,7 +99,7 @@ class Analyzer:
             yield self.analyze(article)
 
     # ------------------------------------------------------------------ internals
-    def _analyze_text(self, text: str, *, title: str | None, url: str | None, id: str | None) -> Report:
+    def _analyze_text(self, text: str, *, title: str | None, url: str | None, id: str | None, prior: float) -> Report:
         params = self.model.params
         tokens = tokenize(text)
         artefacts = find_artefacts(tokens)
@@ -97,7 +109,9 @@ class Analyzer:
         matches = signal_matches(joined)
         style = style_vector(words, matches)
         z, term_contrib, style_contrib = self.model.decision(words, style)
-        p = float(self.model.calibrate(z))
+        a, b = self.model.calibration_
+        # Calibrated for an even prior; Bayes' rule moves the odds to the user's prior.
+        p = 1.0 / (1.0 + math.exp(-(a * z + b + math.log(prior / (1.0 - prior)))))
 
         lexicon = self.artifact.lexicon
         known_share = (sum(1 for w in words if w in lexicon) / len(words)) if words else 0.0
@@ -119,7 +133,7 @@ class Analyzer:
         evidence = self._evidence(kept, term_contrib)
         signals = self._signals(kept, joined, matches, style, style_contrib)
         facts = self._facts(text, tokens, artefacts, known_share, lexicon)
-        content = ContentVerdict(p, label, tuple(reasons), evidence, signals)
+        content = ContentVerdict(p, label, tuple(reasons), evidence, signals, prior=prior)
         return Report(content, facts, self.model_info, _summary(content, facts), id=id, title=title, url=url)
 
     def _evidence(self, kept: list[Token], term_contrib: dict[int, float]) -> tuple[Evidence, ...]:
@@ -212,6 +226,14 @@ class Analyzer:
             wire_agencies=tuple(sorted({a.agency for a in artefacts if a.agency})),
             artefacts=tuple(a.to_dict() for a in artefacts),
         )
+
+
+def _check_prior(prior: float) -> float:
+    if not (isinstance(prior, (int, float)) and 0.0 < prior < 1.0):
+        from .errors import ConfigError
+
+        raise ConfigError(f"prior must be a share strictly between 0 and 1 (e.g. 0.1 for one unreliable article in ten); got {prior!r}")
+    return float(prior)
 
 
 def _truncated_start(text: str, tokens: list[Token], lexicon: frozenset[str], normalised: bool) -> bool:

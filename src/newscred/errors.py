@@ -3,6 +3,7 @@
 Every error carries a stable ``code`` used by the CLI, batch error rows and (later) the REST API::
 
     * NewscredError                         newscred
+      x ConfigError(ValueError)             config
       x InputError(ValueError)              input
         + EmptyInputError                   input.empty
         + BinaryInputError                  input.binary
@@ -42,6 +43,10 @@ class NewscredError(Exception):
     def to_dict(self) -> dict[str, Any]:
         """The error as the JSON object used in batch rows and API bodies."""
         return {"code": self.code, "message": self.message}
+
+
+class ConfigError(NewscredError, ValueError):
+    code = "config"
 
 
 class InputError(NewscredError, ValueError):

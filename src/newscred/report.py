@@ -64,12 +64,14 @@ class ContentVerdict:
     evidence: tuple[Evidence, ...]
     signals: tuple[SignalValue, ...]
     mode: str = "article"
+    prior: float = 0.5
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "p_unreliable": round(self.p_unreliable, 4),
             "label": self.label,
             "mode": self.mode,
+            "prior": self.prior,
             "reasons": list(self.reasons),
             "evidence": [e.to_dict() for e in self.evidence],
             "signals": [s.to_dict() for s in self.signals],

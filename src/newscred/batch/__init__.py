@@ -1,5 +1,5 @@
 """Batch scoring."""
 
-from .score import ScoreSummary, score_file, score_rows
+from .score import Columns, ScoreSummary, score_file, score_rows
 
-__all__ = ["ScoreSummary", "score_file", "score_rows"]
+__all__ = ["Columns", "ScoreSummary", "score_file", "score_rows"]

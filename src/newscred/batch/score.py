@@ -6,6 +6,7 @@ import json
 import os
 import sys
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable, Iterator
 
@@ -27,6 +28,25 @@ class ScoreSummary:
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
+    def add(self, out: dict[str, Any]) -> None:
+        self.rows += 1
+        if "error" in out:
+            self.errors += 1
+            code = out["error"]["code"]
+            self.error_codes[code] = self.error_codes.get(code, 0) + 1
+        else:
+            self.scored += 1
+            label = out["content"]["label"]
+            self.labels[label] = self.labels.get(label, 0) + 1
+
+
+@dataclass(frozen=True)
+class Columns:
+    text: str = "text"
+    title: str | None = "title"
+    id: str | None = "id"
+    url: str | None = "url"
+
 
 def _row_id(data: dict[str, Any] | None, id_col: str | None, index: int) -> str:
     if data is not None and id_col and data.get(id_col) not in (None, ""):
@@ -34,45 +54,77 @@ def _row_id(data: dict[str, Any] | None, id_col: str | None, index: int) -> str:
     return str(index)
 
 
-def score_rows(
-    analyzer: Analyzer,
-    rows: Iterable[RowResult],
-    *,
-    text_col: str = "text",
-    title_col: str | None = "title",
-    id_col: str | None = "id",
-    url_col: str | None = "url",
-) -> Iterator[dict[str, Any]]:
-    """Turn input rows into output rows: the report dict, or an ``error`` object."""
-    for row in rows:
-        rid = _row_id(row.data, id_col, row.index)
-        base: dict[str, Any] = {"row": row.index, "id": rid}
-        if row.error is not None:
-            yield {**base, "error": row.error.to_dict()}
-            continue
-        data = row.data or {}
-        try:
-            if text_col not in data:
-                raise MissingColumnError(
-                    f"row {row.index} has no '{text_col}' column (columns: {', '.join(map(str, data)) or 'none'}); "
-                    "choose the text column with --text-col"
-                )
-            text = data[text_col]
-            if not isinstance(text, str):
-                text = "" if text is None else str(text)
-            title = data.get(title_col) if title_col else None
-            url = data.get(url_col) if url_col else None
-            report = analyzer.analyze(
-                text,
-                title=None if title is None else str(title),
-                url=None if url is None else str(url),
-                id=rid,
+def _plain(row: RowResult) -> tuple[int, dict[str, Any] | None, dict[str, Any] | None]:
+    """A picklable form of a row for worker processes."""
+    return row.index, row.data, None if row.error is None else row.error.to_dict()
+
+
+def score_one(analyzer: Analyzer, index: int, data: dict[str, Any] | None, error: dict[str, Any] | None,
+              cols: Columns) -> dict[str, Any]:
+    """One input row -> one output row (a report, or an ``error`` object)."""
+    rid = _row_id(data, cols.id, index)
+    base: dict[str, Any] = {"row": index, "id": rid}
+    if error is not None:
+        return {**base, "error": error}
+    data = data or {}
+    try:
+        if cols.text not in data:
+            raise MissingColumnError(
+                f"row {index} has no '{cols.text}' column (columns: {', '.join(map(str, data)) or 'none'}); "
+                "choose the text column with --text-col"
             )
-            yield {**base, **report.to_dict()}
-        except NewscredError as exc:
-            yield {**base, "error": exc.to_dict()}
-        except Exception as exc:  # one strange row must not end a run of millions
-            yield {**base, "error": {"code": "internal", "message": f"{type(exc).__name__}: {exc}"}}
+        text = data[cols.text]
+        if not isinstance(text, str):
+            text = "" if text is None else str(text)
+        title = data.get(cols.title) if cols.title else None
+        url = data.get(cols.url) if cols.url else None
+        report = analyzer.analyze(text, title=None if title is None else str(title),
+                                  url=None if url is None else str(url), id=rid)
+        return {**base, **report.to_dict()}
+    except NewscredError as exc:
+        return {**base, "error": exc.to_dict()}
+    except Exception as exc:  # one strange row must not end a run of millions
+        return {**base, "error": {"code": "internal", "message": f"{type(exc).__name__}: {exc}"}}
+
+
+def score_rows(analyzer: Analyzer, rows: Iterable[RowResult], *, cols: Columns = Columns()) -> Iterator[dict[str, Any]]:
+    """Turn input rows into output rows, in order, in this process."""
+    for row in rows:
+        yield score_one(analyzer, *_plain(row), cols)
+
+
+# -- worker processes: each loads the artifact once -------------------------------------------
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(model_path: str, max_chars: int, prior: float, cols: Columns) -> None:
+    from ..analyzer import Analyzer
+    from ..model.artifact import load_artifact
+
+    _WORKER["analyzer"] = Analyzer(load_artifact(model_path), max_chars=max_chars, prior=prior)
+    _WORKER["cols"] = cols
+
+
+def _outcome(out: dict[str, Any]) -> dict[str, Any]:
+    """The part of an output row the summary needs (so workers need not ship whole reports twice)."""
+    if "error" in out:
+        return {"error": {"code": out["error"]["code"]}}
+    return {"content": {"label": out["content"]["label"]}}
+
+
+def _score_chunk(chunk: list[tuple[int, dict[str, Any] | None, dict[str, Any] | None]]) -> list[tuple[str, dict[str, Any]]]:
+    analyzer, cols = _WORKER["analyzer"], _WORKER["cols"]
+    results = []
+    for i, d, e in chunk:
+        out = score_one(analyzer, i, d, e, cols)
+        results.append((json.dumps(out, ensure_ascii=False), _outcome(out)))
+    return results
+
+
+def _chunks(rows: Iterable[RowResult], size: int) -> Iterator[list[tuple[int, Any, Any]]]:
+    it = iter(rows)
+    while chunk := [_plain(r) for r in islice(it, size)]:
+        yield chunk
 
 
 def score_file(
@@ -81,17 +133,17 @@ def score_file(
     dest: str | os.PathLike[str] | IO[str],
     *,
     fmt: str | None = None,
-    text_col: str = "text",
-    title_col: str | None = "title",
-    id_col: str | None = "id",
-    url_col: str | None = "url",
+    cols: Columns = Columns(),
+    workers: int = 1,
+    chunk_size: int = 64,
     progress: Callable[[int], None] | None = None,
 ) -> ScoreSummary:
-    """Score ``source`` (JSONL/CSV/TSV/Parquet path, or "-" for stdin) into a JSONL ``dest``."""
+    """Score ``source`` (JSONL/CSV/TSV/Parquet path, or "-" for stdin) into a JSONL ``dest``.
+
+    With ``workers > 1`` rows are scored by a process pool (each worker loads the artifact once);
+    output order is input order either way.
+    """
     summary = ScoreSummary()
-    out_rows = score_rows(
-        analyzer, iter_rows(source, fmt=fmt), text_col=text_col, title_col=title_col, id_col=id_col, url_col=url_col
-    )
     close = False
     if isinstance(dest, (str, os.PathLike)):
         if str(dest) == "-":
@@ -102,20 +154,26 @@ def score_file(
             close = True
     else:
         fh = dest
+    rows = iter_rows(source, fmt=fmt)
     try:
-        for out in out_rows:
-            fh.write(json.dumps(out, ensure_ascii=False) + "\n")
-            summary.rows += 1
-            if "error" in out:
-                summary.errors += 1
-                code = out["error"]["code"]
-                summary.error_codes[code] = summary.error_codes.get(code, 0) + 1
-            else:
-                summary.scored += 1
-                label = out["content"]["label"]
-                summary.labels[label] = summary.labels.get(label, 0) + 1
-            if progress is not None:
-                progress(1)
+        if workers <= 1:
+            for out in score_rows(analyzer, rows, cols=cols):
+                fh.write(json.dumps(out, ensure_ascii=False) + "\n")
+                summary.add(out)
+                if progress is not None:
+                    progress(1)
+        else:
+            import multiprocessing as mp
+
+            ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+            init = (str(analyzer.artifact.path), analyzer.max_chars, analyzer.prior, cols)
+            with ctx.Pool(workers, initializer=_init_worker, initargs=init) as pool:
+                for results in pool.imap(_score_chunk, _chunks(rows, chunk_size)):
+                    for line, outcome in results:
+                        fh.write(line + "\n")
+                        summary.add(outcome)
+                    if progress is not None:
+                        progress(len(results))
     finally:
         if close:
             fh.close()

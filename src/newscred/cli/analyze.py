@@ -51,8 +51,11 @@ def raise_too_large(name: str, size: int, max_chars: int) -> None:
 @click.option("--title", default=None, help="The article's headline, if you have it separately.")
 @click.option("--url", default=None, help="Where the article was published (kept in the report).")
 @click.option("--max-chars", default=DEFAULT_MAX_CHARS, show_default=True, help="Refuse inputs longer than this.")
+@click.option("--prior", default=0.5, show_default=True, type=float,
+              help="Share of unreliable articles you expect among those you check (0-1); probabilities are calibrated for 0.5 and shifted to it.")
 @handle_errors
-def analyze(article: str, model: str | None, as_json: bool, title: str | None, url: str | None, max_chars: int) -> None:
+def analyze(article: str, model: str | None, as_json: bool, title: str | None, url: str | None, max_chars: int,
+            prior: float) -> None:
     """Analyse one ARTICLE (a text file, or '-' for standard input).
 
     \b
@@ -66,7 +69,7 @@ def analyze(article: str, model: str | None, as_json: bool, title: str | None, u
     from .. import load
 
     text, name = _read_input(article, max_chars)
-    analyzer = load(model, max_chars=max_chars)
+    analyzer = load(model, max_chars=max_chars, prior=prior)
     report = analyzer.analyze(text, title=title, url=url, id=None if article == "-" else name)
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))

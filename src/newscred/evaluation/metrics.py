@@ -7,19 +7,31 @@ from typing import Any
 import numpy as np
 
 
-def expected_calibration_error(y: np.ndarray, p: np.ndarray, n_bins: int = 10) -> float:
-    """ECE with equal-width bins: sum over bins of |accuracy - confidence| weighted by bin size."""
+def expected_calibration_error(y: np.ndarray, p: np.ndarray, n_bins: int = 10,
+                               sample_weight: np.ndarray | None = None) -> float:
+    """ECE with equal-width bins: sum over bins of |frequency - mean confidence|, weighted by bin mass."""
     y = np.asarray(y, dtype=float)
     p = np.asarray(p, dtype=float)
     if len(y) == 0:
         return float("nan")
+    w = np.ones_like(y) if sample_weight is None else np.asarray(sample_weight, dtype=float)
     bins = np.minimum((p * n_bins).astype(int), n_bins - 1)
     ece = 0.0
+    total = w.sum()
     for b in range(n_bins):
         mask = bins == b
         if mask.any():
-            ece += mask.mean() * abs(y[mask].mean() - p[mask].mean())
+            wb = w[mask]
+            ece += wb.sum() / total * abs(np.average(y[mask], weights=wb) - np.average(p[mask], weights=wb))
     return float(ece)
+
+
+def balanced_weights(y: np.ndarray) -> np.ndarray:
+    """Weights that make both classes weigh the same (for metrics at an even prior)."""
+    y = np.asarray(y, dtype=int)
+    n1 = max(int(y.sum()), 1)
+    n0 = max(int(len(y) - y.sum()), 1)
+    return np.where(y == 1, 0.5 / n1, 0.5 / n0) * len(y)
 
 
 def binary_metrics(y: np.ndarray, p: np.ndarray, *, threshold: float = 0.5, band: tuple[float, float] | None = None) -> dict[str, Any]:
@@ -42,6 +54,8 @@ def binary_metrics(y: np.ndarray, p: np.ndarray, *, threshold: float = 0.5, band
         "roc_auc": float(roc_auc_score(y, p)) if len(set(y.tolist())) == 2 else float("nan"),
         "brier": float(np.mean((p - y) ** 2)) if len(y) else float("nan"),
         "ece": expected_calibration_error(y, p),
+        # our probabilities are calibrated for an even prior: this is the ECE they promise
+        "ece_balanced": expected_calibration_error(y, p, sample_weight=balanced_weights(y)) if len(set(y.tolist())) == 2 else float("nan"),
         "confident_error_rate": float((((p > 0.8) | (p < 0.2)) & (pred != y)).mean()) if len(y) else float("nan"),
     }
     if band is not None:

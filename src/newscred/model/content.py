@@ -48,7 +48,8 @@ class ContentParams:
     fw_top_k: int = 300
     fw_ngram_max: int = 3
     max_fw_features: int = 50000
-    style_scale: float = 0.3
+    style_scale: float = 0.3  # 0 switches the style signals off
+    balance: bool = True  # weight every (dataset, class) cell equally when training
     uncertain_low: float = 0.35
     uncertain_high: float = 0.65
     min_words: int = 50

@@ -40,9 +40,39 @@ def _fold(word: str) -> list[str]:
     return [piece for piece in _NON_ASCII_ALNUM.split(stripped) if piece]
 
 
+# Mojibake: UTF-8 bytes decoded as cp1252 or latin-1 ("theyâ€™re", "heâ\x80\x99s", "cafÃ©"),
+# common in scraped corpora.
+# A lead character (Â..ô) followed by 1-3 cp1252 continuation characters.
+_CP1252_CONT = "\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
+_MOJIBAKE_RE = re.compile(f"[\u00c2-\u00f4][{_CP1252_CONT}]{{1,3}}")
+
+
+def _repair_mojibake(text: str) -> str:
+    """Undo cp1252-decoded UTF-8 *without changing the string's length*, so offsets stay valid.
+
+    "theyâ€™re" becomes "they   re" and "cafÃ©" becomes "cafe ": the repaired character is folded
+    to ASCII and padded with spaces.
+    """
+
+    def fix(match: re.Match[str]) -> str:
+        chunk = match.group()
+        try:
+            # latin-1 for U+0000-00FF (covers "â\x80\x99"), cp1252 for its extra characters ("â€™")
+            raw = b"".join(bytes([ord(ch)]) if ord(ch) < 256 else ch.encode("cp1252") for ch in chunk)
+            repaired = raw.decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            return chunk
+        folded = "".join(_fold(repaired)) if any(ch.isalnum() for ch in repaired) else ""
+        return (folded + " " * len(chunk))[: len(chunk)]
+
+    return _MOJIBAKE_RE.sub(fix, text)
+
+
 def tokenize(text: str) -> list[Token]:
     """Normalised tokens of ``text`` with their character offsets in ``text``."""
     tokens: list[Token] = []
+    if "\u00c2" <= max(text, default="a") and any(ch in text for ch in "ÂÃâÅ"):
+        text = _repair_mojibake(text)  # same length: offsets still index the caller's text
     for match in _WORD_RE.finditer(text):
         word = match.group()
         if word.isascii():
