@@ -14,7 +14,7 @@ from typing import Any, Iterable, Iterator, Mapping
 import numpy as np
 
 from .article import Article
-from .features.signals import DESCRIPTIONS, SIGNALS, STYLE_FEATURES, signal_matches, style_vector
+from .features.signals import DESCRIPTIONS, STYLE_FEATURES, signal_matches, style_vector
 from .model.artifact import Artifact, load_artifact
 from .report import ContentVerdict, Evidence, Facts, ModelInfo, Report, SignalValue
 from .text.artefacts import Artefact as TextArtefact
@@ -105,8 +105,7 @@ class Analyzer:
         artefacts = find_artefacts(tokens)
         kept = strip_artefacts(tokens, artefacts)
         words = [t.text for t in kept]
-        joined = " ".join(words)
-        matches = signal_matches(joined)
+        matches = signal_matches(words)
         style = style_vector(words, matches)
         z, term_contrib, style_contrib = self.model.decision(words, style)
         a, b = self.model.calibration_
@@ -131,7 +130,7 @@ class Analyzer:
         label = "uncertain" if reasons else ("unreliable" if p >= 0.5 else "reliable")
 
         evidence = self._evidence(kept, term_contrib)
-        signals = self._signals(kept, joined, matches, style, style_contrib)
+        signals = self._signals(kept, matches, style, style_contrib)
         facts = self._facts(text, tokens, artefacts, known_share, lexicon)
         content = ContentVerdict(p, label, tuple(reasons), evidence, signals, prior=prior)
         return Report(content, facts, self.model_info, _summary(content, facts), id=id, title=title, url=url)
@@ -152,16 +151,17 @@ class Analyzer:
             wanted[self.model.term(column)] = weight
         spans: dict[tuple[str, str], list[tuple[int, int]]] = {key: [] for key in wanted}
         words = [t.text for t in kept]
-        sequences = {"w": (words, 1), "f": (self.model.masked(words), self.model.params.fw_ngram_max)}
-        for prefix, (seq, n_max) in sequences.items():
-            if not any(key[0] == prefix for key in wanted):
-                continue
-            for i in range(len(seq)):
-                for n in range(1, n_max + 1):
-                    if i + n > len(seq):
-                        break
-                    key = (prefix, seq[i] if n == 1 else " ".join(seq[i : i + n]))
-                    if key in spans and len(spans[key]) < _MAX_SPANS:
+        sequences = {"w": words, "f": self.model.masked(words)}
+        # Only positions whose token starts a wanted term are worth building n-grams at.
+        starts: dict[tuple[str, str], list[tuple[int, tuple[str, str]]]] = {}
+        for key in wanted:
+            prefix, term = key
+            parts = term.split(" ")
+            starts.setdefault((prefix, parts[0]), []).append((len(parts), key))
+        for prefix, seq in sequences.items():
+            for i, token_text in enumerate(seq):
+                for n, key in starts.get((prefix, token_text), ()):
+                    if i + n <= len(seq) and len(spans[key]) < _MAX_SPANS and (n == 1 or " ".join(seq[i : i + n]) == key[1]):
                         spans[key].append((kept[i].start, kept[i + n - 1].end))
         # A word can be both a vocabulary term and a one-word function pattern: show it once.
         merged: dict[str, list[Any]] = {}
@@ -179,30 +179,13 @@ class Analyzer:
     def _signals(
         self,
         kept: list[Token],
-        joined: str,
         matches: dict[str, list[tuple[int, int]]],
         style: np.ndarray,
         style_contrib: np.ndarray,
     ) -> tuple[SignalValue, ...]:
-        # Map char offsets in the joined model text back to input offsets through token starts.
-        starts = []
-        pos = 0
-        for token in kept:
-            starts.append(pos)
-            pos += len(token.text) + 1
-        import bisect
-
-        def to_input(span: tuple[int, int]) -> tuple[int, int]:
-            first = bisect.bisect_right(starts, span[0]) - 1
-            last = bisect.bisect_right(starts, span[1] - 1) - 1
-            return kept[first].start, kept[last].end
-
-        lexicon_signals = {s.name for s in SIGNALS}
         out = []
         for idx, name in enumerate(STYLE_FEATURES):
-            spans: tuple[tuple[int, int], ...] = ()
-            if name in lexicon_signals and kept:
-                spans = tuple(to_input(s) for s in matches.get(name, [])[:_MAX_SPANS])
+            spans = tuple((kept[i].start, kept[j - 1].end) for i, j in matches.get(name, ())[:_MAX_SPANS])
             out.append(SignalValue(name, DESCRIPTIONS[name], float(style[idx]), float(style_contrib[idx]), spans))
         out.sort(key=lambda s: -abs(s.weight))
         return tuple(out)

@@ -8,8 +8,8 @@ model: each match keeps its token position so the report can point at it.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
+from typing import Sequence
 
 import numpy as np
 
@@ -51,13 +51,16 @@ SIGNALS: tuple[Signal, ...] = (
            _words("quote|unquote|quoted|in a statement|press release|press conference|interview|briefing|spoke")),
 )
 
-_NUMBER_RE = re.compile(r"\b\d+\b")
-_SIGNAL_RES: dict[str, re.Pattern[str]] = {
-    s.name: re.compile(r"\b(?:" + "|".join(re.escape(p) for p in sorted(s.phrases, key=len, reverse=True)) + r")\b")
-    for s in SIGNALS
-    if s.phrases
-}
-_SIGNAL_RES["numbers"] = _NUMBER_RE
+# phrase (as a tuple of words) -> the signals it counts for; matched on tokens, not with regular
+# expressions, because this runs on every article and a dict lookup per word is cheap.
+_PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {}
+for _signal in SIGNALS:
+    for _phrase in _signal.phrases:
+        _key = tuple(_phrase.split())
+        _PHRASES[_key] = _PHRASES.get(_key, ()) + (_signal.name,)
+_MAX_N = max(len(k) for k in _PHRASES)
+# first words of multi-word phrases: only there is it worth building longer n-grams
+_STARTS = {k[0] for k in _PHRASES if len(k) > 1}
 
 STYLE_FEATURES: tuple[str, ...] = (
     *(s.name for s in SIGNALS),
@@ -74,21 +77,36 @@ DESCRIPTIONS: dict[str, str] = {s.name: s.description for s in SIGNALS} | {
 }
 
 
-def signal_matches(joined: str) -> dict[str, list[tuple[int, int]]]:
-    """Character spans in the joined normalised text where each signal fires."""
-    return {name: [m.span() for m in regex.finditer(joined)] for name, regex in _SIGNAL_RES.items()}
+def signal_matches(words: Sequence[str]) -> dict[str, list[tuple[int, int]]]:
+    """Token spans ``[i, j)`` where each signal fires: leftmost-longest, non-overlapping per signal."""
+    out: dict[str, list[tuple[int, int]]] = {s.name: [] for s in SIGNALS}
+    free = {s.name: 0 for s in SIGNALS}
+    n_words = len(words)
+    for i, word in enumerate(words):
+        if word.isdigit():
+            out["numbers"].append((i, i + 1))
+        longest = min(_MAX_N, n_words - i) if word in _STARTS else 1
+        for n in range(longest, 0, -1):
+            names = _PHRASES.get(tuple(words[i : i + n]) if n > 1 else (word,))
+            if not names:
+                continue
+            for name in names:
+                if free[name] <= i:
+                    out[name].append((i, i + n))
+                    free[name] = i + n
+    return out
 
 
-def style_vector(words: list[str], matches: dict[str, list[tuple[int, int]]] | None = None) -> np.ndarray:
+def style_vector(words: Sequence[str], matches: dict[str, list[tuple[int, int]]] | None = None) -> np.ndarray:
     """The style feature vector (order: :data:`STYLE_FEATURES`) of a normalised word list."""
     n = len(words)
     if matches is None:
-        matches = signal_matches(" ".join(words))
+        matches = signal_matches(words)
     per100 = 100.0 / max(n, 1)
     values = [len(matches.get(s.name, ())) * per100 for s in SIGNALS]
     if n:
         lengths = np.fromiter((len(w) for w in words), dtype=np.float64, count=n)
-        head = words[:500]
+        head = list(words[:500])
         values += [
             float(lengths.mean()),
             float((lengths >= 7).mean()),

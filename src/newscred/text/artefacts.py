@@ -40,36 +40,40 @@ _AGENCY_LONG = r"(?:the associated press|associated press|thomson reuters|reuter
 
 # (kind, pattern).  Patterns are matched on " ".join(tokens); each must start and end on a
 # token boundary (they are wrapped in \b below).
-_PATTERNS: list[tuple[str, str]] = [
+_PATTERNS: list[tuple[str, str, str]] = [
+    # (kind, pattern, trigger words: the regex only runs when one of them is in the text)
     # "BOGOTA, Colombia (AP) —" -> "bogota colombia ap"; up to three place words before the
     # agency, only near the start of the text (datelines open a story).
-    ("dateline", r"(?:[a-z]+ ){1,3}" + _AGENCY_SHORT),
-    ("byline", r"(?:additional )?(?:reporting|writing) by (?:[a-z]+ ){1,12}?(?:editing|edited) by [a-z]+(?: [a-z]+)?"),
-    ("byline", r"(?:additional )?reporting by (?:[a-z]+ ){1,3}[a-z]+ in [a-z]+"),
-    ("byline", r"by [a-z]+ [a-z]+ (?:the )?associated press"),
-    ("byline", r"by reuters staff"),
-    ("wire_credit", r"copyright \d{4} (?:the )?associated press(?: all rights reserved)?"),
-    ("wire_credit", r"this material may not be published broadcast rewritten or redistributed"),
-    ("wire_credit", r"(?:ap|reuters|afp|getty images) (?:file )?photo(?: [a-z]+ [a-z]+)?"),
-    ("wire_mention", _AGENCY_LONG),
-    ("image_credit", r"featured image (?:via|by|credit|source)(?: NAME){0,3}"),
-    ("image_credit", r"(?:image|photo|picture) (?:credit|source|via)(?: NAME){0,3}"),
-    ("image_credit", r"getty images"),
-    ("site_tag", r"21st century wire(?: says)?|21wire"),
-    ("share", r"\d+ shares?(?: share this(?: story| article)?)?"),
-    ("share", r"share (?:this|on) (?:story|article|post|facebook|twitter)"),
-    ("share", r"(?:click|tap) (?:here|to share)(?: to [a-z]+)?"),
-    ("newsletter", r"(?:sign up|subscribe) (?:for|to) (?:our|the)(?: [a-z]+){0,4} newsletters?"),
-    ("newsletter", r"get (?:the latest|our)(?: [a-z]+){0,6} (?:delivered|in your inbox)(?: [a-z]+){0,4}"),
-    ("cookie", r"(?:this|our) (?:web ?site|site) uses cookies(?: [a-z]+){0,12}"),
-    ("cookie", r"we use cookies(?: [a-z]+){0,12}"),
-    ("cookie", r"by continuing to (?:use|browse) (?:this|our|the) (?:web ?site|site)(?: [a-z]+){0,6}"),
-    ("boilerplate", r"all rights reserved|continue reading|read more|advertisement|follow us on (?:twitter|facebook|instagram)"),
+    ("dateline", r"(?:[a-z]+ ){1,3}" + _AGENCY_SHORT, "ap reuters afp upi xinhua dpa pti"),
+    ("byline", r"(?:additional )?(?:reporting|writing) by (?:[a-z]+ ){1,12}?(?:editing|edited) by [a-z]+(?: [a-z]+)?", "editing edited"),
+    ("byline", r"(?:additional )?reporting by (?:[a-z]+ ){1,3}[a-z]+ in [a-z]+", "reporting"),
+    ("byline", r"by [a-z]+ [a-z]+ (?:the )?associated press", "associated"),
+    ("byline", r"by reuters staff", "reuters"),
+    ("wire_credit", r"copyright \d{4} (?:the )?associated press(?: all rights reserved)?", "copyright"),
+    ("wire_credit", r"this material may not be published broadcast rewritten or redistributed", "redistributed"),
+    ("wire_credit", r"(?:ap|reuters|afp|getty images) (?:file )?photo(?: [a-z]+ [a-z]+)?", "photo"),
+    ("wire_mention", _AGENCY_LONG, "associated reuters agence united xinhua"),
+    ("image_credit", r"featured image (?:via|by|credit|source)(?: NAME){0,3}", "featured"),
+    ("image_credit", r"(?:image|photo|picture) (?:credit|source|via)(?: NAME){0,3}", "credit source via"),
+    ("image_credit", r"getty images", "getty"),
+    ("site_tag", r"21st century wire(?: says)?|21wire", "21st 21wire"),
+    ("share", r"\d+ shares?(?: share this(?: story| article)?)?", "share shares"),
+    ("share", r"share (?:this|on) (?:story|article|post|facebook|twitter)", "share"),
+    ("share", r"(?:click|tap) (?:here|to share)(?: to [a-z]+)?", "click tap"),
+    ("newsletter", r"(?:sign up|subscribe) (?:for|to) (?:our|the)(?: [a-z]+){0,4} newsletters?", "newsletter newsletters"),
+    ("newsletter", r"get (?:the latest|our)(?: [a-z]+){0,6} (?:delivered|in your inbox)(?: [a-z]+){0,4}", "delivered inbox"),
+    ("cookie", r"(?:this|our) (?:web ?site|site) uses cookies(?: [a-z]+){0,12}", "cookies"),
+    ("cookie", r"we use cookies(?: [a-z]+){0,12}", "cookies"),
+    ("cookie", r"by continuing to (?:use|browse) (?:this|our|the) (?:web ?site|site)(?: [a-z]+){0,6}", "continuing"),
+    ("boilerplate", r"all rights reserved|continue reading|read more|advertisement|follow us on (?:twitter|facebook|instagram)", "reserved continue read advertisement follow"),
 ]
 # Credit lines end at the first ordinary function word ("featured image via getty images | the mayor...").
 _NAME_WORD = r"(?!(?:the|a|an|and|in|on|of|to|is|was|for|as|at|by|with|from|this|that|it|he|she|they|we|i)\b)[a-z]+"
 
-_COMPILED = [(kind, re.compile(r"\b(?:" + pattern.replace("NAME", _NAME_WORD) + r")\b")) for kind, pattern in _PATTERNS]
+_COMPILED = [
+    (kind, re.compile(r"\b(?:" + pattern.replace("NAME", _NAME_WORD) + r")\b"), frozenset(triggers.split()))
+    for kind, pattern, triggers in _PATTERNS
+]
 
 # Datelines only count inside the opening of the text (after an optional headline).
 _DATELINE_WINDOW_TOKENS = 80
@@ -114,7 +118,10 @@ def find_artefacts(tokens: list[Token]) -> list[Artefact]:
         pos += len(token.text) + 1
     found: list[Artefact] = []
     taken = bytearray(len(tokens))
-    for kind, regex in _COMPILED:
+    present = {t.text for t in tokens}
+    for kind, regex, triggers in _COMPILED:
+        if present.isdisjoint(triggers):
+            continue
         for match in regex.finditer(joined):
             first = bisect.bisect_right(starts, match.start()) - 1
             last = bisect.bisect_right(starts, match.end() - 1)

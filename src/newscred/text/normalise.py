@@ -13,17 +13,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # A "word" is a run of Unicode letters or digits; everything else (punctuation, apostrophes,
 # underscores, symbols, whitespace) separates words.  "won't" -> "won", "t", exactly as in
 # pre-normalised corpora.
 _WORD_RE = re.compile(r"[^\W_]+")
 _NON_ASCII_ALNUM = re.compile(r"[^a-z0-9]+")
+_ASCII_WORD_RE = re.compile(r"[A-Za-z0-9]+")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """A normalised token and the span ``[start, end)`` of the input it was read from."""
 
     text: str
@@ -73,6 +73,8 @@ def tokenize(text: str) -> list[Token]:
     tokens: list[Token] = []
     if "\u00c2" <= max(text, default="a") and any(ch in text for ch in "ÂÃâÅ"):
         text = _repair_mojibake(text)  # same length: offsets still index the caller's text
+    if text.isascii():  # the common case, without per-word checks
+        return [Token(m.group().lower(), m.start(), m.end()) for m in _ASCII_WORD_RE.finditer(text)]
     for match in _WORD_RE.finditer(text):
         word = match.group()
         if word.isascii():
@@ -97,9 +99,14 @@ def looks_normalised(text: str) -> bool:
     Used for reporting and to pick a sentence splitter; the model never depends on it.
     """
     sample = text[:20000]
-    letters = sum(ch.isalpha() for ch in sample)
+    letters = len(_LETTER_RE.findall(sample))
     if letters == 0:
         return False
-    uppers = sum(ch.isupper() for ch in sample)
-    punct = sum(1 for ch in sample if not ch.isalnum() and not ch.isspace())
+    uppers = len(_UPPER_RE.findall(sample))
+    punct = len(_PUNCT_RE.findall(sample))
     return uppers / letters < 0.002 and punct / max(len(sample), 1) < 0.002
+
+
+_LETTER_RE = re.compile(r"[^\W\d_]")
+_UPPER_RE = re.compile(r"[A-Z\u00c0-\u00de]")
+_PUNCT_RE = re.compile(r"[^\w\s]")
