@@ -32,6 +32,8 @@ def main() -> None:
 
 
 from . import analyze as _analyze  # noqa: E402,F401  (registers commands)
+from . import benchmark as _benchmark  # noqa: E402,F401
+from . import evaluate as _evaluate  # noqa: E402,F401
 from . import models as _models  # noqa: E402,F401
 from . import score as _score  # noqa: E402,F401
 from . import train as _train  # noqa: E402,F401

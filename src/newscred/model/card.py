@@ -15,17 +15,25 @@ _LICENCES = {
 }
 
 
+def _probe(d: dict[str, Any], name: str) -> str:
+    m = d.get("probes", {}).get(name)
+    return "n/a" if m is None else f"{m['macro_f1']:.3f}"
+
+
 def _row(name: str, d: dict[str, Any]) -> str:
-    m, maj, length = d["model"], d["majority_probe"], d["length_probe"]
+    m = d["model"]
+    ci = m.get("macro_f1_ci")
+    ci_text = f" [{ci[0]:.2f}, {ci[1]:.2f}]" if ci else ""
+    flag = " ⚠ leaky" if d.get("leaky") else ""
     return (
-        f"| {name} | {d['test']} | {m['unreliable_share']:.2f} | **{m['macro_f1']:.3f}** | {maj['macro_f1']:.3f} | "
-        f"{length['macro_f1']:.3f} | {m['roc_auc']:.3f} | {m['ece']:.3f} |"
+        f"| {name}{flag} | {d['n']} | {m['unreliable_share']:.2f} | **{m['macro_f1']:.3f}**{ci_text} | {_probe(d, 'majority')} | "
+        f"{_probe(d, 'length')} | {_probe(d, 'source')} | {m['roc_auc']:.3f} | {m['ece_balanced']:.3f} |"
     )
 
 
 def render_card(name: str, version: str, metrics: dict[str, Any]) -> str:
-    lodo = metrics.get("datasets", {})
-    mean = metrics.get("mean_macro_f1", {})
+    lodo = metrics.get("results", {})
+    mean = metrics.get("mean", {})
     pooled = metrics.get("pooled", {})
     params = metrics.get("params", {})
     lines = [
@@ -66,24 +74,26 @@ def render_card(name: str, version: str, metrics: dict[str, Any]) -> str:
         "Several of these licences are research-only or non-commercial; **the weights inherit those terms**. "
         "Labels are mapped to reliable/unreliable as documented in docs/datasets.md.",
         "",
-        "## Evaluation: leave-one-dataset-out (no in-domain numbers)",
+        f"## Evaluation: {metrics.get('split', 'cross-dataset')} split, held-out numbers only",
         "",
         f"Protocol: {metrics.get('protocol', '')}.",
         "",
-        "| held-out dataset | n | unreliable share | macro-F1 | majority probe | length probe | ROC-AUC | ECE |",
-        "|---|---|---|---|---|---|---|---|",
+        "| test set | n | unreliable share | macro-F1 [95% CI] | majority probe | length probe | source probe | ROC-AUC | ECE (even prior) |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for n in sorted(lodo):
         lines.append(_row(n, lodo[n]))
     if mean:
+        nan = float("nan")
         lines.append(
-            f"| **mean** | | | **{mean.get('model', float('nan')):.3f}** | {mean.get('majority_probe', float('nan')):.3f} | "
-            f"{mean.get('length_probe', float('nan')):.3f} | | |"
+            f"| **mean** | | | **{mean.get('model', nan):.3f}** | {mean.get('majority', nan):.3f} | "
+            f"{mean.get('length', nan):.3f} | {mean.get('source', nan):.3f} | | |"
         )
     if pooled:
         lines += [
             "",
-            f"Pooled over all held-out predictions: ECE {pooled.get('ece', float('nan')):.3f}, Brier {pooled.get('brier', float('nan')):.3f}, "
+            f"Pooled over all held-out predictions: ECE {pooled.get('ece', float('nan')):.3f} (at the corpora's own mix; "
+            f"{pooled.get('ece_balanced', float('nan')):.3f} at the even prior the probabilities are calibrated for), Brier {pooled.get('brier', float('nan')):.3f}, "
             f"confident errors (p>0.8 or p<0.2 and wrong) {pooled.get('confident_error_rate', float('nan')):.1%}, "
             f"coverage outside the uncertain band {pooled.get('coverage', float('nan')):.1%} with accuracy "
             f"{pooled.get('accuracy_when_covered', float('nan')):.3f} there.",

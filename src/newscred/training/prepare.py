@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable
 
 from ..datasets.record import Record
@@ -12,6 +12,8 @@ from ..text.normalise import tokenize
 # Corpora that re-publish the same 2016 BuzzFeed fact-check under different scrapes: they must
 # be held out together, or a "cross-dataset" score is really an in-domain one.
 _BUZZFEED_2016 = "buzzfeed-2016-factcheck"
+# How much of each end of a text the source/boilerplate probe may see.
+PROBE_EDGE_WORDS = 30
 
 
 def overlap_family(record: Record) -> str:
@@ -23,7 +25,12 @@ def overlap_family(record: Record) -> str:
 
 @dataclass
 class Doc:
-    """A labelled document ready for the model: normalised, artefact-stripped words."""
+    """A labelled document ready for the model: normalised, artefact-stripped words.
+
+    ``probe_words`` is what the source/boilerplate probe sees: the first and last 30 words of the
+    *unstripped* text, the kinds of artefacts found, and the domain.  If that alone predicts the
+    label nearly as well as the model, the dataset leaks its labels through who published it.
+    """
 
     id: str
     dataset: str
@@ -31,12 +38,22 @@ class Doc:
     group: str
     y: int
     words: list[str]
+    probe_words: list[str] = field(default_factory=list)
+    date: str | None = None
+    subset: str | None = None
 
 
 def model_words(text: str) -> list[str]:
     """The exact word list the content model sees for ``text``."""
     tokens = tokenize(text)
     return [t.text for t in strip_artefacts(tokens, find_artefacts(tokens))]
+
+
+def _probe_words(tokens: list, artefacts: list, domain: str | None) -> list[str]:
+    head = [t.text for t in tokens[:PROBE_EDGE_WORDS]]
+    tail = [t.text for t in tokens[-PROBE_EDGE_WORDS:]] if len(tokens) > PROBE_EDGE_WORDS else []
+    marks = [f"artefact:{a.kind}" for a in artefacts] + [f"agency:{a.agency}" for a in artefacts if a.agency]
+    return head + tail + marks + ([f"domain:{domain}"] if domain else [])
 
 
 def prepare(records: Iterable[Record], *, min_words: int = 50) -> tuple[list[Doc], dict[str, dict[str, int]]]:
@@ -49,10 +66,15 @@ def prepare(records: Iterable[Record], *, min_words: int = 50) -> tuple[list[Doc
         if rec.label not in ("reliable", "unreliable"):
             s["unlabelled"] += 1
             continue
-        words = model_words(rec.text or "")
+        tokens = tokenize(rec.text or "")
+        artefacts = find_artefacts(tokens)
+        words = [t.text for t in strip_artefacts(tokens, artefacts)]
         if len(words) < min_words:
             s["too_short"] += 1
             continue
         s["kept"] += 1
-        docs.append(Doc(rec.id, rec.dataset, overlap_family(rec), rec.group or rec.domain or "", rec.y, words))
+        docs.append(
+            Doc(rec.id, rec.dataset, overlap_family(rec), rec.group or rec.domain or "", rec.y, words,
+                _probe_words(tokens, artefacts, rec.domain), rec.date, rec.subset)
+        )
     return docs, stats

@@ -21,8 +21,9 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from ..datasets.registry import data_root, load_dataset
-from ..evaluation.metrics import binary_metrics
-from ..model.content import ContentModel, ContentParams
+from ..evaluation.protocol import calibration_weights, cross_validate, fit_model
+from ..evaluation.splits import cross_dataset_folds
+from ..model.content import ContentParams
 from .prepare import Doc, prepare
 
 ARTICLE_SETS: tuple[str, ...] = (
@@ -47,22 +48,46 @@ class Corpus:
     digests: list[dict[str, Any]] = field(default_factory=list)
 
 
-def balanced_weights(docs: Sequence[Doc]) -> np.ndarray:
-    """Every (dataset, class) cell gets the same total weight.
+def dedupe_docs(docs: Sequence[Doc]) -> tuple[list[Doc], list[int], dict[str, dict[str, int]]]:
+    """Remove duplicates before any split: (kept docs, their cluster ids, counts per dataset).
 
-    Without this the biggest, most lopsided corpus (GossipCop: 9 fakes to 1 real) teaches the
-    model that celebrity news is fake, and the "cross-dataset" score measures topic priors.
+    Within a duplicate cluster the first member of each dataset is kept; a cluster whose members
+    disagree on the label is dropped whole (there is no telling which label is right).  Kept
+    documents keep their cluster id, so splits can still keep cross-dataset copies together.
     """
-    counts = Counter((d.dataset, d.y) for d in docs)
-    w = np.array([1.0 / counts[(d.dataset, d.y)] for d in docs])
-    return w * len(docs) / w.sum()
+    from ..corpus.dedup import find_duplicates
+
+    dedup = find_duplicates([d.words for d in docs])
+    labels_by_cluster: dict[int, set[int]] = {}
+    for d, c in zip(docs, dedup.cluster):
+        labels_by_cluster.setdefault(c, set()).add(d.y)
+    seen: set[tuple[int, str]] = set()
+    kept_docs, kept_cluster = [], []
+    stats: dict[str, dict[str, int]] = {}
+    for d, c in zip(docs, dedup.cluster):
+        s = stats.setdefault(d.dataset, {"removed_duplicates": 0, "removed_conflicting": 0, "kept": 0, "cross_dataset_duplicates": 0})
+        if len(labels_by_cluster[c]) > 1:
+            s["removed_conflicting"] += 1
+            continue
+        if (c, d.dataset) in seen:
+            s["removed_duplicates"] += 1
+            continue
+        seen.add((c, d.dataset))
+        s["kept"] += 1
+        kept_docs.append(d)
+        kept_cluster.append(c)
+    datasets_by_cluster: dict[int, set[str]] = {}
+    for d, c in zip(kept_docs, kept_cluster):
+        datasets_by_cluster.setdefault(c, set()).add(d.dataset)
+    for d, c in zip(kept_docs, kept_cluster):
+        if len(datasets_by_cluster[c]) > 1:
+            stats[d.dataset]["cross_dataset_duplicates"] += 1
+    return kept_docs, kept_cluster, stats
 
 
 def load_corpus(root: str | Path | None = None, datasets: Sequence[str] = ARTICLE_SETS,
                 progress: Progress | None = None, min_words: int = 50) -> Corpus:
     """Load, prepare and de-duplicate the article sets."""
-    from ..corpus.dedup import find_duplicates
-
     root_path = data_root(root)
     docs: list[Doc] = []
     prep_stats: dict[str, dict[str, int]] = {}
@@ -79,124 +104,23 @@ def load_corpus(root: str | Path | None = None, datasets: Sequence[str] = ARTICL
 
     if progress:
         progress("de-duplicating (exact + MinHash LSH)", 0, len(docs))
-    dedup = find_duplicates([d.words for d in docs])
-    # Within a cluster keep the first member per dataset; drop whole clusters whose labels conflict.
-    labels_by_cluster: dict[int, set[int]] = {}
-    for d, c in zip(docs, dedup.cluster):
-        labels_by_cluster.setdefault(c, set()).add(d.y)
-    seen: set[tuple[int, str]] = set()
-    kept_docs, kept_cluster = [], []
-    dedup_stats: dict[str, dict[str, int]] = {}
-    for d, c in zip(docs, dedup.cluster):
-        s = dedup_stats.setdefault(d.dataset, {"removed_duplicates": 0, "removed_conflicting": 0, "kept": 0, "cross_dataset_duplicates": 0})
-        if len(labels_by_cluster[c]) > 1:
-            s["removed_conflicting"] += 1
-            continue
-        if (c, d.dataset) in seen:
-            s["removed_duplicates"] += 1
-            continue
-        seen.add((c, d.dataset))
-        s["kept"] += 1
-        kept_docs.append(d)
-        kept_cluster.append(c)
-    datasets_by_cluster: dict[int, set[str]] = {}
-    for d, c in zip(kept_docs, kept_cluster):
-        datasets_by_cluster.setdefault(c, set()).add(d.dataset)
-    for d, c in zip(kept_docs, kept_cluster):
-        if len(datasets_by_cluster[c]) > 1:
-            dedup_stats[d.dataset]["cross_dataset_duplicates"] += 1
+    kept_docs, kept_cluster, dedup_stats = dedupe_docs(docs)
     return Corpus(kept_docs, kept_cluster, prep_stats, dedup_stats, digests)
 
 
-def lodo_split(corpus: Corpus, held_out: str) -> tuple[list[int], list[int]]:
-    """Indices of train and test for one leave-one-dataset-out fold.
-
-    Train excludes the held-out dataset, every dataset of its overlap family, and every document
-    in a duplicate cluster that touches the held-out set.
-    """
-    docs = corpus.docs
-    test = [i for i, d in enumerate(docs) if d.dataset == held_out]
-    families = {docs[i].family for i in test}
-    clusters = {corpus.cluster[i] for i in test}
-    train = [
-        i for i, d in enumerate(docs)
-        if d.dataset != held_out and d.family not in families and corpus.cluster[i] not in clusters
-    ]
-    return train, test
-
-
-def fit_model(docs: Sequence[Doc], params: ContentParams) -> ContentModel:
-    weights = balanced_weights(docs) if params.balance else None
-    return ContentModel(params=params).fit([d.words for d in docs], [d.y for d in docs], weights)
-
-
-def _length_probe(train: Sequence[Doc], test: Sequence[Doc]) -> np.ndarray:
-    from sklearn.linear_model import LogisticRegression
-
-    x = np.log1p([[len(d.words)] for d in train])
-    lr = LogisticRegression().fit(x, [d.y for d in train], sample_weight=balanced_weights(train))
-    return lr.predict_proba(np.log1p([[len(d.words)] for d in test]))[:, 1]
-
-
-def evaluate_lodo(corpus: Corpus, params: ContentParams, progress: Progress | None = None) -> dict[str, Any]:
-    """Leave-one-dataset-out logits for every document, metrics per dataset, and probes."""
-    docs = corpus.docs
-    names = sorted({d.dataset for d in docs})
-    z = np.full(len(docs), np.nan)
-    length_p = np.full(len(docs), np.nan)
-    folds = {}
-    for k, name in enumerate(names):
-        if progress:
-            progress(f"leave-one-dataset-out: {name}", k, len(names))
-        train, test = lodo_split(corpus, name)
-        model = fit_model([docs[i] for i in train], params)
-        z[test] = [model.decision(docs[i].words)[0] for i in test]
-        length_p[test] = _length_probe([docs[i] for i in train], [docs[i] for i in test])
-        folds[name] = {"train": len(train), "test": len(test)}
-    y = np.array([d.y for d in docs])
-    ds = np.array([d.dataset for d in docs])
-    # Calibrate each held-out dataset with Platt scaling fitted on the *other* datasets' held-out
-    # logits, so no dataset's own labels touch its reported probabilities.  Every (dataset, class)
-    # cell weighs the same, so probabilities are calibrated for an even prior (see calibration_weights).
-    p = np.full(len(docs), np.nan)
-    w_all = calibration_weights(ds, y)
-    for name in names:
-        m = ds == name
-        cal = ContentModel(params=params).fit_calibration(z[~m], y[~m], w_all[~m])
-        p[m] = cal.calibrate(z[m])
-    per_dataset = {}
-    band = (params.uncertain_low, params.uncertain_high)
-    for name in names:
-        m = ds == name
-        majority = int(Counter(y[~m]).most_common(1)[0][0])  # majority class of the training data
-        per_dataset[name] = {
-            **folds[name],
-            "model": binary_metrics(y[m], p[m], band=band),
-            "majority_probe": binary_metrics(y[m], np.full(m.sum(), float(majority))),
-            "length_probe": binary_metrics(y[m], length_p[m]),
-        }
-    mean = {key: float(np.mean([per_dataset[n][key]["macro_f1"] for n in names])) for key in ("model", "majority_probe", "length_probe")}
-    return {
-        "protocol": "leave-one-dataset-out; overlap families held out together; near-duplicates of test items removed from train; Platt calibration fitted on the other datasets' held-out logits",
-        "datasets": per_dataset,
-        "mean_macro_f1": mean,
-        "pooled": binary_metrics(y, p, band=band),
-        "_z": z,
-        "_p": p,
-    }
-
-
-def calibration_weights(ds: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Weights for Platt scaling: each (dataset, class) cell the same total weight.
-
-    A probability is only calibrated relative to a base rate, and the base rate of unreliable
-    articles differs wildly between corpora (19% in BuzzFeed-Webis, 84% in the FakeNewsNet crawl)
-    and between users.  We calibrate for an even prior and let users state their own
-    (``Analyzer.analyze(..., prior=0.1)`` shifts the logit by log(prior / (1 - prior))).
-    """
-    counts = Counter(zip(ds.tolist(), y.tolist()))
-    w = np.array([1.0 / counts[(d, c)] for d, c in zip(ds.tolist(), y.tolist())])
-    return w * len(ds) / w.sum()
+def evaluate_lodo(corpus: Corpus, params: ContentParams, progress: Progress | None = None,
+                  probes: Sequence[str] = ("majority", "length", "source")
+                  ) -> tuple[dict[str, Any], np.ndarray, dict[str, tuple[np.ndarray, np.ndarray]]]:
+    """Leave-one-dataset-out evaluation of ``params``: (result, raw logits, (y, p) per dataset)."""
+    folds = cross_dataset_folds(corpus.docs, corpus.cluster)
+    result, predictions, z = cross_validate(corpus.docs, folds, params, split="cross-dataset", probes=probes, progress=progress)
+    result["protocol"] = (
+        "leave-one-dataset-out: each dataset is scored by a model trained on the other article sets only; "
+        "datasets sharing items (the BuzzFeed 2016 fact-check in buzzfeed_webis_2016, fakenewsnet_v1 and misinfotext_sfu) "
+        "are held out together; exact and near duplicates (MinHash, 5-word shingles, Jaccard >= 0.8) of test texts are "
+        "removed from training; Platt calibration is fitted on the other folds' held-out logits (even prior)"
+    )
+    return result, z, predictions
 
 
 def build_lexicon(docs: Sequence[Doc], min_docs: int = 3, max_size: int = 60000) -> list[str]:
@@ -222,15 +146,12 @@ def train_default(
 
     params = params or ContentParams()
     corpus = load_corpus(root, progress=progress, min_words=params.min_words)
-    evaluation = evaluate_lodo(corpus, params, progress=progress)
+    metrics, z, _ = evaluate_lodo(corpus, params, progress=progress)
     if progress:
         progress("fitting the final model on all article sets", 0, 1)
     model = fit_model(corpus.docs, params)
     y = np.array([d.y for d in corpus.docs])
-    ds = np.array([d.dataset for d in corpus.docs])
-    model.fit_calibration(evaluation["_z"], y, calibration_weights(ds, y))
-    metrics = {k: v for k, v in evaluation.items() if not k.startswith("_")}
-    metrics["params"] = params.to_dict()
+    model.fit_calibration(z, y, calibration_weights([d.dataset for d in corpus.docs], y))
     metrics["data"] = {"preparation": corpus.prep_stats, "deduplication": corpus.dedup_stats, "digests": corpus.digests}
     metrics["calibration"] = list(model.calibration_)
     card = render_card(name, version, metrics)

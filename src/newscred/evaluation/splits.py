@@ -1,0 +1,125 @@
+"""Honest splits.  Every split here keeps duplicate clusters whole: no text (or near copy of it)
+is ever on both sides.
+
+* ``random_folds``: stratified k-fold over duplicate clusters.
+* ``group_folds``: k-fold where a group (publisher, domain, FakeNewsAMT pair, any user column)
+  never straddles train and test.
+* ``time_split``: train strictly before a date, test on or after it.
+* ``cross_dataset_folds``: leave one dataset out (with its overlap family and every duplicate).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from ..errors import DataError
+from ..training.prepare import Doc
+
+
+@dataclass(frozen=True)
+class Fold:
+    """One train/test split: ``name`` labels the test side in reports."""
+
+    name: str
+    train: list[int]
+    test: list[int]
+
+
+def purge(train: Sequence[int], test: Sequence[int], clusters: Sequence[int]) -> list[int]:
+    """Train indices minus any document sharing a duplicate cluster with the test side."""
+    test_clusters = {clusters[i] for i in test}
+    return [i for i in train if clusters[i] not in test_clusters]
+
+
+def _merge(keys_a: Sequence[object], keys_b: Sequence[object]) -> list[int]:
+    """Connected components over two keyings: docs sharing either key end up in one group."""
+    parent = list(range(len(keys_a)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for keys in (keys_a, keys_b):
+        first: dict[object, int] = {}
+        for i, k in enumerate(keys):
+            if k is None:
+                continue
+            j = first.setdefault(k, i)
+            ri, rj = find(i), find(j)
+            if ri != rj:
+                parent[max(ri, rj)] = min(ri, rj)
+    return [find(i) for i in range(len(keys_a))]
+
+
+def _stratified_group_folds(y: np.ndarray, groups: Sequence[int], n_splits: int, seed: int, kind: str) -> list[Fold]:
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    n_groups = len(set(groups))
+    if n_groups < n_splits:
+        raise DataError(
+            f"a {kind} split into {n_splits} folds needs at least {n_splits} distinct groups; the data has {n_groups}. "
+            "Use fewer folds (--folds) or another split."
+        )
+    splitter = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+    folds = []
+    for k, (train, test) in enumerate(splitter.split(np.zeros(len(y)), y, groups)):
+        folds.append(Fold(f"fold {k + 1}", train.tolist(), test.tolist()))
+    return folds
+
+
+def random_folds(docs: Sequence[Doc], clusters: Sequence[int], n_splits: int = 5, seed: int = 13) -> list[Fold]:
+    """Stratified k-fold in which duplicate clusters stay whole."""
+    y = np.array([d.y for d in docs])
+    return _stratified_group_folds(y, list(clusters), n_splits, seed, "random")
+
+
+def group_folds(docs: Sequence[Doc], clusters: Sequence[int], n_splits: int = 5, seed: int = 13) -> list[Fold]:
+    """k-fold with groups (``Doc.group``) disjoint between train and test, duplicates kept whole.
+
+    Documents without a group get their own; a duplicate cluster that spans two groups merges them.
+    """
+    y = np.array([d.y for d in docs])
+    keys = [(d.dataset, d.group) if d.group else None for d in docs]
+    groups = _merge(keys, list(clusters))
+    return _stratified_group_folds(y, groups, n_splits, seed, "group")
+
+
+def time_split(docs: Sequence[Doc], clusters: Sequence[int], cutoff: str | None = None) -> list[Fold]:
+    """Train on documents dated before ``cutoff`` (ISO date), test on those on or after it.
+
+    Undated documents are left out of both sides.  Without a cutoff, the date that puts 80% of
+    the dated documents in train is used.
+    """
+    dated = [i for i, d in enumerate(docs) if d.date]
+    if len(dated) < 10:
+        raise DataError(
+            f"a time split needs dated documents; only {len(dated)} of {len(docs)} have a date. "
+            "Name the date column with --date-col."
+        )
+    if cutoff is None:
+        dates = sorted(docs[i].date for i in dated)  # type: ignore[misc]
+        cutoff = dates[int(0.8 * len(dates))]
+    train = [i for i in dated if docs[i].date < cutoff]  # type: ignore[operator]
+    test = [i for i in dated if docs[i].date >= cutoff]  # type: ignore[operator]
+    if not train or not test:
+        raise DataError(f"cutoff {cutoff} leaves an empty side (train {len(train)}, test {len(test)}); choose another --cutoff")
+    return [Fold(f"on or after {cutoff}", purge(train, test, clusters), test)]
+
+
+def cross_dataset_folds(docs: Sequence[Doc], clusters: Sequence[int], held_out: Sequence[str] | None = None) -> list[Fold]:
+    """Leave one dataset out: train excludes it, its overlap family and any duplicate of its texts."""
+    names = sorted({d.dataset for d in docs}) if held_out is None else list(held_out)
+    if len({d.dataset for d in docs}) < 2:
+        raise DataError("a cross-dataset split needs at least two datasets")
+    folds = []
+    for name in names:
+        test = [i for i, d in enumerate(docs) if d.dataset == name]
+        families = {docs[i].family for i in test}
+        train = [i for i, d in enumerate(docs) if d.dataset != name and d.family not in families]
+        folds.append(Fold(name, purge(train, test, clusters), test))
+    return folds
