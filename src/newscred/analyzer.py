@@ -140,9 +140,11 @@ class Analyzer:
 
         Function-word patterns are shown with "…" for the masked words ("according to …").
         """
-        if not term_contrib:
+        opaque = self.model.opaque_columns_
+        shown = [kv for kv in term_contrib.items() if kv[0] not in opaque]
+        if not shown:
             return ()
-        ranked = sorted(term_contrib.items(), key=lambda kv: kv[1])
+        ranked = sorted(shown, key=lambda kv: kv[1])
         negatives = [kv for kv in ranked[:_MAX_EVIDENCE_PER_SIDE] if kv[1] < 0]
         positives = [kv for kv in reversed(ranked[-_MAX_EVIDENCE_PER_SIDE:]) if kv[1] > 0]
         chosen = sorted(positives + negatives, key=lambda kv: -abs(kv[1]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 
@@ -10,12 +11,18 @@ from . import main
 from ._common import handle_errors, model_option
 
 
+def _is_single_file(output: str) -> bool:
+    return output == "-" or output.lower().endswith((".jsonl", ".json", ".ndjson"))
+
+
 @main.command()
 @click.argument("input", type=str)
-@click.option("-o", "--output", required=True, help="Output JSONL file ('-' for standard output).")
+@click.option("-o", "--output", required=True,
+              help="A .jsonl file ('-' for standard output), or a folder: then output is written in parts with a "
+                   "run manifest, and the run can be resumed.")
 @model_option
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "tsv", "parquet"]), default=None,
-              help="Input format; guessed from the file extension when omitted (standard input: jsonl).")
+              help="Input format; guessed from the file extension when omitted (standard input: sniffed).")
 @click.option("--text-col", default="text", show_default=True, help="Column holding the article text.")
 @click.option("--title-col", default="title", show_default=True, help="Column holding the headline (optional).")
 @click.option("--id-col", default="id", show_default=True, help="Column holding a row id; the row number is used when absent.")
@@ -24,41 +31,74 @@ from ._common import handle_errors, model_option
               help="Share of unreliable articles you expect in INPUT (0-1); probabilities are calibrated for 0.5.")
 @click.option("-w", "--workers", default=1, show_default=True, type=click.IntRange(1, 256),
               help="Processes to score with (each loads the model once); use the number of cores.")
+@click.option("--part-size", default=10000, show_default=True, type=click.IntRange(1),
+              help="Rows per output part (folder output).")
+@click.option("--output-format", type=click.Choice(["jsonl", "parquet"]), default="jsonl", show_default=True,
+              help="Format of the parts (folder output).")
+@click.option("--resume", is_flag=True, help="Continue an interrupted run in the output folder (same model, same input).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on standard error (default: when it is a terminal).")
 @handle_errors
 def score(input: str, output: str, model: str | None, fmt: str | None, text_col: str, title_col: str,
-          id_col: str, url_col: str, prior: float, workers: int, progress: bool | None) -> None:
-    """Score every row of INPUT (JSONL, CSV, TSV or Parquet; '-' for standard input).
+          id_col: str, url_col: str, prior: float, workers: int, part_size: int, output_format: str, resume: bool,
+          progress: bool | None) -> None:
+    """Score every row of INPUT: a JSONL, CSV, TSV or Parquet file, a folder of them, or '-' for standard input.
 
-    Writes exactly one JSON line per input row, in input order, carrying the row number and id:
-    the full report (the same keys as 'analyze --json'), or an "error" object with a stable
-    code for rows that cannot be scored (empty text, malformed line, missing column...).
+    Writes exactly one JSON row per input row, in input order, carrying the row number and id:
+    the full report (the same keys as 'analyze --json'), or an "error" object with a stable code
+    for rows that cannot be scored (empty text, malformed line, missing column...).
+
+    With a folder as OUTPUT, rows go into part-NNNNN files, each committed atomically, and
+    _manifest.json records the model, the input digest and the counts; after an interruption
+    (even kill -9), the same command with --resume finishes the run with every row exactly once.
 
     \b
     Examples:
       newscred score articles.jsonl -o scores.jsonl
       newscred score export.csv -o - --text-col body --id-col doc_id | jq .content.p_unreliable
+      newscred score crawl/ -o scored/ --workers 2 --output-format parquet
+      newscred score crawl/ -o scored/ --workers 2 --resume
     """
     from .. import load
-    from ..batch import Columns, score_file
+    from ..batch import Columns
 
     analyzer = load(model, prior=prior)
     cols = Columns(text=text_col, title=title_col or None, id=id_col or None, url=url_col or None)
     show = sys.stderr.isatty() if progress is None else progress
+    bar_ctx: Any = None
+    advance = None
+    on_total = None
     if show:
         from rich.console import Console
-        from rich.progress import BarColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn,
+                                   TimeElapsedColumn, TimeRemainingColumn)
 
-        with Progress(SpinnerColumn(), TextColumn("scoring"), BarColumn(), TextColumn("{task.completed:,} rows"),
-                      TaskProgressColumn(show_speed=True), TimeElapsedColumn(), transient=True,
-                      console=Console(stderr=True)) as bar:
-            task = bar.add_task("score", total=None)
-            summary = score_file(analyzer, input, output, fmt=fmt, cols=cols, workers=workers,
-                                 progress=lambda n: bar.advance(task, n))
-    else:
-        summary = score_file(analyzer, input, output, fmt=fmt, cols=cols, workers=workers)
+        bar_ctx = Progress(SpinnerColumn(), TextColumn("scoring"), BarColumn(), MofNCompleteColumn(),
+                           TaskProgressColumn(show_speed=True), TimeElapsedColumn(), TimeRemainingColumn(),
+                           console=Console(stderr=True), transient=True)
+        task = bar_ctx.add_task("score", total=None)
+        advance = lambda n: bar_ctx.advance(task, n)  # noqa: E731
+        on_total = lambda total: bar_ctx.update(task, total=total)  # noqa: E731
+        bar_ctx.start()
+    try:
+        if _is_single_file(output):
+            if resume:
+                raise click.UsageError("--resume needs a folder as --output (parts and a manifest)")
+            from ..batch import score_file
+
+            summary = score_file(analyzer, input, output, fmt=fmt, cols=cols, workers=workers, progress=advance)
+            where = output
+        else:
+            from ..batch.runner import score_corpus
+
+            manifest = score_corpus(analyzer, input, output, fmt=fmt, cols=cols, workers=workers, part_size=part_size,
+                                    output_format=output_format, resume=resume, progress=advance, on_total=on_total)
+            summary = manifest.summary()
+            where = f"{output} ({len(manifest.parts)} parts, manifest {output}/_manifest.json)"
+    finally:
+        if bar_ctx is not None:
+            bar_ctx.stop()
     labels = ", ".join(f"{k} {v}" for k, v in sorted(summary.labels.items())) or "none"
     msg = f"{summary.rows} rows: {summary.scored} scored ({labels}), {summary.errors} errors"
     if summary.error_codes:
         msg += " (" + ", ".join(f"{k} {v}" for k, v in sorted(summary.error_codes.items())) + ")"
-    click.echo(msg, err=True)
+    click.echo(f"{msg} -> {where}", err=True)

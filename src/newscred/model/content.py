@@ -87,6 +87,13 @@ class ContentModel:
 
     def __post_init__(self) -> None:
         self._fw = frozenset(self.function_words_)
+        self._refresh_opaque()
+
+    def _refresh_opaque(self) -> None:
+        # Patterns made only of masked words ("_ _ _") carry weight but mean nothing to a reader.
+        self.opaque_columns_ = frozenset(
+            b.offset + i for b in self.blocks_ if b.prefix == "f" for i, t in enumerate(b.terms) if set(t.split()) == {MASK}
+        )
 
     # ------------------------------------------------------------------ features
     def masked(self, words: Sequence[str]) -> list[str]:
@@ -144,6 +151,7 @@ class ContentModel:
         self.style_mean_ = style.mean(axis=0)
         self.style_std_ = style.std(axis=0) + 1e-9
         matrices.append(sp.csr_matrix(self._scale_style(style)))
+        self._refresh_opaque()
         X = sp.hstack(matrices).tocsr()
         clf = LogisticRegression(C=p.C, max_iter=5000)
         clf.fit(X, np.asarray(y), sample_weight=None if sample_weight is None else np.asarray(sample_weight))

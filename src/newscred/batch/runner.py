@@ -1,0 +1,300 @@
+"""Corpus-scale scoring: parts committed atomically, a run manifest, ``--resume``, bounded memory.
+
+Layout of an output directory::
+
+    OUT/
+      part-00000.jsonl     rows 0 .. part_size-1, in input order (or .parquet)
+      part-00001.jsonl
+      _manifest.json       model sha256, input digest, part list with counts and hashes
+
+A part is written to ``part-NNNNN.jsonl.tmp`` and renamed into place when complete, then the
+manifest is rewritten (also via rename).  After a crash (even ``kill -9``) the directory holds
+only complete parts; ``--resume`` checks that the model and input are the same, re-reads the
+input past the committed rows and continues with the first missing part.  Every input row ends
+up in exactly one part, as a report or as an error row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from itertools import islice
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+from ..analyzer import Analyzer
+from ..datasets.tabular import RowResult, iter_rows
+from ..errors import ConfigError, InputError
+from .score import Columns, ScoreSummary, _chunks, _init_worker, _outcome, _plain, _score_chunk, score_one
+
+MANIFEST = "_manifest.json"
+INPUT_SUFFIXES = (".jsonl", ".json", ".ndjson", ".csv", ".tsv", ".parquet", ".jsonl.gz", ".csv.gz", ".tsv.gz")
+
+
+def input_files(source: str | os.PathLike[str]) -> list[Path] | None:
+    """The files of an input: one file, every table file in a directory (sorted), or None for stdin."""
+    if str(source) == "-":
+        return None
+    path = Path(source)
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(INPUT_SUFFIXES))
+        if not files:
+            raise InputError(f"{source}: no .jsonl/.csv/.tsv/.parquet files in this directory")
+        return files
+    if not path.exists():
+        raise InputError(f"{source}: no such file or directory")
+    return [path]
+
+
+def input_digest(files: list[Path]) -> str:
+    """sha256 over the files' names, sizes and contents: a resumed run must read the same input."""
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + str(path.stat().st_size).encode() + b"\0")
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+def estimate_rows(files: list[Path] | None) -> int | None:
+    """A quick row count for the progress bar's ETA (newlines for text, metadata for Parquet)."""
+    if not files:
+        return None
+    total = 0
+    for path in files:
+        name = path.name.lower()
+        if name.endswith(".parquet"):
+            try:
+                import pyarrow.parquet as pq
+
+                total += pq.ParquetFile(path).metadata.num_rows
+            except Exception:  # noqa: BLE001 - only an estimate
+                return None
+        elif name.endswith(".gz"):
+            return None
+        else:
+            with open(path, "rb") as fh:
+                lines = sum(block.count(b"\n") for block in iter(lambda: fh.read(1 << 20), b""))
+            total += lines - (1 if name.endswith((".csv", ".tsv")) else 0)
+    return total
+
+
+def rows_of(files: list[Path] | None, fmt: str | None) -> Iterator[RowResult]:
+    """All rows of all files as one stream, re-indexed globally from 0."""
+    sources: list[Any] = ["-"] if files is None else files
+    offset = 0
+    for src in sources:
+        count = 0
+        for row in iter_rows(src, fmt):
+            count += 1
+            yield RowResult(offset + row.index, row.data, row.error, row.line)
+        offset += count
+
+
+@dataclass
+class Manifest:
+    model: dict[str, str]
+    input: dict[str, Any]
+    part_size: int
+    output_format: str
+    parts: list[dict[str, Any]] = field(default_factory=list)
+    complete: bool = False
+    started_at: str = ""
+    finished_at: str | None = None
+
+    @property
+    def committed_rows(self) -> int:
+        return sum(p["rows"] for p in self.parts)
+
+    def summary(self) -> ScoreSummary:
+        s = ScoreSummary()
+        for p in self.parts:
+            s.rows += p["rows"]
+            s.scored += p["scored"]
+            s.errors += p["errors"]
+            for k, v in p.get("labels", {}).items():
+                s.labels[k] = s.labels.get(k, 0) + v
+            for k, v in p.get("error_codes", {}).items():
+                s.error_codes[k] = s.error_codes.get(k, 0) + v
+        return s
+
+    def to_dict(self) -> dict[str, Any]:
+        d = dict(self.__dict__)
+        d["counts"] = self.summary().to_dict()
+        return d
+
+    def write(self, out_dir: Path) -> None:
+        tmp = out_dir / (MANIFEST + ".tmp")
+        tmp.write_text(json.dumps(self.to_dict(), indent=1))
+        os.replace(tmp, out_dir / MANIFEST)
+
+    @classmethod
+    def read(cls, out_dir: Path) -> "Manifest":
+        d = json.loads((out_dir / MANIFEST).read_text())
+        d.pop("counts", None)
+        return cls(**d)
+
+
+class _PartWriter:
+    """Writes one part to a temporary file and commits it with a rename."""
+
+    def __init__(self, out_dir: Path, number: int, fmt: str) -> None:
+        self.final = out_dir / f"part-{number:05d}.{fmt}"
+        self.tmp = self.final.with_name(self.final.name + ".tmp")
+        self.fmt = fmt
+        self.summary = ScoreSummary()
+        self.first_row: int | None = None
+        self._lines: list[str] = []
+        self._fh = open(self.tmp, "w", encoding="utf-8") if fmt == "jsonl" else None
+
+    def add(self, row: int, line: str, outcome: dict[str, Any]) -> None:
+        if self.first_row is None:
+            self.first_row = row
+        self.summary.add(outcome)
+        if self._fh is not None:
+            self._fh.write(line + "\n")
+        else:
+            self._lines.append(line)
+
+    def commit(self) -> dict[str, Any]:
+        if self._fh is not None:
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+            self._fh.close()
+        else:
+            _write_parquet(self.tmp, self._lines)
+        digest = hashlib.sha256(self.tmp.read_bytes()).hexdigest()
+        os.replace(self.tmp, self.final)
+        s = self.summary
+        return {"file": self.final.name, "first_row": self.first_row, "rows": s.rows, "scored": s.scored,
+                "errors": s.errors, "labels": s.labels, "error_codes": s.error_codes, "sha256": digest}
+
+
+def _write_parquet(path: Path, lines: list[str]) -> None:
+    """Flat columns for the common questions, plus the full report as JSON text."""
+    from ..errors import require
+
+    pa = require("pyarrow", "parquet")
+    import pyarrow.parquet as pq
+
+    cols: dict[str, list[Any]] = {k: [] for k in ("row", "id", "p_unreliable", "label", "error_code", "error_message", "report")}
+    for line in lines:
+        d = json.loads(line)
+        cols["row"].append(d["row"])
+        cols["id"].append(d["id"])
+        err = d.get("error")
+        cols["p_unreliable"].append(None if err else d["content"]["p_unreliable"])
+        cols["label"].append(None if err else d["content"]["label"])
+        cols["error_code"].append(err["code"] if err else None)
+        cols["error_message"].append(err["message"] if err else None)
+        cols["report"].append(line)
+    pq.write_table(pa.table(cols), path)
+
+
+def _ordered_results(analyzer: Analyzer, rows: Iterable[RowResult], cols: Columns, workers: int,
+                     chunk_size: int) -> Iterator[tuple[int, str, dict[str, Any]]]:
+    """(row, json line, outcome) in input order; with workers, at most 4 chunks per worker in flight."""
+    if workers <= 1:
+        for row in rows:
+            out = score_one(analyzer, *_plain(row), cols)
+            yield out["row"], json.dumps(out, ensure_ascii=False), _outcome(out)
+        return
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    init = (str(analyzer.artifact.path), analyzer.max_chars, analyzer.prior, cols)
+    with ctx.Pool(workers, initializer=_init_worker, initargs=init) as pool:
+        pending: deque[Any] = deque()
+        chunks = _chunks(rows, chunk_size)
+        limit = 4 * workers  # bounded: the input is never read far ahead of the output
+        for chunk in chunks:
+            pending.append((chunk[0][0], pool.apply_async(_score_chunk, (chunk,))))
+            while len(pending) >= limit:
+                first, result = pending.popleft()
+                for k, (line, outcome) in enumerate(result.get()):
+                    yield first + k, line, outcome
+        while pending:
+            first, result = pending.popleft()
+            for k, (line, outcome) in enumerate(result.get()):
+                yield first + k, line, outcome
+
+
+def score_corpus(
+    analyzer: Analyzer,
+    source: str | os.PathLike[str],
+    out_dir: str | os.PathLike[str],
+    *,
+    fmt: str | None = None,
+    cols: Columns = Columns(),
+    workers: int = 1,
+    part_size: int = 10000,
+    output_format: str = "jsonl",
+    resume: bool = False,
+    chunk_size: int = 64,
+    progress: Callable[[int], None] | None = None,
+    on_total: Callable[[int | None], None] | None = None,
+) -> Manifest:
+    """Score ``source`` into parts under ``out_dir``; see the module docstring."""
+    if output_format not in ("jsonl", "parquet"):
+        raise ConfigError(f"output format must be jsonl or parquet, not {output_format!r}")
+    out = Path(out_dir)
+    files = input_files(source)
+    model_info = analyzer.model_info.to_dict()
+    digest = input_digest(files) if files else None
+    input_info = {"source": str(source), "files": [str(f) for f in files] if files else ["-"], "sha256": digest}
+    if out.exists() and any(out.iterdir()):
+        if not resume:
+            raise ConfigError(f"{out} is not empty. Use --resume to continue a run there, or choose a new folder.")
+        if not (out / MANIFEST).is_file():
+            raise ConfigError(f"{out} has no {MANIFEST}: it is not a newscred run folder, so it cannot be resumed")
+        manifest = Manifest.read(out)
+        if manifest.model.get("sha256") != model_info["sha256"]:
+            raise ConfigError(f"{out} was scored with model {manifest.model.get('name')} {manifest.model.get('sha256', '')[:12]}; "
+                              f"this run uses {model_info['sha256'][:12]}. Resume with the same model or start a new folder.")
+        if digest is None or manifest.input.get("sha256") != digest:
+            raise ConfigError(f"the input differs from the one {out} was started with (or is standard input); "
+                              "resume needs the same files")
+        if manifest.part_size != part_size or manifest.output_format != output_format:
+            part_size, output_format = manifest.part_size, manifest.output_format
+        for stale in out.glob("*.tmp"):
+            stale.unlink()
+    else:
+        out.mkdir(parents=True, exist_ok=True)
+        manifest = Manifest(model_info, input_info, part_size, output_format,
+                            started_at=datetime.now(timezone.utc).replace(microsecond=0).isoformat())
+        manifest.write(out)
+    if manifest.complete:
+        return manifest
+    if on_total is not None:
+        total = estimate_rows(files)
+        on_total(total)
+    done = manifest.committed_rows
+    if progress is not None and done:
+        progress(done)
+    rows = rows_of(files, fmt)
+    rows = islice(rows, done, None)  # committed rows are re-read, not re-scored
+    writer: _PartWriter | None = None
+    part_no = len(manifest.parts)
+    for row, line, outcome in _ordered_results(analyzer, rows, cols, workers, chunk_size):
+        if writer is None:
+            writer = _PartWriter(out, part_no, output_format)
+        writer.add(row, line, outcome)
+        if writer.summary.rows >= part_size:
+            manifest.parts.append(writer.commit())
+            manifest.write(out)
+            writer = None
+            part_no += 1
+        if progress is not None:
+            progress(1)
+    if writer is not None:
+        manifest.parts.append(writer.commit())
+    manifest.complete = True
+    manifest.finished_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    manifest.write(out)
+    return manifest

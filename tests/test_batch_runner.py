@@ -1,0 +1,113 @@
+"""Corpus-scale scoring: parts, manifest, resume after kill -9, workers, folders, Parquet."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from newscred.batch.runner import MANIFEST, score_corpus
+from newscred.errors import ConfigError
+
+from .conftest import EXAMPLES
+
+NEWSCRED = Path(sys.executable).parent / "newscred"
+
+
+def _write_input(path: Path, n: int) -> list[str]:
+    wire = (EXAMPLES / "wire-story.txt").read_text()
+    viral = (EXAMPLES / "viral-post.txt").read_text()
+    lines = []
+    for i in range(n):
+        if i % 17 == 5:
+            lines.append("{broken json")
+        elif i % 23 == 7:
+            lines.append(json.dumps({"id": f"a{i}", "text": ""}))
+        else:
+            lines.append(json.dumps({"id": f"a{i}", "text": (wire if i % 2 else viral) + f" Item {i}."}))
+    path.write_text("\n".join(lines) + "\n")
+    return lines
+
+
+def _read_rows(out: Path) -> list[dict]:
+    rows = []
+    for part in sorted(out.glob("part-*.jsonl")):
+        rows += [json.loads(line) for line in part.read_text().splitlines()]
+    return rows
+
+
+def test_parts_and_manifest_account_for_every_row(analyzer, tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    _write_input(src, 45)
+    manifest = score_corpus(analyzer, src, tmp_path / "out", part_size=10)
+    rows = _read_rows(tmp_path / "out")
+    assert [r["row"] for r in rows] == list(range(45))
+    assert len(manifest.parts) == 5 and manifest.complete
+    saved = json.loads((tmp_path / "out" / MANIFEST).read_text())
+    assert saved["counts"]["rows"] == 45
+    assert saved["counts"]["errors"] == sum(1 for r in rows if "error" in r) > 0
+    assert saved["model"]["sha256"] == analyzer.model_info.sha256 and saved["input"]["sha256"]
+
+
+def test_two_workers_give_identical_output(analyzer, tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    _write_input(src, 60)
+    score_corpus(analyzer, src, tmp_path / "one", part_size=25, workers=1)
+    score_corpus(analyzer, src, tmp_path / "two", part_size=25, workers=2, chunk_size=7)
+    assert _read_rows(tmp_path / "one") == _read_rows(tmp_path / "two")
+
+
+def test_resume_refuses_other_input_and_non_empty_folder(analyzer, tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    _write_input(src, 12)
+    score_corpus(analyzer, src, tmp_path / "out", part_size=5)
+    with pytest.raises(ConfigError, match="not empty"):
+        score_corpus(analyzer, src, tmp_path / "out", part_size=5)
+    other = tmp_path / "other.jsonl"
+    _write_input(other, 13)
+    with pytest.raises(ConfigError, match="input differs"):
+        score_corpus(analyzer, other, tmp_path / "out", resume=True)
+
+
+def test_folder_input_with_mixed_formats_and_parquet_output(analyzer, tmp_path: Path) -> None:
+    pq = pytest.importorskip("pyarrow.parquet")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _write_input(folder / "a.jsonl", 8)
+    (folder / "b.csv").write_text('id,text\nc1,"' + (EXAMPLES / "wire-story.txt").read_text().replace('"', '""') + '"\nc2,\n')
+    manifest = score_corpus(analyzer, folder, tmp_path / "out", part_size=4, output_format="parquet")
+    table = pq.read_table(sorted((tmp_path / "out").glob("part-*.parquet"))[0])
+    assert set(table.column_names) >= {"row", "id", "p_unreliable", "label", "error_code", "report"}
+    rows = []
+    for part in sorted((tmp_path / "out").glob("part-*.parquet")):
+        rows += pq.read_table(part).to_pylist()
+    assert [r["row"] for r in rows] == list(range(10)) and manifest.summary().rows == 10
+    assert rows[8]["id"] == "c1" and rows[8]["label"] and rows[9]["error_code"] == "input.empty"
+
+
+@pytest.mark.skipif(not NEWSCRED.exists(), reason="console script not installed")
+def test_kill_9_then_resume_scores_every_row_exactly_once(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    n = 400
+    _write_input(src, n)
+    out = tmp_path / "out"
+    cmd = [str(NEWSCRED), "score", str(src), "-o", str(out), "--part-size", "30", "--no-progress"]
+    for delay in (0.8, 1.3, 1.9):
+        if (out / MANIFEST).exists() and json.loads((out / MANIFEST).read_text())["complete"]:
+            break
+        proc = subprocess.Popen(cmd + (["--resume"] if out.exists() else []), stderr=subprocess.PIPE)
+        time.sleep(delay)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+    final = subprocess.run(cmd + ["--resume"], capture_output=True, text=True)
+    assert final.returncode == 0, final.stderr
+    rows = _read_rows(out)
+    assert [r["row"] for r in rows] == list(range(n))
+    assert not list(out.glob("*.tmp"))
+    assert json.loads((out / MANIFEST).read_text())["counts"]["rows"] == n
