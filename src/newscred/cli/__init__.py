@@ -37,3 +37,4 @@ from . import evaluate as _evaluate  # noqa: E402,F401
 from . import models as _models  # noqa: E402,F401
 from . import score as _score  # noqa: E402,F401
 from . import train as _train  # noqa: E402,F401
+from . import serve as _serve  # noqa: E402,F401

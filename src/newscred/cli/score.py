@@ -35,12 +35,15 @@ def _is_single_file(output: str) -> bool:
               help="Rows per output part (folder output).")
 @click.option("--output-format", type=click.Choice(["jsonl", "parquet"]), default="jsonl", show_default=True,
               help="Format of the parts (folder output).")
+@click.option("--backend", type=click.Choice(["local", "spark"]), default="local", show_default=True,
+              help="local: this machine's processes; spark: Apache Spark (pip install 'newscred[spark]').")
+@click.option("--master", default=None, help="Spark master URL for --backend spark (default local[*], or $SPARK_MASTER).")
 @click.option("--resume", is_flag=True, help="Continue an interrupted run in the output folder (same model, same input).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on standard error (default: when it is a terminal).")
 @handle_errors
 def score(input: str, output: str, model: str | None, fmt: str | None, text_col: str, title_col: str,
-          id_col: str, url_col: str, prior: float, workers: int, part_size: int, output_format: str, resume: bool,
-          progress: bool | None) -> None:
+          id_col: str, url_col: str, prior: float, workers: int, part_size: int, output_format: str, backend: str,
+          master: str | None, resume: bool, progress: bool | None) -> None:
     """Score every row of INPUT: a JSONL, CSV, TSV or Parquet file, a folder of them, or '-' for standard input.
 
     Writes exactly one JSON row per input row, in input order, carrying the row number and id:
@@ -57,7 +60,17 @@ def score(input: str, output: str, model: str | None, fmt: str | None, text_col:
       newscred score export.csv -o - --text-col body --id-col doc_id | jq .content.p_unreliable
       newscred score crawl/ -o scored/ --workers 2 --output-format parquet
       newscred score crawl/ -o scored/ --workers 2 --resume
+      newscred score crawl.parquet -o scored/ --backend spark --master spark://host:7077
     """
+    if backend == "spark":
+        if _is_single_file(output) or resume:
+            raise click.UsageError("--backend spark writes a folder (give -o FOLDER) and has no --resume (Spark retries tasks itself)")
+        from ..batch.spark import score_with_spark
+
+        result = score_with_spark(input, output, model=model, master=master, fmt=fmt, text_col=text_col, id_col=id_col,
+                                  title_col=title_col, url_col=url_col, prior=prior, output_format=output_format)
+        click.echo(f"{result['rows']} rows scored on Spark ({result['by_label']}) -> {output}", err=True)
+        return
     from .. import load
     from ..batch import Columns
 

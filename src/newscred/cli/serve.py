@@ -1,0 +1,65 @@
+"""``newscred serve``: the REST API and the web page."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from . import main
+from ._common import handle_errors, model_option
+
+
+@main.command()
+@model_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind. The default accepts connections from this machine only; use 0.0.0.0 to accept "
+                   "them from other machines too (there is no authentication: put it behind a proxy you control).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="TCP port (0 picks a free one).")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes; each loads its own copy of the model (a few MB). About one per core.")
+@click.option("--max-batch", default=64, show_default=True, type=click.IntRange(1, 10_000),
+              help="Most items accepted by POST /v1/analyze/batch; more is refused with 413.")
+@click.option("--max-body-bytes", default=2_000_000, show_default=True, type=click.IntRange(1, None),
+              help="Largest request body accepted; more is refused with 413.")
+@click.option("--timeout", "timeout_s", default=10.0, show_default=True, type=click.FloatRange(0, None, min_open=True),
+              help="Seconds one request may spend analysing before it is answered with 504.")
+@click.option("--log-level", default="info", show_default=True,
+              type=click.Choice(["critical", "error", "warning", "info", "debug"]), help="Server log level.")
+@click.option("--access-log/--no-access-log", default=True, show_default=True, help="Log every request.")
+@handle_errors
+def serve(model: str | None, host: str, port: int, workers: int, max_batch: int, max_body_bytes: int,
+          timeout_s: float, log_level: str, access_log: bool) -> None:
+    """Serve the REST API and the web page.
+
+    \b
+    Then open http://127.0.0.1:8000/ for the page, /docs for the API:
+      newscred serve
+      newscred serve --port 9000 --workers 2
+      curl -s localhost:8000/v1/analyze -H 'content-type: application/json' \\
+           -d '{"text": "SPRINGFIELD - The council voted on Tuesday ..."}'
+
+    \b
+    Routes: POST /v1/analyze, POST /v1/analyze/batch, GET /v1/model, GET /healthz,
+    GET /docs (OpenAPI), GET / (the page). Needs: pip install 'newscred[serve]'.
+    """
+    from ..errors import require
+
+    require("fastapi", "serve")
+    uvicorn = require("uvicorn", "serve")
+    from .. import load
+    from ..analyzer import resolve_model_path
+    from ..service.app import ENV_MODEL, ENV_SETTINGS, ServiceSettings, create_app
+
+    settings = ServiceSettings(max_body_bytes=max_body_bytes, max_batch_items=max_batch, timeout_s=timeout_s)
+    # Load once here so that a bad model fails now, with a one-line error, not in every worker.
+    analyzer = load(model)
+    options = dict(host=host, port=port, log_level=log_level, access_log=access_log, server_header=False)
+    if workers == 1:
+        uvicorn.run(create_app(analyzer, settings), **options)
+        return
+    del analyzer
+    os.environ[ENV_MODEL] = str(resolve_model_path(model).resolve())
+    os.environ[ENV_SETTINGS] = settings.to_json()
+    uvicorn.run("newscred.service.app:create_app_from_env", factory=True, workers=workers, **options)

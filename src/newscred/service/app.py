@@ -1,0 +1,439 @@
+"""The REST API and the web page: ``create_app(analyzer)`` returns a FastAPI application.
+
+Nothing is loaded at import time: the caller loads the model (``newscred.load()``) and hands the
+analyzer in.  ``newscred serve`` does that for you.
+
+Every error body has one shape, ``{"error": {"code": ..., "message": ...}}``, with the stable codes
+of :mod:`newscred.errors` for input errors and these for the request itself:
+
+=====  =========================  ==================================================
+ 422   request.invalid            malformed JSON, missing or mistyped fields
+ 422   input.empty, input.binary  the analyzer refused the text (its own code)
+ 413   request.too_large          body over max_body_bytes, or batch over max_batch_items
+ 504   request.timeout            analysis took longer than timeout_s
+ 404   not_found                  no such route
+ 405   method_not_allowed         wrong HTTP method for the route
+ 500   internal                   a bug: logged on the server, no traceback in the body
+=====  =========================  ==================================================
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import json
+import logging
+import os
+from dataclasses import asdict, dataclass, fields
+from importlib import resources
+from typing import Any, AsyncIterator, Awaitable, Callable
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .. import __version__
+from ..errors import ConfigError, DataError, InputError, NewscredError
+from .html import extract_text, looks_like_html
+from .schemas import (
+    AnalyzeRequest,
+    BatchOut,
+    BatchRequest,
+    ErrorOut,
+    ExtractRequest,
+    ExtractResponse,
+    HealthOut,
+    ModelOut,
+    ReportOut,
+)
+
+logger = logging.getLogger("newscred.service")
+
+ENV_MODEL = "NEWSCRED_SERVE_MODEL"
+ENV_SETTINGS = "NEWSCRED_SERVE_SETTINGS"
+
+_STATIC_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
+# The page loads nothing from anywhere else, and says so to the browser.
+_PAGE_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+
+
+@dataclass
+class ServiceSettings:
+    """Limits of the service.  ``newscred serve`` exposes the common ones as options."""
+
+    max_body_bytes: int = 2_000_000
+    max_batch_items: int = 64
+    timeout_s: float = 10.0
+    analysis_threads: int = 4  # threads that run analyses (the event loop never does)
+    enable_page: bool = True  # serve the web page at /
+
+    def __post_init__(self) -> None:
+        if self.max_body_bytes < 1 or self.max_batch_items < 1 or self.analysis_threads < 1:
+            raise ConfigError("max_body_bytes, max_batch_items and analysis_threads must be at least 1")
+        if not self.timeout_s > 0:
+            raise ConfigError(f"timeout_s must be positive; got {self.timeout_s!r}")
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str | None) -> "ServiceSettings":
+        if not text:
+            return cls()
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in json.loads(text).items() if k in known})
+
+
+class ServiceError(Exception):
+    """An error answer with a status, a stable code and a message."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
+
+
+_HTTP_CODES = {
+    400: "request.bad",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "request.too_large",
+    415: "request.unsupported_media_type",
+    422: "request.invalid",
+    504: "request.timeout",
+}
+
+
+class _Guard:
+    """Outermost ASGI layer: the body-size limit, and a JSON 500 for anything unexpected.
+
+    The body is read here in full (up to ``max_body_bytes``) before the application sees it, so
+    the limit holds whether or not the client sent a Content-Length header, and whatever it says.
+    """
+
+    def __init__(self, app: Callable[..., Awaitable[None]], max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def _send_json(self, send: Callable[..., Awaitable[None]], status: int, code: str, message: str) -> None:
+        body = json.dumps({"error": {"code": code, "message": message}}).encode()
+        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+        if status == 413:
+            headers.append((b"connection", b"close"))
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    def _too_large(self, size: str) -> str:
+        return f"The request body is {size}; the limit is {self.max_body_bytes:,} bytes. Send a shorter article or fewer items per batch."
+
+    async def __call__(self, scope: dict[str, Any], receive: Callable[..., Awaitable[Any]], send: Callable[..., Awaitable[None]]) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", ()):
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    await self._send_json(send, 400, "request.bad", "The Content-Length header is not a number.")
+                    return
+                if declared > self.max_body_bytes:
+                    await self._send_json(send, 413, "request.too_large", self._too_large(f"{declared:,} bytes"))
+                    return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                await self._send_json(send, 413, "request.too_large", self._too_large(f"over {self.max_body_bytes:,} bytes"))
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        replayed = False
+
+        async def replay() -> Any:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        started = False
+
+        async def tracking_send(message: dict[str, Any]) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, replay, tracking_send)
+        except Exception:
+            logger.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
+            if started:
+                raise
+            await self._send_json(send, 500, "internal", "Internal error: the server logged the details. Please report it.")
+
+
+def _validation_message(errors: list[dict[str, Any]], root: str = "body") -> str:
+    parts = []
+    for err in errors[:5]:
+        if err.get("type") == "json_invalid":
+            ctx = err.get("ctx") or {}
+            return f"The request body is not valid JSON ({ctx.get('error', 'parse error')}). Send a JSON object such as {{\"text\": \"...\"}}."
+        loc = [str(p) for p in err.get("loc", ()) if p != "body"]
+        if root != "body" and loc:
+            loc.insert(0, root)
+        where = ".".join(loc) or root
+        msg = str(err.get("msg", "invalid"))
+        if err.get("type") == "missing":
+            msg = "field required"
+        parts.append(f"{where}: {msg}")
+    more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
+    return "Invalid request: " + "; ".join(parts) + more + "."
+
+
+def _model_payload(analyzer: Any) -> dict[str, Any]:
+    artifact = getattr(analyzer, "artifact", None)
+    manifest = dict(getattr(artifact, "manifest", {}) or {})
+    info = analyzer.model_info
+    card = None
+    path = getattr(artifact, "path", None)
+    if path is not None:
+        card_path = path / "README.md"
+        if card_path.is_file():
+            card = card_path.read_text(encoding="utf-8")
+    return {
+        "name": info.name,
+        "version": info.version,
+        "sha256": info.sha256,
+        "created_at": manifest.get("created_at"),
+        "training_data": list(manifest.get("training_data", [])),
+        "card": card,
+    }
+
+
+def _static_files() -> dict[str, tuple[bytes, str]]:
+    root = resources.files("newscred.service").joinpath("static")
+    out: dict[str, tuple[bytes, str]] = {}
+    if root.is_dir():
+        for entry in root.iterdir():
+            suffix = os.path.splitext(entry.name)[1]
+            if entry.is_file() and suffix in _STATIC_TYPES:
+                out[entry.name] = (entry.read_bytes(), _STATIC_TYPES[suffix])
+    return out
+
+
+_ERRORS = {
+    413: {"model": ErrorOut, "description": "Body over max_body_bytes, or batch over max_batch_items (request.too_large)"},
+    422: {"model": ErrorOut, "description": "Malformed JSON or fields (request.invalid), or text the analyzer refuses (input.*)"},
+    500: {"model": ErrorOut, "description": "Internal error (internal)"},
+    504: {"model": ErrorOut, "description": "Analysis took longer than timeout_s (request.timeout)"},
+}
+
+
+def create_app(analyzer: Any, settings: ServiceSettings | None = None) -> FastAPI:
+    """The API around a loaded :class:`~newscred.Analyzer`."""
+    settings = settings or ServiceSettings()
+    pool: list[concurrent.futures.ThreadPoolExecutor] = []  # made on first use, again after a shutdown
+
+    def executor() -> concurrent.futures.ThreadPoolExecutor:
+        if not pool:
+            pool.append(concurrent.futures.ThreadPoolExecutor(settings.analysis_threads, thread_name_prefix="newscred-analyze"))
+        return pool[0]
+    model_payload = _model_payload(analyzer)
+    model_short = {k: model_payload[k] for k in ("name", "version", "sha256")}
+    static = _static_files() if settings.enable_page else {}
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        while pool:
+            pool.pop().shutdown(wait=False, cancel_futures=True)
+
+    app = FastAPI(
+        title="newscred",
+        version=__version__,
+        summary="How far to trust a news article, and why.",
+        description=(
+            "Calibrated content verdicts with the words and style signals behind them. The verdict is about the "
+            "writing, not the site, and it does not check facts.\n\n"
+            "Every error body is `{\"error\": {\"code\": ..., \"message\": ...}}` with a stable code: "
+            "`request.invalid` (422), `input.empty` and other `input.*` codes (422), `request.too_large` (413), "
+            f"`request.timeout` (504), `not_found` (404), `internal` (500). Limits: {settings.max_body_bytes:,} bytes per "
+            f"body, {settings.max_batch_items} items per batch, {settings.timeout_s:g} s per request."
+        ),
+        lifespan=lifespan,
+    )
+    app.state.analyzer = analyzer
+    app.state.settings = settings
+
+    # ------------------------------------------------------------ error shapes
+    @app.exception_handler(RequestValidationError)
+    async def _on_validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return error_response(422, "request.invalid", _validation_message(list(exc.errors())))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _on_http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = _HTTP_CODES.get(exc.status_code, f"http.{exc.status_code}")
+        if exc.status_code == 400:
+            # FastAPI's answer to a body it cannot decode (not UTF-8, ...): a malformed request like bad JSON.
+            return error_response(422, "request.invalid", "The request body could not be read as JSON text (UTF-8). Send a JSON object such as {\"text\": \"...\"}.")
+        if exc.status_code == 404:
+            message = "Not found. The API is under /v1 (see /docs); the web page is at /."
+        elif exc.status_code == 405:
+            message = "Method not allowed for this route (see /docs)."
+        else:
+            message = str(exc.detail)
+        return error_response(exc.status_code, code, message, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(ServiceError)
+    async def _on_service_error(_: Request, exc: ServiceError) -> JSONResponse:
+        return error_response(exc.status, exc.code, exc.message)
+
+    @app.exception_handler(NewscredError)
+    async def _on_newscred_error(_: Request, exc: NewscredError) -> JSONResponse:
+        status = 422 if isinstance(exc, (InputError, ConfigError, DataError)) else 500
+        return error_response(status, exc.code, exc.message)
+
+    app.add_middleware(_Guard, max_body_bytes=settings.max_body_bytes)
+
+    # ------------------------------------------------------------ analysis
+    def analyze_one(req: AnalyzeRequest) -> dict[str, Any]:
+        text, title = req.text, req.title
+        if looks_like_html(text):
+            text, html_title = extract_text(text)
+            title = title if title is not None else html_title
+        # Looked up at call time, so a wrapped or patched analyzer is honoured.
+        report = app.state.analyzer.analyze(text, title=title, url=req.url, id=req.id, prior=req.prior)
+        return report.to_dict()
+
+    async def run(fn: Callable[..., Any], *args: Any, timeout: float | None = None) -> Any:
+        loop = asyncio.get_running_loop()
+        limit = settings.timeout_s if timeout is None else timeout
+        try:
+            return await asyncio.wait_for(loop.run_in_executor(executor(), fn, *args), limit)
+        except (asyncio.TimeoutError, TimeoutError):
+            raise ServiceError(
+                504, "request.timeout", f"The analysis took longer than {settings.timeout_s:g} s and was abandoned. Try a shorter text."
+            ) from None
+
+    # ------------------------------------------------------------ routes
+    @app.post(
+        "/v1/analyze",
+        summary="Analyse one article",
+        response_model=None,
+        responses={200: {"model": ReportOut, "description": "The report: exactly Report.to_dict()"}, **_ERRORS},
+        tags=["analysis"],
+    )
+    async def analyze(body: AnalyzeRequest) -> JSONResponse:
+        return JSONResponse(await run(analyze_one, body))
+
+    @app.post(
+        "/v1/analyze/batch",
+        summary="Analyse several articles",
+        response_model=None,
+        responses={200: {"model": BatchOut, "description": "One report or error object per item, in order"}, **_ERRORS},
+        tags=["analysis"],
+    )
+    async def analyze_batch(body: BatchRequest) -> JSONResponse:
+        items = body.items
+        if len(items) > settings.max_batch_items:
+            raise ServiceError(
+                413, "request.too_large", f"The batch has {len(items)} items; the limit is {settings.max_batch_items}. Split it."
+            )
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + settings.timeout_s
+        results: list[dict[str, Any]] = []
+        for position, item in enumerate(items):
+            try:
+                req = AnalyzeRequest(text=item) if isinstance(item, str) else AnalyzeRequest.model_validate(item)
+            except ValidationError as exc:
+                results.append({"error": {"code": "request.invalid", "message": _validation_message(exc.errors(), root=f"items[{position}]")}})
+                continue
+            try:
+                results.append(await run(analyze_one, req, timeout=max(0.0, deadline - loop.time())))
+            except ServiceError as exc:
+                results.append({"error": {"code": exc.code, "message": exc.message}})
+            except NewscredError as exc:
+                results.append({"error": exc.to_dict()})
+            except Exception:
+                logger.exception("unhandled error on batch item %d", position)
+                results.append({"error": {"code": "internal", "message": "Internal error on this item: the server logged the details."}})
+        return JSONResponse({"results": results})
+
+    @app.post(
+        "/v1/extract",
+        summary="The text that would be analysed",
+        description="What /v1/analyze analyses for this `text`: the input itself, or the text extracted from HTML. "
+        "Report offsets refer to this text; the web page uses it to highlight evidence in HTML input.",
+        response_model=ExtractResponse,
+        responses=_ERRORS,
+        tags=["analysis"],
+    )
+    async def extract(body: ExtractRequest) -> ExtractResponse:
+        def work() -> ExtractResponse:
+            if looks_like_html(body.text):
+                text, title = extract_text(body.text)
+                return ExtractResponse(text=text, title=title, html=True)
+            return ExtractResponse(text=body.text, title=None, html=False)
+
+        return await run(work)
+
+    @app.get("/v1/model", summary="The loaded model: manifest and model card", response_model=ModelOut, tags=["model"])
+    async def model() -> JSONResponse:
+        return JSONResponse(model_payload)
+
+    @app.get("/healthz", summary="Liveness", response_model=HealthOut, tags=["model"])
+    async def healthz() -> JSONResponse:
+        return JSONResponse({"status": "ok", "model": model_short})
+
+    if static:
+
+        @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
+        async def page() -> Response:
+            body, media = static["index.html"]
+            return HTMLResponse(body, headers=_page_headers())
+
+        @app.api_route("/static/{name}", methods=["GET", "HEAD"], include_in_schema=False)
+        async def asset(name: str) -> Response:
+            if name not in static or name == "index.html":
+                raise StarletteHTTPException(404)
+            body, media = static[name]
+            return Response(body, media_type=media, headers=_page_headers())
+
+    return app
+
+
+def _page_headers() -> dict[str, str]:
+    return {
+        "content-security-policy": _PAGE_CSP,
+        "x-content-type-options": "nosniff",
+        "referrer-policy": "no-referrer",
+        "cache-control": "no-cache",
+    }
+
+
+def create_app_from_env() -> FastAPI:
+    """Factory for ``uvicorn --factory`` (used by ``newscred serve --workers N``): the model path in
+    ``NEWSCRED_SERVE_MODEL``, the settings as JSON in ``NEWSCRED_SERVE_SETTINGS``."""
+    from .. import load
+
+    return create_app(load(os.environ.get(ENV_MODEL) or None), ServiceSettings.from_json(os.environ.get(ENV_SETTINGS)))

@@ -1,0 +1,183 @@
+"""Request and response models of the REST API.
+
+Requests are validated with these models.  Responses are written straight from
+``Report.to_dict()`` (the one JSON everywhere); the response models below only document that
+JSON in the OpenAPI schema, and allow extra keys because reports may gain new top-level sections
+(``source``, ``provenance``, ``claims``...) within a ``schema_version``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StrictStr
+
+
+def _unicode_text(value: str) -> str:
+    # JSON can smuggle lone surrogates ("\ud800"): they are not text and cannot be written back.
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError("contains an unpaired surrogate code point; send valid Unicode text") from exc
+    return value
+
+
+Text = Annotated[StrictStr, AfterValidator(_unicode_text)]
+
+
+def _id_to_str(value: Any) -> str | None:
+    return None if value is None else _unicode_text(str(value))
+
+
+ArticleId = Annotated[Union[StrictStr, StrictInt, None], AfterValidator(_id_to_str)]
+
+
+class AnalyzeRequest(BaseModel):
+    """One article.  ``text`` is plain text or an HTML page (its text is extracted)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "text": "SPRINGFIELD, Ill. - The city council voted 9-2 on Tuesday to spend $48 million ...",
+                    "url": "https://example.com/news/lead-pipes",
+                    "id": "story-1",
+                }
+            ]
+        }
+    )
+
+    text: Text = Field(
+        description="The article: plain text, or an HTML document (starts with '<' and contains <html, <body or <p), "
+        "whose visible text is extracted without scripts, styles, navigation, headers and footers."
+    )
+    url: Text | None = Field(default=None, description="Where the article was published; echoed in the report.")
+    title: Text | None = Field(default=None, description="The headline, if you have it separately; echoed in the report.")
+    id: ArticleId = Field(default=None, description="Your identifier for the article; echoed in the report.")
+    prior: float | None = Field(
+        default=None,
+        ge=0.001,
+        le=0.999,
+        description="Share of unreliable articles you expect among those you check (0.001 to 0.999; default 0.5); "
+        "probabilities are calibrated for 0.5 and shifted to it.",
+    )
+
+
+def _batch_items_schema(schema: dict[str, Any]) -> None:
+    schema["properties"]["items"]["items"] = {
+        "anyOf": [{"$ref": "#/components/schemas/AnalyzeRequest"}, {"type": "string"}]
+    }
+
+
+class BatchRequest(BaseModel):
+    """Several articles.  Each item is validated on its own: a bad item becomes an error at its position."""
+
+    model_config = ConfigDict(json_schema_extra=_batch_items_schema)
+
+    items: list[Any] = Field(
+        description="Articles as AnalyzeRequest objects (or bare strings of text). At most max_batch_items "
+        "(64 by default); more is refused with 413."
+    )
+
+
+class ExtractRequest(BaseModel):
+    text: Text = Field(description="Plain text or an HTML document.")
+
+
+class ExtractResponse(BaseModel):
+    text: str = Field(description="The text that /v1/analyze analyses for the same input; report offsets refer to it.")
+    title: str | None = Field(description="The HTML <title>, if any.")
+    html: bool = Field(description="Whether the input was treated as HTML.")
+
+
+# ---------------------------------------------------------------- responses (documentation)
+class _Open(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+Span = Annotated[list[int], Field(min_length=2, max_length=2, description="[start, end) character offsets in the text")]
+
+
+class EvidenceOut(_Open):
+    text: str
+    kind: Literal["word", "pattern"] | str
+    weight: float = Field(description="> 0 pushed towards unreliable, < 0 towards reliable")
+    direction: Literal["reliable", "unreliable"] | str
+    spans: list[Span]
+
+
+class SignalOut(_Open):
+    name: str
+    description: str
+    value: float
+    weight: float
+    direction: str
+    spans: list[Span]
+
+
+class ContentOut(_Open):
+    p_unreliable: float = Field(description="Calibrated probability that the text is unreliable")
+    label: Literal["reliable", "unreliable", "uncertain"] | str
+    mode: str
+    prior: float
+    reasons: list[str] = Field(description="Why the label is 'uncertain' (empty otherwise)")
+    evidence: list[EvidenceOut]
+    signals: list[SignalOut]
+
+
+class FactsOut(_Open):
+    word_count: int
+    char_count: int
+    looks_normalised: bool
+    truncated_start: bool
+    truncated_end: bool
+    known_word_share: float
+    wire_agencies: list[str]
+    artefacts: list[dict[str, Any]]
+
+
+class ModelInfoOut(_Open):
+    name: str
+    version: str
+    sha256: str
+
+
+class ReportOut(_Open):
+    """``Report.to_dict()``: see docs/report.md.  New top-level sections may appear."""
+
+    schema_version: int
+    id: str | None
+    title: str | None
+    url: str | None
+    summary: str
+    content: ContentOut
+    facts: FactsOut
+    model: ModelInfoOut
+    newscred_version: str
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="Stable error code, e.g. input.empty, request.invalid, request.too_large, request.timeout")
+    message: str = Field(description="What is wrong and how to fix it")
+
+
+class ErrorOut(BaseModel):
+    error: ErrorDetail
+
+
+class BatchOut(BaseModel):
+    results: list[Union[ReportOut, ErrorOut]] = Field(description="One entry per input item, in order")
+
+
+class ModelOut(_Open):
+    name: str
+    version: str
+    sha256: str = Field(description="sha256 of the artifact's manifest.json (which lists the sha256 of every file)")
+    created_at: str | None
+    training_data: list[dict[str, Any]]
+    card: str | None = Field(description="The model card (Markdown)")
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok"]
+    model: ModelInfoOut

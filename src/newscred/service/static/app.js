@@ -1,0 +1,416 @@
+// newscred web page: talks to this server's /v1 API only.  No framework, no external assets.
+"use strict";
+
+(function () {
+  const $ = (id) => document.getElementById(id);
+  const form = $("analyze-form");
+  const textBox = $("text");
+  const urlBox = $("url");
+  const fileBox = $("file");
+  const submitButton = $("submit");
+  const statusLine = $("status");
+  const alertBox = $("alert");
+  const results = $("results");
+  const MAX_FILE_BYTES = 2000000;
+  const GENERIC_SECTIONS = [["source", "Source"], ["provenance", "Provenance"], ["claims", "Claims"]];
+
+  // ---------------------------------------------------------------- small helpers
+  function el(tag, attrs, children) {
+    const node = document.createElement(tag);
+    if (attrs) {
+      for (const [key, value] of Object.entries(attrs)) {
+        if (value === undefined || value === null || value === false) continue;
+        if (key === "className") node.className = value;
+        else if (key === "text") node.textContent = value;
+        else node.setAttribute(key, value === true ? "" : String(value));
+      }
+    }
+    for (const child of children || []) {
+      if (child === null || child === undefined) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  }
+
+  function clear(node) {
+    while (node.firstChild) node.removeChild(node.firstChild);
+  }
+
+  function pct(p) {
+    const v = 100 * p;
+    return (v < 1 && v > 0 ? v.toFixed(1) : Math.round(v).toString()) + "%";
+  }
+
+  function signed(x, digits) {
+    const s = Math.abs(x).toFixed(digits === undefined ? 3 : digits);
+    return (x > 0 ? "+" : x < 0 ? "\u2212" : "") + s;
+  }
+
+  function humanize(key) {
+    const s = String(key).replace(/_/g, " ");
+    return s.charAt(0).toUpperCase() + s.slice(1);
+  }
+
+  // Same rule as the server (newscred/service/html.py).
+  function looksLikeHtml(text) {
+    if (!text.trimStart().startsWith("<")) return false;
+    const lower = text.toLowerCase();
+    return lower.includes("<html") || lower.includes("<body") || lower.includes("<p");
+  }
+
+  function showAlert(message) {
+    alertBox.textContent = message;
+    alertBox.hidden = false;
+  }
+
+  function hideAlert() {
+    alertBox.hidden = true;
+    alertBox.textContent = "";
+  }
+
+  async function api(path, payload) {
+    let response;
+    try {
+      response = await fetch(path, {
+        method: payload === undefined ? "GET" : "POST",
+        headers: payload === undefined ? {} : { "Content-Type": "application/json" },
+        body: payload === undefined ? undefined : JSON.stringify(payload),
+      });
+    } catch (err) {
+      throw new Error("Could not reach the newscred server (" + err.message + "). Is it still running?");
+    }
+    let data = null;
+    try {
+      data = await response.json();
+    } catch (err) {
+      data = null;
+    }
+    if (!response.ok) {
+      const e = data && data.error ? data.error : { code: "http." + response.status, message: response.statusText };
+      throw new Error("Error [" + e.code + "]: " + e.message);
+    }
+    return data;
+  }
+
+  // ---------------------------------------------------------------- verdict
+  const LABEL_TEXT = {
+    reliable: "Reads as reliable",
+    unreliable: "Reads as unreliable",
+    uncertain: "Uncertain",
+  };
+
+  function renderVerdict(report) {
+    const c = report.content;
+    const label = $("verdict-label");
+    label.className = "verdict-label label-" + c.label;
+    label.textContent = LABEL_TEXT[c.label] || c.label;
+    const p = c.p_unreliable;
+    const bar = $("prob-bar");
+    bar.setAttribute("aria-valuenow", String(Math.round(100 * p)));
+    bar.setAttribute("aria-valuetext", pct(p) + " probability that the text is unreliable");
+    const fill = $("prob-fill");
+    fill.style.width = (100 * p).toFixed(1) + "%";
+    fill.classList.toggle("towards-unreliable", p >= 0.5);
+    $("prob-text").textContent =
+      pct(p) + " probability that the text is unreliable (calibrated; expected share of unreliable articles " +
+      c.prior + ")";
+    $("summary").textContent = report.summary || "";
+    const reasons = $("reasons");
+    clear(reasons);
+    for (const r of c.reasons || []) reasons.append(el("li", { text: r }));
+    $("reasons-block").hidden = !(c.reasons && c.reasons.length);
+  }
+
+  // ---------------------------------------------------------------- evidence highlighting
+  // Report offsets count Unicode code points (Python); JavaScript strings count UTF-16 units.
+  function offsetMapper(text) {
+    if (!/[\uD800-\uDFFF]/.test(text)) return (i) => i;
+    const units = [0];
+    let u = 0;
+    for (const ch of text) {
+      u += ch.length;
+      units.push(u);
+    }
+    return (i) => (i < units.length ? units[i] : text.length);
+  }
+
+  function describe(ev) {
+    const kind = ev.kind === "pattern" ? "pattern" : "word";
+    return "\u201c" + ev.text + "\u201d (" + kind + "): " + signed(ev.weight) + " towards " + ev.direction;
+  }
+
+  function renderHighlights(text, evidence) {
+    const container = $("article-text");
+    clear(container);
+    const map = offsetMapper(text);
+    const marks = [];
+    evidence.forEach((ev, i) => {
+      for (const span of ev.spans || []) {
+        const s = map(span[0]);
+        const e = map(span[1]);
+        if (e > s && s >= 0 && e <= text.length) marks.push({ s: s, e: e, i: i });
+      }
+    });
+    const maxWeight = Math.max(1e-9, ...evidence.map((ev) => Math.abs(ev.weight)));
+    const cuts = new Set([0, text.length]);
+    for (const m of marks) {
+      cuts.add(m.s);
+      cuts.add(m.e);
+    }
+    const points = Array.from(cuts).sort((a, b) => a - b);
+    const frag = document.createDocumentFragment();
+    for (let k = 0; k < points.length - 1; k++) {
+      const a = points[k];
+      const b = points[k + 1];
+      const piece = text.slice(a, b);
+      const covering = [];
+      for (const m of marks) {
+        if (m.s <= a && m.e >= b && !covering.includes(m.i)) covering.push(m.i);
+      }
+      if (!covering.length) {
+        frag.append(document.createTextNode(piece));
+        continue;
+      }
+      const weight = covering.reduce((acc, i) => acc + evidence[i].weight, 0);
+      const level = Math.abs(weight) / maxWeight > 0.66 ? 3 : Math.abs(weight) / maxWeight > 0.33 ? 2 : 1;
+      const direction = weight > 0 ? "unreliable" : "reliable";
+      const details = covering.map((i) => describe(evidence[i]));
+      const mark = el("mark", {
+        className: "ev " + direction + " lvl" + level,
+        tabindex: "0",
+        title: details.join("\n"),
+        "aria-label": piece.trim() + ": " + details.join("; "),
+        "data-weight": weight.toFixed(4),
+        "data-direction": direction,
+      }, [piece]);
+      frag.append(mark);
+    }
+    container.append(frag);
+  }
+
+  function showDetail(event) {
+    const mark = event.target.closest ? event.target.closest("mark.ev") : null;
+    if (!mark) return;
+    for (const other of document.querySelectorAll("mark.ev.active")) other.classList.remove("active");
+    mark.classList.add("active");
+    $("evidence-detail").textContent = mark.getAttribute("title").split("\n").join(" \u00b7 ");
+  }
+
+  function renderEvidenceLists(evidence) {
+    const lists = { unreliable: $("evidence-unreliable"), reliable: $("evidence-reliable") };
+    clear(lists.unreliable);
+    clear(lists.reliable);
+    for (const ev of evidence) {
+      const list = lists[ev.direction] || (ev.weight > 0 ? lists.unreliable : lists.reliable);
+      const n = (ev.spans || []).length;
+      list.append(
+        el("li", null, [
+          el("span", { className: "term", text: ev.text }),
+          " ",
+          el("span", { className: "weight", text: signed(ev.weight) }),
+          " ",
+          el("span", { className: "count", text: n === 1 ? "(1 place)" : "(" + n + " places)" }),
+        ])
+      );
+    }
+    for (const list of Object.values(lists)) {
+      if (!list.children.length) list.append(el("li", { className: "empty", text: "none" }));
+    }
+  }
+
+  // ---------------------------------------------------------------- signals and facts
+  function renderSignals(signals) {
+    const body = $("signals");
+    clear(body);
+    for (const s of signals || []) {
+      const quiet = !s.value && Math.abs(s.weight) < 0.05;
+      body.append(
+        el("tr", { className: quiet ? "quiet" : null }, [
+          el("td", null, [
+            el("span", { className: "name", text: humanize(s.name) }),
+            el("span", { className: "desc", text: s.description }),
+          ]),
+          el("td", { className: "num", text: Number(s.value).toFixed(2) }),
+          el("td", { className: "num" }, [
+            el("span", {
+              className: "push " + s.direction,
+              text: signed(s.weight, 2) + (s.direction === "unreliable" ? " \u2192 unreliable" : " \u2192 reliable"),
+            }),
+          ]),
+        ])
+      );
+    }
+  }
+
+  function yesNo(v) {
+    return v ? "yes" : "no";
+  }
+
+  function renderFacts(facts) {
+    const dl = $("facts");
+    clear(dl);
+    const rows = [
+      ["Words", String(facts.word_count)],
+      ["Characters", String(facts.char_count)],
+      ["Wire agencies credited", facts.wire_agencies && facts.wire_agencies.length ? facts.wire_agencies.join(", ") : "none found"],
+      ["Already lower-cased / punctuation stripped", yesNo(facts.looks_normalised)],
+      ["Cut at the start", yesNo(facts.truncated_start)],
+      ["Cut at the end", yesNo(facts.truncated_end)],
+      ["Words the model knows", pct(facts.known_word_share)],
+    ];
+    for (const [k, v] of rows) dl.append(el("dt", { text: k }), el("dd", { text: v }));
+    const artefacts = facts.artefacts || [];
+    const dd = el("dd");
+    if (!artefacts.length) {
+      dd.textContent = "none";
+    } else {
+      const ul = el("ul", { className: "plain" });
+      for (const a of artefacts) {
+        ul.append(el("li", null, [el("strong", { text: humanize(a.kind) + ": " }), a.text + (a.agency ? " (" + a.agency + ")" : "")]));
+      }
+      dd.append(ul);
+    }
+    dl.append(el("dt", { text: "Bylines and boilerplate set aside" }), dd);
+  }
+
+  // ---------------------------------------------------------------- generic sections (source, provenance, claims)
+  function renderValue(value, depth) {
+    if (value === null || value === undefined) return el("span", { className: "empty", text: "none" });
+    if (typeof value === "boolean") return document.createTextNode(yesNo(value));
+    if (typeof value === "number") return document.createTextNode(Number.isInteger(value) ? String(value) : value.toFixed(4).replace(/0+$/, "").replace(/\.$/, ""));
+    if (typeof value === "string") return document.createTextNode(value);
+    if (depth > 4) return document.createTextNode(JSON.stringify(value));
+    if (Array.isArray(value)) {
+      if (!value.length) return el("span", { className: "empty", text: "none" });
+      const ul = el("ul", { className: "plain" });
+      for (const item of value) ul.append(el("li", null, [renderValue(item, depth + 1)]));
+      return ul;
+    }
+    const dl = el("dl", { className: "generic" });
+    for (const [k, v] of Object.entries(value)) {
+      dl.append(el("dt", { text: humanize(k) }), el("dd", null, [renderValue(v, depth + 1)]));
+    }
+    return dl;
+  }
+
+  function renderExtraSections(report) {
+    const host = $("extra-sections");
+    clear(host);
+    for (const [key, title] of GENERIC_SECTIONS) {
+      const value = report[key];
+      if (value === undefined || value === null) continue;
+      if (Array.isArray(value) && !value.length) continue;
+      const headingId = "section-" + key;
+      host.append(
+        el("section", { className: "card extra-section", "aria-labelledby": headingId, "data-section": key }, [
+          el("h2", { id: headingId, text: title }),
+          renderValue(value, 0),
+        ])
+      );
+    }
+  }
+
+  function renderModel(model) {
+    if (model && model.name) $("model-info").textContent = model.name + " " + model.version;
+  }
+
+  // ---------------------------------------------------------------- the flow
+  function render(report, shownText) {
+    renderVerdict(report);
+    const evidence = report.content.evidence || [];
+    renderHighlights(shownText, evidence);
+    renderEvidenceLists(evidence);
+    $("evidence-detail").textContent = evidence.length ? "Hover or focus a highlight to see its weight." : "No words moved the score.";
+    renderSignals(report.content.signals);
+    renderFacts(report.facts);
+    renderExtraSections(report);
+    renderModel(report.model);
+    results.hidden = false;
+  }
+
+  let busy = false;
+
+  async function analyze() {
+    if (busy) return;
+    hideAlert();
+    const text = textBox.value;
+    if (!text.trim()) {
+      showAlert("Paste an article or load a file first: there is nothing to analyse.");
+      textBox.focus();
+      return;
+    }
+    const payload = { text: text };
+    const url = urlBox.value.trim();
+    if (url) payload.url = url;
+    busy = true;
+    submitButton.disabled = true;
+    form.setAttribute("aria-busy", "true");
+    statusLine.textContent = "Analysing\u2026";
+    try {
+      const html = looksLikeHtml(text);
+      const [report, extracted] = await Promise.all([
+        api("/v1/analyze", payload),
+        html ? api("/v1/extract", { text: text }) : Promise.resolve({ text: text }),
+      ]);
+      render(report, extracted.text);
+      statusLine.textContent = "Done: " + (LABEL_TEXT[report.content.label] || report.content.label).toLowerCase() + ".";
+      $("verdict-heading").focus();
+    } catch (err) {
+      statusLine.textContent = "";
+      showAlert(err.message);
+      alertBox.scrollIntoView({ block: "nearest" });
+    } finally {
+      busy = false;
+      submitButton.disabled = false;
+      form.removeAttribute("aria-busy");
+    }
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    analyze();
+  });
+
+  document.addEventListener("keydown", (event) => {
+    if ((event.ctrlKey || event.metaKey) && event.key === "Enter") {
+      event.preventDefault();
+      analyze();
+    }
+  });
+
+  $("clear").addEventListener("click", () => {
+    textBox.value = "";
+    urlBox.value = "";
+    fileBox.value = "";
+    hideAlert();
+    results.hidden = true;
+    statusLine.textContent = "";
+    textBox.focus();
+  });
+
+  fileBox.addEventListener("change", async () => {
+    const file = fileBox.files && fileBox.files[0];
+    if (!file) return;
+    hideAlert();
+    if (file.size > MAX_FILE_BYTES) {
+      showAlert("Error [request.too_large]: " + file.name + " is " + file.size.toLocaleString() + " bytes; the limit is about 2 MB.");
+      return;
+    }
+    try {
+      textBox.value = await file.text();
+      statusLine.textContent = "Loaded " + file.name + ". Press Analyse.";
+    } catch (err) {
+      showAlert("Could not read " + file.name + ": " + err.message);
+    }
+  });
+
+  const articleText = $("article-text");
+  articleText.addEventListener("mouseover", showDetail);
+  articleText.addEventListener("focusin", showDetail);
+
+  api("/v1/model")
+    .then(renderModel)
+    .catch(() => {
+      $("model-info").textContent = "unavailable";
+    });
+})();

@@ -1,0 +1,313 @@
+"""The REST API in process: every route, every error status, one error shape."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import warnings
+
+import pytest
+
+pytest.importorskip("fastapi", reason="the service needs: pip install 'newscred[serve]'")
+pytest.importorskip("httpx", reason="FastAPI's TestClient needs httpx")
+
+with warnings.catch_warnings():  # newer Starlette prefers httpx2 and says so on import
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+import newscred  # noqa: E402
+from newscred.service import ServiceSettings, create_app  # noqa: E402
+from newscred.service.html import extract_text, looks_like_html  # noqa: E402
+
+from .conftest import EXAMPLES  # noqa: E402
+
+WIRE = (EXAMPLES / "wire-story.txt").read_text()
+VIRAL = (EXAMPLES / "viral-post.txt").read_text()
+
+
+@pytest.fixture(scope="module")
+def service_analyzer():
+    return newscred.load()
+
+
+@pytest.fixture(scope="module")
+def client(service_analyzer):
+    with TestClient(create_app(service_analyzer)) as c:
+        yield c
+
+
+def assert_error(response, status: int, code: str) -> dict:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"error"}, body
+    assert set(body["error"]) == {"code", "message"}, body
+    assert body["error"]["code"] == code, body
+    assert body["error"]["message"]
+    assert "Traceback" not in response.text
+    return body["error"]
+
+
+# ---------------------------------------------------------------- happy paths
+def test_analyze_equals_the_library_report(client, service_analyzer) -> None:
+    r = client.post("/v1/analyze", json={"text": WIRE, "url": "https://example.com/x", "title": "Pipes", "id": "a1"})
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("application/json")
+    expected = service_analyzer.analyze(WIRE, url="https://example.com/x", title="Pipes", id="a1").to_dict()
+    assert r.json() == json.loads(json.dumps(expected))
+
+
+def test_analyze_passes_the_prior(client, service_analyzer) -> None:
+    r = client.post("/v1/analyze", json={"text": VIRAL, "prior": 0.1})
+    assert r.status_code == 200
+    assert r.json() == json.loads(json.dumps(service_analyzer.analyze(VIRAL, prior=0.1).to_dict()))
+    assert r.json()["content"]["prior"] == 0.1
+
+
+def test_numeric_id_becomes_a_string(client) -> None:
+    r = client.post("/v1/analyze", json={"text": WIRE, "id": 17})
+    assert r.status_code == 200
+    assert r.json()["id"] == "17"
+
+
+def test_html_input_is_extracted(client, service_analyzer) -> None:
+    paragraphs = "".join(f"<p>{p}</p>\n" for p in WIRE.split("\n\n"))
+    page = (
+        "<!doctype html><html><head><title>Lead pipes</title><style>p { color: red }</style>"
+        "<script>var tracking = 'shocking secret hoax';</script></head><body>"
+        "<nav>Home | World | Share this</nav><header>The Daily Site</header>"
+        f"<article>{paragraphs}</article><footer>Copyright 2024, all rights reserved</footer></body></html>"
+    )
+    r = client.post("/v1/analyze", json={"text": page})
+    assert r.status_code == 200
+    d = r.json()
+    text, title = extract_text(page)
+    assert "tracking" not in text and "Daily Site" not in text and "Copyright" not in text and "Home" not in text
+    assert "SPRINGFIELD" in text
+    assert d["title"] == "Lead pipes"
+    assert d == json.loads(json.dumps(service_analyzer.analyze(text, title="Lead pipes").to_dict()))
+    # The evidence offsets point into the extracted text, which /v1/extract returns.
+    e = client.post("/v1/extract", json={"text": page}).json()
+    assert e == {"text": text, "title": "Lead pipes", "html": True}
+    words = [ev for ev in d["content"]["evidence"] if ev["kind"] == "word" and ev["text"].isalpha()]
+    assert words
+    for ev in words:
+        for start, end in ev["spans"]:
+            assert text[start:end].lower() == ev["text"]
+
+
+def test_extract_leaves_plain_text_alone(client) -> None:
+    assert client.post("/v1/extract", json={"text": WIRE}).json() == {"text": WIRE, "title": None, "html": False}
+
+
+def test_looks_like_html_rule() -> None:
+    assert looks_like_html("<html><body>x</body></html>")
+    assert looks_like_html("  <div><P>text</P></div>")
+    assert not looks_like_html("Plain text with a <p> tag inside")
+    assert not looks_like_html("<3 this story")
+
+
+def test_batch_keeps_positions_with_bad_items_in_the_middle(client, service_analyzer) -> None:
+    items = [
+        {"text": WIRE, "id": "first"},
+        {"text": ""},
+        {"title": "no text"},
+        42,
+        VIRAL,
+        {"text": VIRAL, "prior": 7},
+        {"text": WIRE, "id": "last"},
+    ]
+    r = client.post("/v1/analyze/batch", json={"items": items})
+    assert r.status_code == 200
+    results = r.json()["results"]
+    assert len(results) == len(items)
+    assert results[0] == json.loads(json.dumps(service_analyzer.analyze(WIRE, id="first").to_dict()))
+    assert results[1] == {"error": {"code": "input.empty", "message": results[1]["error"]["message"]}}
+    for i in (2, 3, 5):
+        assert set(results[i]) == {"error"} and results[i]["error"]["code"] == "request.invalid", results[i]
+        assert f"items[{i}]" in results[i]["error"]["message"]
+    assert results[4] == json.loads(json.dumps(service_analyzer.analyze(VIRAL).to_dict()))
+    assert results[6]["id"] == "last"
+
+
+def test_empty_batch(client) -> None:
+    r = client.post("/v1/analyze/batch", json={"items": []})
+    assert r.status_code == 200 and r.json() == {"results": []}
+
+
+def test_model_route_has_the_manifest_and_the_card(client, service_analyzer) -> None:
+    r = client.get("/v1/model")
+    assert r.status_code == 200
+    d = r.json()
+    manifest = service_analyzer.artifact.manifest
+    assert d["name"] == manifest["name"] and d["version"] == manifest["version"]
+    assert d["sha256"] == service_analyzer.artifact.sha256
+    assert d["created_at"] == manifest["created_at"]
+    assert d["training_data"] == manifest["training_data"]
+    assert d["card"].startswith("# Model card")
+
+
+def test_healthz(client, service_analyzer) -> None:
+    r = client.get("/healthz")
+    assert r.status_code == 200
+    assert r.json() == {"status": "ok", "model": service_analyzer.model_info.to_dict()}
+
+
+def test_openapi_and_docs(client) -> None:
+    spec = client.get("/openapi.json").json()
+    for path in ("/v1/analyze", "/v1/analyze/batch", "/v1/model", "/healthz"):
+        assert path in spec["paths"]
+    responses = spec["paths"]["/v1/analyze"]["post"]["responses"]
+    assert responses["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/ReportOut")
+    assert responses["422"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorOut")
+    assert "HTTPValidationError" not in spec.get("components", {}).get("schemas", {})
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "swagger" in docs.text.lower()
+
+
+def test_page_is_served_and_self_contained(client) -> None:
+    r = client.get("/")
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("text/html")
+    assert "default-src 'none'" in r.headers["content-security-policy"]
+    assets = re.findall(r'(?:src|href)="([^"]+)"', r.text)
+    assert "/static/app.js" in assets and "/static/app.css" in assets
+    bodies = [r.text]
+    for asset in assets:
+        if asset.startswith("/static/"):
+            a = client.get(asset)
+            assert a.status_code == 200, asset
+            bodies.append(a.text)
+    for body in bodies:
+        external = [u for u in re.findall(r"https?://[^\s\"'<>)]+", body) if not re.match(r"https?://(127\.0\.0\.1|localhost)", u)]
+        assert not external, external
+    assert client.head("/").status_code == 200
+
+
+# ---------------------------------------------------------------- errors
+def test_malformed_json_is_422(client) -> None:
+    r = client.post("/v1/analyze", content=b'{"text": "unterminated', headers={"content-type": "application/json"})
+    assert "not valid JSON" in assert_error(r, 422, "request.invalid")["message"]
+
+
+def test_missing_text_is_422(client) -> None:
+    err = assert_error(client.post("/v1/analyze", json={"title": "t"}), 422, "request.invalid")
+    assert "text" in err["message"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"text": 5},
+        {"text": "fine words here", "prior": 1.5},
+        {"text": "fine words here", "prior": 0},
+        {"text": "fine words here", "url": ["x"]},
+        ["not", "an", "object"],
+        {"items": "not a list"},
+    ],
+)
+def test_bad_fields_are_422(client, body) -> None:
+    assert_error(client.post("/v1/analyze", json=body), 422, "request.invalid")
+
+
+def test_lone_surrogate_is_422(client) -> None:
+    r = client.post("/v1/analyze", content=b'{"text": "abc \\ud800 def"}', headers={"content-type": "application/json"})
+    assert_error(r, 422, "request.invalid")
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t ", "!!! ??? ..."])
+def test_empty_text_is_422_input_empty(client, text) -> None:
+    assert_error(client.post("/v1/analyze", json={"text": text}), 422, "input.empty")
+
+
+def test_nul_text_is_422_input_binary(client) -> None:
+    assert_error(client.post("/v1/analyze", json={"text": "words\u0000 more words"}), 422, "input.binary")
+
+
+def test_oversized_batch_is_413(client) -> None:
+    r = client.post("/v1/analyze/batch", json={"items": ["some text"] * 65})
+    assert "65 items" in assert_error(r, 413, "request.too_large")["message"]
+
+
+def test_batch_needs_items(client) -> None:
+    assert_error(client.post("/v1/analyze/batch", json={"texts": []}), 422, "request.invalid")
+
+
+def test_body_over_the_limit_is_413(service_analyzer) -> None:
+    with TestClient(create_app(service_analyzer, ServiceSettings(max_body_bytes=1000))) as small:
+        # Declared by Content-Length...
+        r = small.post("/v1/analyze", json={"text": WIRE})
+        assert_error(r, 413, "request.too_large")
+        # ...and counted when streamed without one.
+        def chunks():
+            for _ in range(10):
+                yield b" " * 200
+
+        r = small.post("/v1/analyze", content=chunks(), headers={"content-type": "application/json"})
+        assert_error(r, 413, "request.too_large")
+        # Under the limit still works.
+        assert small.post("/v1/analyze", json={"text": WIRE[:600]}).status_code == 200
+
+
+def test_unknown_route_is_404(client) -> None:
+    assert_error(client.get("/v2/nothing"), 404, "not_found")
+    assert_error(client.get("/static/secret.py"), 404, "not_found")
+
+
+def test_wrong_method_is_405(client) -> None:
+    assert_error(client.get("/v1/analyze"), 405, "method_not_allowed")
+
+
+def test_slow_analysis_is_504(service_analyzer, monkeypatch) -> None:
+    slow = newscred.load()
+    real = slow.analyze
+
+    def sleepy(*args, **kwargs):
+        time.sleep(0.5)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(slow, "analyze", sleepy)
+    with TestClient(create_app(slow, ServiceSettings(timeout_s=0.05))) as c:
+        t0 = time.perf_counter()
+        err = assert_error(c.post("/v1/analyze", json={"text": WIRE}), 504, "request.timeout")
+        assert time.perf_counter() - t0 < 0.45
+        assert "0.05 s" in err["message"]
+        # In a batch the timeout is per request: late items become errors at their positions.
+        r = c.post("/v1/analyze/batch", json={"items": [WIRE, WIRE]})
+        assert r.status_code == 200
+        assert [x["error"]["code"] for x in r.json()["results"]] == ["request.timeout", "request.timeout"]
+
+
+def test_unexpected_error_is_500_without_traceback(service_analyzer, monkeypatch) -> None:
+    broken = newscred.load()
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("secret internal detail")
+
+    monkeypatch.setattr(broken, "analyze", boom)
+    with TestClient(create_app(broken)) as c:
+        err = assert_error(c.post("/v1/analyze", json={"text": WIRE}), 500, "internal")
+        assert "secret internal detail" not in err["message"]
+        r = c.post("/v1/analyze/batch", json={"items": [WIRE]})
+        assert r.json()["results"][0]["error"]["code"] == "internal"
+
+
+def test_settings_are_checked() -> None:
+    from newscred.errors import ConfigError
+
+    with pytest.raises(ConfigError):
+        ServiceSettings(timeout_s=0)
+    s = ServiceSettings(max_batch_items=3, timeout_s=2.5)
+    assert ServiceSettings.from_json(s.to_json()) == s
+
+
+def test_serve_command_help_explains_binding() -> None:
+    from click.testing import CliRunner
+
+    from newscred.cli import main
+
+    result = CliRunner().invoke(main, ["serve", "--help"])
+    assert result.exit_code == 0
+    assert "127.0.0.1" in result.output and "0.0.0.0" in result.output
+    bad = CliRunner().invoke(main, ["serve", "--port", "70000"])
+    assert bad.exit_code == 2 and "70000" in bad.output
