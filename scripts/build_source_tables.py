@@ -55,6 +55,7 @@ META: dict[str, dict[str, Any]] = {
         "date": "2023-09",
         "repository": "hauselin/domain-quality-ratings",
         "licence": "No licence file in the repository; its README says 'Feel free to reuse the data'. Cite the paper.",
+        "licence_short": "none stated; README: free to reuse, cite",
         "values": "pc1: first principal component over six imputed expert rating sets (NewsGuard, MBFC, AFM, "
         "fact-checkers, Lasser et al., Iffy); 0 = lowest quality, 1 = highest",
         "to_score": "score = pc1 as published",
@@ -71,6 +72,7 @@ META: dict[str, dict[str, Any]] = {
         "date": "2018 and 2020 snapshots of MBFC",
         "repository": "ramybaly/News-Media-Reliability",
         "licence": "No licence file in the repository. The labels are scraped from mediabiasfactcheck.com; research use.",
+        "licence_short": "none stated; MBFC labels, research use",
         "values": "fact: low | mixed | high; bias: extreme-left .. extreme-right (7 points, 2018) or left | center | "
         "right (2020); mbfc_page: the MBFC review",
         "to_score": "score from factuality of the 2020 snapshot when present, else 2018: low 0.125, mixed 0.5, "
@@ -84,6 +86,7 @@ META: dict[str, dict[str, Any]] = {
         "date": "2017-04-28",
         "repository": "BigMcLargeHuge/opensources",
         "licence": "GNU LGPL v3 (the repository's LICENSE file); the opensources.co site itself said CC BY 4.0.",
+        "licence_short": "LGPL-3.0 (site: CC BY 4.0)",
         "values": "categories: up to three tags per domain (fake, satire, bias, conspiracy, rumor, state, junksci, "
         "hate, clickbait, unreliable, political, reliable; plus one stray 'blog'), in the list's order",
         "to_score": "score = the most severe tag: fake/conspiracy/junksci 0.1; unreliable/bias/clickbait/hate/rumor/"
@@ -245,6 +248,7 @@ def build(root: Path, out: Path) -> dict[str, Any]:
             "citation": meta["citation"],
             "date": meta["date"],
             "licence": meta["licence"],
+            "licence_short": meta["licence_short"],
             "origin": {
                 "repository": meta["repository"],
                 "commit": commit,

@@ -311,3 +311,52 @@ def test_serve_command_help_explains_binding() -> None:
     assert "127.0.0.1" in result.output and "0.0.0.0" in result.output
     bad = CliRunner().invoke(main, ["serve", "--port", "70000"])
     assert bad.exit_code == 2 and "70000" in bad.output
+
+
+def test_serve_with_two_workers_answers_quickly() -> None:
+    """`newscred serve --workers 2` (uvicorn's factory mode) serves the same reports, and keep-alive
+    requests do not wait for delayed ACKs (the listening socket keeps TCP_NODELAY)."""
+    import http.client
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "newscred", "serve", "--port", str(port), "--workers", "2", "--no-access-log",
+         "--log-level", "warning"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, proc.stderr.read().decode()
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", "/healthz")
+                if conn.getresponse().status == 200:
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, "server did not start"
+                time.sleep(0.2)
+        conn.request("POST", "/v1/analyze", body=json.dumps({"text": WIRE}), headers={"Content-Type": "application/json"})
+        resp = conn.getresponse()
+        assert resp.status == 200
+        assert json.loads(resp.read())["content"]["label"] == newscred.load().analyze(WIRE).label
+        timings = []
+        for _ in range(15):
+            t0 = time.perf_counter()
+            conn.request("GET", "/healthz")
+            conn.getresponse().read()
+            timings.append(time.perf_counter() - t0)
+        assert sorted(timings)[len(timings) // 2] < 0.030, timings
+        conn.close()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

@@ -43,21 +43,26 @@ def resolve_model_path(model: str | os.PathLike[str] | None) -> Path:
     return Path(name)
 
 
-def load(model: str | os.PathLike[str] | None = None, *, max_chars: int = DEFAULT_MAX_CHARS, prior: float = 0.5) -> "Analyzer":
+def load(model: str | os.PathLike[str] | None = None, *, max_chars: int = DEFAULT_MAX_CHARS, prior: float = 0.5,
+         ratings_file: str | os.PathLike[str] | None = None) -> "Analyzer":
     """Load an analyzer around a model artifact (default: the bundled model).
 
     ``prior`` is the share of unreliable articles you expect in your collection; probabilities
     are calibrated for 0.5 and shifted to your prior (Bayes' rule on the odds).
+    ``ratings_file`` adds or overrides source ratings (CSV/JSON: domain, score/label, category, note).
     """
-    return Analyzer(load_artifact(resolve_model_path(model)), max_chars=max_chars, prior=prior)
+    return Analyzer(load_artifact(resolve_model_path(model)), max_chars=max_chars, prior=prior, ratings_file=ratings_file)
 
 
 class Analyzer:
     """Scores articles with one loaded artifact.  Thread-safe: analysis keeps no state."""
 
-    def __init__(self, artifact: Artifact, *, max_chars: int = DEFAULT_MAX_CHARS, prior: float = 0.5) -> None:
+    def __init__(self, artifact: Artifact, *, max_chars: int = DEFAULT_MAX_CHARS, prior: float = 0.5,
+                 ratings_file: str | os.PathLike[str] | None = None) -> None:
         _check_prior(prior)
         self.prior = prior
+        self.ratings_file = ratings_file
+        self._ratings: Any = None
         self.artifact = artifact
         self.model = artifact.model
         self.max_chars = max_chars
@@ -98,6 +103,22 @@ class Analyzer:
         for article in articles:
             yield self.analyze(article)
 
+    @property
+    def ratings(self) -> Any:
+        """The source rating tables (loaded on first use: most texts come without a URL)."""
+        if self._ratings is None:
+            from .sources import SourceRatings
+
+            base = SourceRatings.default()
+            self._ratings = base.with_overrides(self.ratings_file) if self.ratings_file else base
+        return self._ratings
+
+    def source_verdict(self, url: str | None) -> dict[str, Any] | None:
+        """The source section for ``url`` (None without one).  Never touches the content score."""
+        if not url:
+            return None
+        return self.ratings.lookup(url).to_dict()
+
     # ------------------------------------------------------------------ internals
     def _analyze_text(self, text: str, *, title: str | None, url: str | None, id: str | None, prior: float) -> Report:
         params = self.model.params
@@ -133,7 +154,9 @@ class Analyzer:
         signals = self._signals(kept, matches, style, style_contrib)
         facts = self._facts(text, tokens, artefacts, known_share, lexicon)
         content = ContentVerdict(p, label, tuple(reasons), evidence, signals, prior=prior)
-        return Report(content, facts, self.model_info, _summary(content, facts), id=id, title=title, url=url)
+        source = self.source_verdict(url)
+        return Report(content, facts, self.model_info, _summary(content, facts, source), id=id, title=title, url=url,
+                      source=source)
 
     def _evidence(self, kept: list[Token], term_contrib: dict[int, float]) -> tuple[Evidence, ...]:
         """The strongest terms each way, located in the input.
@@ -250,17 +273,27 @@ def _truncated_end(text: str, tokens: list[Token], lexicon: frozenset[str], norm
     return last.text not in lexicon
 
 
-def _summary(content: ContentVerdict, facts: Facts) -> str:
+def _summary(content: ContentVerdict, facts: Facts, source: dict[str, Any] | None) -> str:
+    """One sentence per verdict, side by side; they are never averaged."""
     p = content.p_unreliable
     if content.label == "uncertain":
-        verdict = f"Content verdict: uncertain (p_unreliable {p:.2f}; {content.reasons[0].split(':')[0]})."
+        verdict = f"Content: uncertain (p_unreliable {p:.2f}; {content.reasons[0].split(':')[0]})."
     else:
         verdict = f"Content reads as {content.label} (p_unreliable {p:.2f})."
     parts = [verdict]
+    if source is None:
+        parts.append("Source: no URL given, so no site rating (the content score never uses one).")
+    else:
+        agg = source.get("aggregate", {})
+        if agg.get("label") in (None, "unknown"):
+            parts.append(f"Source: {source.get('domain') or source.get('input')} is in none of the rating lists.")
+        else:
+            lists = ", ".join(r["list"] for r in source.get("ratings", []))
+            parts.append(f"Source: {source.get('domain')} is rated {agg['label']} ({agg.get('score', 0):.2f} by {lists}), "
+                         "stated beside the content verdict, not mixed into it.")
     if facts.wire_agencies:
         parts.append(f"Wire credit found: {', '.join(facts.wire_agencies)}.")
     cut = [side for side, flag in (("start", facts.truncated_start), ("end", facts.truncated_end)) if flag]
     if cut:
         parts.append(f"The text appears cut at the {' and '.join(cut)}.")
-    parts.append("No source verdict: the content score never uses the site's reputation.")
     return " ".join(parts)

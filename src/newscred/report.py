@@ -123,6 +123,8 @@ class Report:
     id: str | None = None
     title: str | None = None
     url: str | None = None
+    source: dict[str, Any] | None = None  # the source verdict (SourceVerdict.to_dict()), only with a URL
+    provenance: dict[str, Any] | None = None  # wire origin, injected blocks, truncation, sourcing
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -143,6 +145,8 @@ class Report:
             "url": self.url,
             "summary": self.summary,
             "content": self.content.to_dict(),
+            "source": self.source,
+            "provenance": self.provenance,
             "facts": self.facts.to_dict(),
             "model": self.model.to_dict(),
             "newscred_version": __version__,

@@ -38,3 +38,5 @@ from . import models as _models  # noqa: E402,F401
 from . import score as _score  # noqa: E402,F401
 from . import train as _train  # noqa: E402,F401
 from . import serve as _serve  # noqa: E402,F401
+from . import sources as _sources  # noqa: E402,F401
+from . import index as _index  # noqa: E402,F401

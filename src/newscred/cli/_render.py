@@ -84,6 +84,26 @@ def render_report(report: Report, text: str, console: Console | None = None) -> 
         sig.add_row(s.name, f"{s.value:.2f}", Text(f"{s.weight:+.3f}", style=style), s.description)
     console.print(sig)
 
+    if report.source is not None:
+        src = report.source
+        agg = src.get("aggregate", {})
+        colour = {"high": "green", "mixed": "yellow", "low": "red"}.get(agg.get("label"), "white")
+        table = Table(title=f"Source verdict: {src.get('domain') or src.get('input')} (separate from the content verdict)")
+        table.add_column("list")
+        table.add_column("date")
+        table.add_column("rating")
+        table.add_column("score", justify="right")
+        for r in src.get("ratings", []):
+            detail = ", ".join(f"{k}={v}" for k, v in r.items()
+                               if k not in ("list", "list_date", "score", "url_of_list", "matched") and v not in (None, "", []))
+            table.add_row(r["list"], str(r.get("list_date", "")), detail, "" if r.get("score") is None else f"{r['score']:.2f}")
+        score = agg.get("score")
+        table.add_row(Text("aggregate", style="bold"), "", Text(str(agg.get("label", "unknown")).upper(), style=f"bold {colour}"),
+                      "" if score is None else f"{score:.2f}")
+        console.print(table)
+        for note in src.get("notes", []):
+            console.print(Text(f"note: {note}", style="yellow"))
+
     f = report.facts
     facts = Table(title="Facts about the text", show_header=False)
     facts.add_column("fact")

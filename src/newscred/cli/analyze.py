@@ -49,13 +49,15 @@ def raise_too_large(name: str, size: int, max_chars: int) -> None:
 @model_option
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (the same keys as the API and 'score').")
 @click.option("--title", default=None, help="The article's headline, if you have it separately.")
-@click.option("--url", default=None, help="Where the article was published (kept in the report).")
+@click.option("--url", default=None, help="Where the article was published: adds the source verdict (site ratings), stated beside the content verdict.")
+@click.option("--ratings-file", type=click.Path(exists=True, dir_okay=False), default=None, envvar="NEWSCRED_RATINGS_FILE",
+              help="Your own source ratings (CSV/JSON: domain, score or label, category, note); they override the bundled lists.")
 @click.option("--max-chars", default=DEFAULT_MAX_CHARS, show_default=True, help="Refuse inputs longer than this.")
 @click.option("--prior", default=0.5, show_default=True, type=float,
               help="Share of unreliable articles you expect among those you check (0-1); probabilities are calibrated for 0.5 and shifted to it.")
 @handle_errors
-def analyze(article: str, model: str | None, as_json: bool, title: str | None, url: str | None, max_chars: int,
-            prior: float) -> None:
+def analyze(article: str, model: str | None, as_json: bool, title: str | None, url: str | None, ratings_file: str | None,
+            max_chars: int, prior: float) -> None:
     """Analyse one ARTICLE (a text file, or '-' for standard input).
 
     \b
@@ -69,7 +71,7 @@ def analyze(article: str, model: str | None, as_json: bool, title: str | None, u
     from .. import load
 
     text, name = _read_input(article, max_chars)
-    analyzer = load(model, max_chars=max_chars, prior=prior)
+    analyzer = load(model, max_chars=max_chars, prior=prior, ratings_file=ratings_file)
     report = analyzer.analyze(text, title=title, url=url, id=None if article == "-" else name)
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))

@@ -167,10 +167,13 @@ class ContentModel:
         """Column -> sublinear, per-block L2-normalised TF-IDF weight, for ``words``."""
         out: dict[int, float] = {}
         for b in self.blocks_:
-            counts = Counter(g for g in self.block_grams(b.prefix, words) if g in b.index)
-            if not counts:
+            index = b.index
+            counts = Counter(self.block_grams(b.prefix, words))
+            found = [(index[g], c) for g, c in counts.items() if g in index]
+            if not found:
                 continue
-            weights = {b.index[g]: (1.0 + math.log(c)) * b.idf[b.index[g]] for g, c in counts.items()}
+            idf = b.idf
+            weights = {i: (1.0 + math.log(c)) * idf[i] for i, c in found}
             norm = math.sqrt(sum(w * w for w in weights.values()))
             for i, w in weights.items():
                 out[b.offset + i] = w / norm

@@ -220,6 +220,9 @@ _EXTRA_WIRE: list[tuple[str, str, re.Pattern[str]]] = [
     ("Bloomberg", "byline", re.compile(r"\bbloomberg news\b")),
     ("UPI", "credit", re.compile(r"\bcopyright \d{4} (?:by )?united press international\b")),
     ("Xinhua", "credit", re.compile(r"\bsource xinhua\b")),
+    ("AP", "credit", re.compile(r"\bap (?:file )?photos?\b")),
+    ("Reuters", "credit", re.compile(r"\breuters (?:file )?photos?\b")),
+    ("AFP", "credit", re.compile(r"\bafp (?:file )?photos?\b")),
 ]
 # "(Bloomberg) --" datelines are only trusted with their parentheses (raw text): in normalised text
 # "bloomberg" is just as likely Michael Bloomberg.
@@ -227,6 +230,7 @@ _RAW_DATELINE = re.compile(r"\((AP|Reuters|AFP|UPI|Bloomberg|Xinhua|dpa)\)\s*[-\
 _RAW_AGENCY = {"AP": "AP", "Reuters": "Reuters", "AFP": "AFP", "UPI": "UPI", "Bloomberg": "Bloomberg",
                "Xinhua": "Xinhua", "dpa": "dpa"}
 _PHOTO = re.compile(r"\bphoto\b")
+_NOT_AFTER_DATELINE = frozenset({"photo", "photos", "file", "images", "image", "video", "graphic", "illustration"})
 # a mention of an agency right after a reporting verb ("told the associated press") is how a wire
 # story names its own reporters' source; two mentions (or one such) make a mention-level origin
 _MENTION_MIN = 2
@@ -247,6 +251,8 @@ def find_wire(text: str, tokens: Sequence[Token], artefacts: Sequence[Artefact] 
             agency = "Reuters"  # "Reporting by ...; Editing by ..." is Reuters house style
         if agency is None:
             continue
+        if kind == "dateline" and a.last_token < len(tokens) and tokens[a.last_token].text in _NOT_AFTER_DATELINE:
+            continue  # "... (AP Photo/Evan Vucci)": a photo credit, not a dateline
         credits.append(WireCredit(agency, kind, a.text, a.start, a.end))
         taken.append((a.start, a.end))
     stream = _Stream(tokens)
@@ -340,9 +346,9 @@ _LOG_ENTER = math.log(1 / 2000)
 _LOG_STAY_P = math.log(1 - 1 / 2000)
 _LOG_LEAVE = math.log(1 / 40)
 _LOG_STAY_B = math.log(1 - 1 / 40)
-# a decoded block is reported when its summed LLR reaches this (score 0.5 at _LLR_MID)
-_LLR_MIN = 9.0
-_LLR_MID = 12.0
+# a decoded block is reported when its summed LLR reaches the threshold (score ~0.73 there)
+# (raw text carries more evidence per token, and its false alarms are lists of names and captions)
+_LLR_MIN = {"raw": 16.0, "normalised": 11.0}
 _LLR_SCALE = 3.0
 _MIN_BLOCK_TOKENS = 6
 
@@ -549,7 +555,7 @@ def find_injected_blocks(
     artefacts: Sequence[Artefact] | None = None,
     *,
     normalised: bool | None = None,
-    min_llr: float = _LLR_MIN,
+    min_llr: float | None = None,
 ) -> list[InjectedBlock]:
     """Runs of unrelated headlines and promotional blocks inside ``text`` (see the module doc)."""
     if tokens is None:
@@ -560,6 +566,9 @@ def find_injected_blocks(
     if n < 30:
         return []
     raw = not (looks_normalised(text) if normalised is None else normalised)
+    threshold = _LLR_MIN["raw" if raw else "normalised"]
+    if min_llr is None:
+        min_llr = threshold
     neutral = bytearray(n)
     for a in artefacts:
         if a.kind in _ARTEFACT_KIND:  # wire datelines/credits say nothing about blocks
@@ -593,6 +602,11 @@ def find_injected_blocks(
             i += 1
         while j > i and llrs[j - 1] <= 0:
             j -= 1
+        # a trigger phrase near the start opens the block: what precedes it is the article's
+        for k in range(i, min(j, i + 8)):
+            if k in trigger_at and trigger_at[k][0] == k:
+                i = k
+                break
         if j - i < _MIN_BLOCK_TOKENS:
             continue
         total = sum(llrs[i:j])
@@ -616,7 +630,7 @@ def find_injected_blocks(
         promo = bool(_PROMO.search(" ".join(stream.words[i:j]))) and not trig
         blocks.append(
             InjectedBlock(start, end, _clip(text[start:end]), "promo" if promo else "headline_run",
-                          round(_logistic((total - _LLR_MID) / _LLR_SCALE), 3), "; ".join(reasons), round(total, 2))
+                          round(_logistic((total - threshold) / _LLR_SCALE + 1.0), 3), "; ".join(reasons), round(total, 2))
         )
     blocks.extend(_promo_blocks(text, stream, raw, blocks))
     blocks.sort(key=lambda b: b.start)
@@ -735,8 +749,8 @@ _ROLES = frozenset(
     "mayor chief officer officers police sheriff spokespeople representative congressman congresswoman "
     "leader leaders expert experts scientist scientists doctor doctors dr economist executive founder "
     "manager head general colonel captain lieutenant sergeant detective investigator investigators "
-    "administrator administration ministry department agency statement told".split()
-) - {"told"}
+    "administrator administration ministry department agency".split()
+)
 _PRONOUN_SOURCE = frozenset({"he", "she"})
 _NON_SOURCE = frozenset(set(_FUNCTION_LLR) | set("it they we you i this that there who which what report reports "
                                                   "study data statement document documents".split()))

@@ -251,9 +251,12 @@ class SourceVerdict:
     """What the rating lists say about the site of one URL or domain.
 
     ``domain`` is the registrable domain (None when the input is not a host or URL), ``host`` the
-    host that was matched (without ``www.``), ``flags`` short machine-readable tags that mirror
-    the notes (satire, shortener, archived, ugc_platform, user_override, lists_disagree,
-    parent_domain, invalid).
+    host looked up (without ``www.``), ``notes`` plain-language caveats, and ``flags`` short
+    machine-readable tags that mirror them: ``satire``, ``shortener``, ``archived`` (an archive
+    link was unwrapped, or could not be), ``wrapped`` (a Google AMP link was unwrapped),
+    ``ugc_platform``, ``parent_domain`` (rated through the registrable domain),
+    ``site_section`` (rated through an entry for a section of the site), ``user_override``,
+    ``lists_disagree`` (scores 0.5 or more apart) and ``invalid``.
     """
 
     input: str
@@ -778,7 +781,7 @@ class SourceRatings:
             notes.append(
                 f"no bundled list rates {site}: unknown is not the same as reliable (most small or new sites are on no list)"
             )
-        elif aggregate.score is None and aggregate.label == "unknown":
+        elif ratings and aggregate.score is None:
             notes.append("the lists that have this site give it no score, so the aggregate is unknown")
 
 

@@ -71,7 +71,7 @@ def _repair_mojibake(text: str) -> str:
 def tokenize(text: str) -> list[Token]:
     """Normalised tokens of ``text`` with their character offsets in ``text``."""
     tokens: list[Token] = []
-    if "\u00c2" <= max(text, default="a") and any(ch in text for ch in "ÂÃâÅ"):
+    if any(ch in text for ch in "ÂÃâÅ") and _MOJIBAKE_RE.search(text):
         text = _repair_mojibake(text)  # same length: offsets still index the caller's text
     if text.isascii():  # the common case, without per-word checks
         return [Token(m.group().lower(), m.start(), m.end()) for m in _ASCII_WORD_RE.finditer(text)]

@@ -43,7 +43,8 @@
 
   function signed(x, digits) {
     const s = Math.abs(x).toFixed(digits === undefined ? 3 : digits);
-    return (x > 0 ? "+" : x < 0 ? "\u2212" : "") + s;
+    if (Number(s) === 0) return s;
+    return (x > 0 ? "+" : "\u2212") + s;
   }
 
   function humanize(key) {
@@ -219,6 +220,15 @@
   }
 
   // ---------------------------------------------------------------- signals and facts
+  function pushCell(s) {
+    const shown = signed(s.weight, 2);
+    if (Number(shown.replace("\u2212", "-")) === 0) return [el("span", { className: "push neutral", text: shown })];
+    return [
+      el("span", { className: "push " + s.direction, text: shown }),
+      el("span", { className: "dir " + s.direction, text: "\u2192 " + s.direction }),
+    ];
+  }
+
   function renderSignals(signals) {
     const body = $("signals");
     clear(body);
@@ -231,12 +241,7 @@
             el("span", { className: "desc", text: s.description }),
           ]),
           el("td", { className: "num", text: Number(s.value).toFixed(2) }),
-          el("td", { className: "num" }, [
-            el("span", {
-              className: "push " + s.direction,
-              text: signed(s.weight, 2) + (s.direction === "unreliable" ? " \u2192 unreliable" : " \u2192 reliable"),
-            }),
-          ]),
+          el("td", { className: "num" }, pushCell(s)),
         ])
       );
     }
@@ -357,6 +362,7 @@
       $("verdict-heading").focus();
     } catch (err) {
       statusLine.textContent = "";
+      results.hidden = true; // never leave an earlier text's report beside this error
       showAlert(err.message);
       alertBox.scrollIntoView({ block: "nearest" });
     } finally {

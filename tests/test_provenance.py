@@ -1,0 +1,395 @@
+"""Provenance: wire origin, injected blocks, truncation, sourcing, the republication index, HTML."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from newscred.cli import main
+from newscred.errors import IncompatibleArtifactError, NewscredError
+from newscred.provenance import (
+    IndexNotFoundError,
+    IndexVersionError,
+    RepublicationIndex,
+    analyze_provenance,
+)
+from newscred.text.normalise import normalise
+
+from .conftest import EXAMPLES
+
+DATA = Path(__file__).parent / "data"
+SEED_BLOCK_FIRST = "top stories"
+SEED_BLOCK_LAST = "illegal aliens"
+
+
+def _covers_tightly(block, start: int, end: int, slack: int = 40) -> bool:
+    """The block covers [start, end) and strays at most ``slack`` characters beyond it."""
+    return block.start <= start and block.end >= end and (start - block.start) + (block.end - end) <= slack
+
+
+def _overlaps_tightly(block, start: int, end: int, share: float = 0.9, slack: int = 40) -> bool:
+    """The block covers ``share`` of [start, end) and strays at most ``slack`` characters beyond it."""
+    inside = max(0, min(block.end, end) - max(block.start, start))
+    outside = (block.end - block.start) - inside
+    return inside >= share * (end - start) and outside <= slack
+
+
+# ---------------------------------------------------------------------------------------------
+# The seed article (normalised: lower-case, no punctuation, cut at both ends)
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed_provenance(seed_article: str):
+    return analyze_provenance(seed_article)
+
+
+def test_seed_wire_origin_is_ap_at_the_dateline(seed_article: str, seed_provenance) -> None:
+    assert seed_provenance.wire_origin == "AP"
+    datelines = [w for w in seed_provenance.wire if w.kind == "dateline"]
+    assert datelines and datelines[0].agency == "AP"
+    start = seed_article.index("bogota colombia ap")
+    assert (datelines[0].start, datelines[0].end) == (start, start + len("bogota colombia ap"))
+    assert seed_article[datelines[0].start : datelines[0].end] == "bogota colombia ap"
+
+
+def test_seed_injected_headline_block_is_located(seed_article: str, seed_provenance) -> None:
+    start = seed_article.index(SEED_BLOCK_FIRST)
+    end = seed_article.index(SEED_BLOCK_LAST) + len(SEED_BLOCK_LAST)
+    runs = [b for b in seed_provenance.injected_blocks if b.kind == "headline_run"]
+    assert len(runs) == 1, runs
+    block = runs[0]
+    assert _covers_tightly(block, start, end), (block.start, block.end, start, end)
+    assert block.text.startswith("top stories trump dismisses")
+    assert "top stories" in block.reason
+    assert 0.5 < block.score <= 1.0
+
+
+def test_seed_is_truncated_at_both_ends(seed_article: str, seed_provenance) -> None:
+    assert seed_provenance.truncated_start and seed_provenance.truncated_end
+    assert seed_provenance.truncation["start"].token == "apitalism"
+    assert seed_provenance.truncation["start"].start == 0
+    assert seed_provenance.truncation["end"].token == "r"
+    assert seed_provenance.truncation["end"].end == len(seed_article.rstrip())
+
+
+def test_seed_anonymous_sourcing(seed_article: str, seed_provenance) -> None:
+    sourcing = seed_provenance.sourcing
+    assert sourcing.anonymous_count >= 3
+    assert sourcing.named_count >= 1
+    for a in sourcing.anonymous:
+        assert seed_article[a.start : a.end] == a.text  # offsets point at the text (normalised input)
+    assert any("condition of anonymity" in a.cue for a in sourcing.anonymous)
+    assert any("familiar" in a.text for a in sourcing.anonymous)
+    assert "anonymous" in sourcing.profile
+
+
+def test_to_dict_is_json(seed_provenance) -> None:
+    d = json.loads(json.dumps(seed_provenance.to_dict()))
+    assert d["wire_origin"] == "AP"
+    assert set(d) >= {"wire", "wire_origin", "injected_blocks", "truncated_start", "truncated_end", "sourcing"}
+    assert d["sourcing"]["anonymous_count"] >= 3
+    assert {"start", "end", "text", "kind", "score", "reason"} <= set(d["injected_blocks"][0])
+
+
+def test_tokens_and_artefacts_can_be_passed_in(seed_article: str, seed_provenance) -> None:
+    from newscred.text.artefacts import find_artefacts
+    from newscred.text.normalise import tokenize
+
+    tokens = tokenize(seed_article)
+    again = analyze_provenance(seed_article, tokens, find_artefacts(tokens))
+    assert again == seed_provenance
+
+
+# ---------------------------------------------------------------------------------------------
+# A raw wire story (capitals, punctuation, line breaks) and its normalised copy
+# ---------------------------------------------------------------------------------------------
+
+RAW_BLOCK_FIRST = "Related:"
+RAW_BLOCK_LAST = "Northern Europe This Summer"
+
+
+@pytest.fixture(scope="module")
+def raw_wire() -> str:
+    return (DATA / "provenance_wire_raw.txt").read_text()
+
+
+@pytest.mark.parametrize("variant", ["raw", "normalised"])
+def test_wire_style_text(raw_wire: str, variant: str) -> None:
+    text = raw_wire if variant == "raw" else normalise(raw_wire)
+    p = analyze_provenance(text)
+    assert p.wire_origin == "AP"
+    dateline = next(w for w in p.wire if w.kind == "dateline")
+    assert normalise(text[dateline.start : dateline.end]) == "bogota colombia ap"
+
+    first = text.index(RAW_BLOCK_FIRST if variant == "raw" else "related star chef")
+    last_phrase = RAW_BLOCK_LAST if variant == "raw" else normalise(RAW_BLOCK_LAST)
+    last = text.index(last_phrase) + len(last_phrase)
+    runs = [b for b in p.injected_blocks if b.kind == "headline_run"]
+    assert len(runs) == 1, runs
+    if variant == "raw":  # line breaks and capitals mark both edges
+        assert _covers_tightly(runs[0], first, last), (runs[0].start, runs[0].end, first, last)
+    else:  # the last words ("this summer") could as well open the next paragraph
+        assert _overlaps_tightly(runs[0], first, last), (runs[0].start, runs[0].end, first, last)
+
+    assert p.truncated_start and p.truncated_end
+    assert p.truncation["start"].token == "rnment"
+    assert p.truncation["end"].token == "than"
+    assert p.sourcing.anonymous_count >= 3
+    assert p.sourcing.named_count >= 3
+
+
+def test_clean_wire_story_has_no_injected_block() -> None:
+    text = (EXAMPLES / "wire-story.txt").read_text()
+    for variant in (text, normalise(text)):
+        p = analyze_provenance(variant)
+        assert p.injected_blocks == ()
+        assert not p.truncated_start
+        assert p.sourcing.anonymous_count == 0
+        assert p.sourcing.named_count >= 4
+
+
+def test_promo_block_inside_an_article(raw_wire: str) -> None:
+    lines = raw_wire.split("\n\n")
+    promo = "Sign up for our daily newsletter to get the best of our journalism in your inbox."
+    text = "\n\n".join(lines[:3] + [promo] + lines[3:4] + lines[5:])
+    p = analyze_provenance(text)
+    promos = [b for b in p.injected_blocks if b.kind == "promo"]
+    assert len(promos) == 1
+    assert text[promos[0].start : promos[0].end] == promo
+
+
+def test_short_or_empty_text_is_harmless() -> None:
+    p = analyze_provenance("")
+    assert p.wire == () and p.wire_origin is None and p.injected_blocks == ()
+    assert not p.truncated_start and not p.truncated_end
+    p = analyze_provenance("Reuters said so.")
+    assert p.wire_origin is None  # one mention is not an origin
+
+
+def test_wire_origin_priorities() -> None:
+    reuters_byline = ("The central bank held rates on Thursday, its governor said, as inflation eased for a "
+                      "third month. Reporting by Ana Smith; Editing by Tom Jones")
+    assert analyze_provenance(reuters_byline).wire_origin == "Reuters"
+    mentions = ("Officials told Reuters the plan was dropped. Reuters could not verify the claim, and the "
+                "Associated Press was not able to reach the ministry.")
+    assert analyze_provenance(mentions).wire_origin == "Reuters"
+    photo_only = "The senator spoke at a rally on Friday. (AP Photo/Evan Vucci) She said little else."
+    assert analyze_provenance(photo_only).wire_origin is None
+
+
+# ---------------------------------------------------------------------------------------------
+# Republication index
+# ---------------------------------------------------------------------------------------------
+
+_TOPICS = [
+    "The city council approved a plan to replace lead water pipes in older neighborhoods, with crews starting "
+    "near schools and daycare centers. Utility officials said the work would take six years and cost about "
+    "forty eight million dollars, paid partly by a federal loan and partly by higher water rates.",
+    "A storm system moving across the plains brought hail the size of golf balls to farming towns on Sunday, "
+    "flattening wheat fields and damaging grain elevators. Forecasters warned that another line of storms "
+    "could form by Tuesday evening, and county emergency managers opened shelters in two schools.",
+    "The national museum reopened its ancient coins gallery after a three year renovation that added climate "
+    "controlled cases and a new lighting system. Curators said about four hundred coins, some minted more than "
+    "two thousand years ago, are on display for the first time since the gallery closed.",
+    "Shares of the chip maker fell sharply after it cut its sales forecast for the rest of the year, blaming "
+    "weaker demand for personal computers and smartphones. Analysts said the company had built up large "
+    "inventories and would need several quarters to work them down before prices recover.",
+]
+
+
+def _doc(i: int) -> str:
+    # long enough for shingles to be meaningful: the topic, then its own numbered details
+    base = _TOPICS[i]
+    details = " ".join(f"Detail {i}-{k}: a further sentence about item {k} of story {i} and its own facts." for k in range(12))
+    return base + " " + details
+
+
+@pytest.fixture()
+def small_index(tmp_path: Path):
+    records = [{"id": f"doc{i}", "text": _doc(i), "title": f"Story {i}", "url": f"https://example.com/{i}",
+                "source": "example.com"} for i in range(3)]
+    index = RepublicationIndex.build(records, tmp_path / "articles.idx", threshold=0.5, num_perm=64)
+    yield index
+    index.close()
+
+
+def test_index_exact_copy(small_index) -> None:
+    matches = small_index.query(_doc(1))
+    assert matches and matches[0].id == "doc1"
+    m = matches[0]
+    assert m.similarity > 0.95 and m.contained_share > 0.99 and m.source_share > 0.99
+    assert (m.source, m.url, m.title) == ("example.com", "https://example.com/1", "Story 1")
+    assert m.copied_spans and m.copied_spans[0][0] == 0
+    assert len(matches) == 1
+
+
+def test_index_normalised_truncated_copy(small_index) -> None:
+    words = normalise(_doc(2)).split()
+    copy = " ".join(words[15:-20])  # cut at both ends, lower-cased, punctuation stripped
+    matches = small_index.query(copy)
+    assert matches and matches[0].id == "doc2"
+    assert matches[0].contained_share > 0.99
+    assert matches[0].source_share < 0.9
+    assert matches[0].copied_spans == ((0, len(copy)),)
+
+
+def test_index_unrelated_text_not_found(small_index) -> None:
+    assert small_index.query(_TOPICS[3] + " " + _TOPICS[3].upper()) == []
+    assert small_index.query("") == []
+
+
+def test_index_add_and_reopen(small_index, tmp_path: Path) -> None:
+    added = small_index.add([{"id": "doc3", "text": _doc(3)}])
+    assert added == 1
+    with pytest.raises(NewscredError):
+        small_index.add([{"id": "doc9", "text": _doc(0) + " extra"}, {"id": "doc3", "text": "again"}])
+    assert len(small_index) == 4  # the failed add left nothing behind (one transaction)
+    reopened = RepublicationIndex.open(small_index.path)
+    assert len(reopened) == 4
+    assert reopened.query(_doc(3))[0].id == "doc3"
+    assert reopened.add([{"id": "doc3", "text": "dup"}], on_duplicate="skip") == 0
+    reopened.close()
+
+
+def test_interrupted_build_leaves_no_index(tmp_path: Path) -> None:
+    target = tmp_path / "partial.idx"
+
+    def docs():
+        yield _doc(0)
+        yield _doc(1)
+        raise KeyboardInterrupt  # the user pressed Ctrl-C half way
+
+    with pytest.raises(KeyboardInterrupt):
+        RepublicationIndex.build(docs(), target)
+    assert not target.exists()
+    assert not Path(str(target) + ".tmp").exists()
+
+
+def test_interrupted_rebuild_keeps_the_old_index(tmp_path: Path) -> None:
+    target = tmp_path / "kept.idx"
+    RepublicationIndex.build([_doc(0)], target).close()
+
+    def boom(n: int) -> None:
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        RepublicationIndex.build([_doc(i) for i in range(3)] * 20, target, progress=boom)
+    with RepublicationIndex.open(target) as index:
+        assert len(index) == 1
+
+
+def test_unknown_schema_version_is_refused(small_index, tmp_path: Path) -> None:
+    path = small_index.path
+    small_index.close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE meta SET value = '999' WHERE key = 'schema_version'")
+    with pytest.raises(IndexVersionError) as info:
+        RepublicationIndex.open(path)
+    assert isinstance(info.value, IncompatibleArtifactError)
+    assert "999" in info.value.message
+
+
+def test_missing_and_foreign_files_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(IndexNotFoundError):
+        RepublicationIndex.open(tmp_path / "nope.idx")
+    junk = tmp_path / "junk.idx"
+    junk.write_text("not a database at all, just text")
+    with pytest.raises(NewscredError):
+        RepublicationIndex.open(junk)
+
+
+# ---------------------------------------------------------------------------------------------
+# HTML extraction (offline)
+# ---------------------------------------------------------------------------------------------
+
+
+def test_extract_html_reads_text_and_metadata(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("trafilatura")
+    import socket
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("extract_html must not touch the network")
+
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    from newscred.provenance import extract_html
+
+    html = (DATA / "provenance_page.html").read_text()
+    page = extract_html(html, url="https://ledger.example.com/news/2024/03/05/council-lead-pipes?utm_source=x")
+    assert page.title == "Council approves $48 million lead pipe plan"
+    assert page.canonical_url == "https://ledger.example.com/news/2024/03/05/council-lead-pipes"
+    assert page.site_name == "The Springfield Ledger"
+    assert page.date == "2024-03-05"
+    assert "voted 9-2 on Tuesday" in page.text
+    assert "finance director Thomas Reyes" in page.text
+    assert "Storm closes schools" not in page.text and "All rights reserved" not in page.text
+    assert analyze_provenance(page.text).sourcing.named_count >= 2
+
+
+def test_extract_html_empty_page_is_an_input_error() -> None:
+    pytest.importorskip("trafilatura")
+    from newscred.errors import EmptyInputError
+    from newscred.provenance import extract_html
+
+    with pytest.raises(EmptyInputError):
+        extract_html("   ")
+    with pytest.raises(EmptyInputError):
+        extract_html("<html><head><title>Nothing here</title></head><body><script>var a = 1;</script></body></html>")
+
+
+# ---------------------------------------------------------------------------------------------
+# CLI
+# ---------------------------------------------------------------------------------------------
+
+
+def _run(*args: str, input: str | None = None):
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+def test_cli_index_build_add_query(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("\n".join(json.dumps({"doc_id": f"d{i}", "body": _doc(i), "title": f"Story {i}",
+                                            "url": f"https://news.example.org/{i}"}) for i in range(2)) + "\n")
+    more = tmp_path / "more.csv"
+    more.write_text("body\n\"" + _doc(3) + "\"\n")
+    index = tmp_path / "c.idx"
+    result = _run("index", "build", str(corpus), "-o", str(index), "--text-col", "body", "--id-col", "doc_id",
+                  "--no-progress")
+    assert result.exit_code == 0, result.output
+    assert index.is_file()
+    result = _run("index", "add", str(index), str(more), "--text-col", "body", "--no-progress")
+    assert result.exit_code == 0, result.output
+
+    article = tmp_path / "copy.txt"
+    article.write_text(" ".join(normalise(_doc(1)).split()[10:-10]))
+    result = _run("index", "query", str(index), str(article), "--json")
+    assert result.exit_code == 0, result.output
+    d = json.loads(result.stdout)
+    assert d["matches"][0]["id"] == "d1"
+    assert d["matches"][0]["url"] == "https://news.example.org/1"
+    assert d["matches"][0]["source"] == "news.example.org"
+    assert d["matches"][0]["contained_share"] > 0.99
+
+    article.write_text(_doc(3))
+    d = json.loads(_run("index", "query", str(index), str(article), "--json").stdout)
+    assert d["matches"][0]["id"] == "more:0"
+
+    result = _run("index", "query", str(index), str(article))
+    assert result.exit_code == 0 and "1 match" in result.output
+
+
+def test_cli_index_errors_are_one_line(tmp_path: Path) -> None:
+    result = _run("index", "query", str(tmp_path / "missing.idx"), str(EXAMPLES / "wire-story.txt"))
+    assert result.exit_code == 1
+    assert result.output.strip().startswith("Error [index.not_found]")
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(json.dumps({"content": "x"}) + "\n")
+    result = _run("index", "build", str(corpus), "-o", str(tmp_path / "x.idx"), "--no-progress")
+    assert result.exit_code == 1
+    assert "Error [input.missing_column]" in result.output
+    assert not (tmp_path / "x.idx").exists()
