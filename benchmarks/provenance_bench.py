@@ -173,6 +173,7 @@ _GOLD = [
     ("Reuters", re.compile(r"Reporting by [^\n]{3,200}?(?:Editing|editing) by")),
     ("AFP", re.compile(r"\(AFP\)\s*[\u2014\u2013-]")),
 ]
+_LINE_DATELINE = re.compile(r"[A-Z][A-Z .'\-]+(?:,[ A-Za-z.'\-]+)? \((?:AP|Reuters|AFP)\)")
 _AGENCY_WORD = re.compile(r"\b(?:Associated Press|AP|Reuters|AFP|Agence France)\b")
 
 
@@ -181,7 +182,10 @@ def _gold_wire(text: str) -> str | None:
     found: dict[str, int] = {}
     for agency, rx in _GOLD:
         m = rx.search(text)
-        if m is None or (rx.pattern.startswith(r"\(") and m.start() > 600):
+        if m is not None and rx.pattern.startswith(r"\(") and m.start() > 600:
+            # a dateline deep in the text counts when it opens a line ("WASHINGTON (AP) --")
+            m = next((x for x in rx.finditer(text) if _LINE_DATELINE.match(text, text.rfind("\n", 0, x.start()) + 1)), None)
+        if m is None:
             continue
         found.setdefault(agency, m.start())
     return min(found, key=lambda a: found[a]) if found else None

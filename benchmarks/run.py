@@ -180,6 +180,41 @@ def render(quality: dict | None, speed: dict | None) -> str:
     return "\n".join(lines)
 
 
+def render_extras() -> str:
+    """Sections from the other benchmark scripts' results, when they have been run."""
+    lines: list[str] = []
+    load = lambda name: json.loads((RESULTS / name).read_text()) if (RESULTS / name).exists() else None  # noqa: E731
+    scale = load("scale.json")
+    if scale:
+        l1, l2 = scale["local_1"], scale["local_2"]
+        lines += ["## Corpus-scale scoring (`python benchmarks/scale.py`)", "",
+                  f"Machine: {_machine_text(scale['machine'])}. {scale['n']:,} real articles resampled from ../shared/data, cut to "
+                  f"about 4 KB (mean {scale['mean_chars']:.0f} characters); folder output (parts + manifest), JSONL.", "",
+                  "| measurement | result | target |", "|---|---|---|",
+                  f"| `newscred score`, 1 worker | {l1['articles_per_s']:.0f} articles/s | |",
+                  f"| `newscred score`, 2 workers | {l2['articles_per_s']:.0f} articles/s | >= 500 articles/s on 2 cores |",
+                  f"| scaling efficiency 1 -> 2 workers | {scale['scaling_efficiency_1_to_2']:.0%} | >= 85% |",
+                  f"| batch machinery share (1 worker vs in-process scoring of the same articles, {scale['pure_scoring_articles_per_s']:.0f}/s) | "
+                  f"{scale['batch_overhead_share']:.0%} | <= 10% |",
+                  f"| peak RSS at 10k rows / {scale['n']:,} rows (1 worker) | {scale['peak_rss_mb_10k']:.0f} MB / {scale['peak_rss_mb_n']:.0f} MB | does not grow |"]
+        if "spark_local_2" in scale:
+            lines.append(f"| Spark local[2] (Parquet in and out) | {scale['spark_local_2']['articles_per_s']:.0f} articles/s "
+                         f"({scale['spark_vs_local_2']:.0%} of local, 2 workers) | within 30% of local |")
+        est = scale["estimate_10M"]
+        lines += ["", f"Estimate for 10 million articles: about {est['core_hours']:.0f} core-hours at the measured per-core rate, so about "
+                  f"{est['hours_on_64_cores']:.1f} hours on a 64-core Spark cluster (scaled by the measured Spark/local ratio; assumes "
+                  "executors with this machine's per-core speed and input already in Parquet).", ""]
+    prov = load("provenance.json")
+    if prov:
+        lines += ["## Provenance detectors (`python benchmarks/provenance_bench.py`)", "", "```json",
+                  json.dumps({k: v for k, v in prov.items() if k != "machine"}, indent=1)[:6000], "```", ""]
+    service = load("service.json")
+    if service:
+        lines += ["## REST API load (`python benchmarks/service_load.py`)", "", "```json",
+                  json.dumps(service, indent=1)[:4000], "```", ""]
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", choices=["quality", "speed", "render"], default=None,
@@ -191,7 +226,7 @@ def main() -> None:
     if args.only in (None, "speed"):
         (RESULTS / "speed.json").write_text(json.dumps(run_speed(), indent=1))
     load = lambda name: json.loads((RESULTS / name).read_text()) if (RESULTS / name).exists() else None  # noqa: E731
-    DOC.write_text(render(load("quality.json"), load("speed.json")))
+    DOC.write_text(render(load("quality.json"), load("speed.json")) + "\n" + render_extras())
     print(f"wrote {DOC}")
 
 

@@ -176,10 +176,14 @@ def test_wire_origin_priorities() -> None:
                       "third month. Reporting by Ana Smith; Editing by Tom Jones")
     assert analyze_provenance(reuters_byline).wire_origin == "Reuters"
     mentions = ("Officials told Reuters the plan was dropped. Reuters could not verify the claim, and the "
-                "Associated Press was not able to reach the ministry.")
+                "Associated Press was not able to reach the ministry. A spokesman told Reuters on Friday that "
+                "talks would resume.")
     assert analyze_provenance(mentions).wire_origin == "Reuters"
     photo_only = "The senator spoke at a rally on Friday. (AP Photo/Evan Vucci) She said little else."
     assert analyze_provenance(photo_only).wire_origin is None
+    captions = ("The president at the White House on Monday. Kevin Lamarque/Reuters\n\nThe plan was announced "
+                "on Monday. Reuters/Pool\n\nMore details followed. Photo: Reuters\n\nThe end.")
+    assert analyze_provenance(captions).wire_origin is None
 
 
 # ---------------------------------------------------------------------------------------------

@@ -336,7 +336,9 @@ def test_serve_with_two_workers_answers_quickly() -> None:
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
                 conn.request("GET", "/healthz")
-                if conn.getresponse().status == 200:
+                first = conn.getresponse()
+                first.read()
+                if first.status == 200:
                     break
             except OSError:
                 assert time.monotonic() < deadline, "server did not start"
@@ -360,3 +362,20 @@ def test_serve_with_two_workers_answers_quickly() -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def test_html_extractor_never_raises() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    tags = st.sampled_from(["<p>", "</p>", "<script>", "</script>", "<style>", "<nav>", "</nav>", "<br/>", "<head>",
+                            "<body>", "</body>", "<title>", "</title>", "<!--", "-->", "<![CDATA[", "&amp;", "&#x110000;",
+                            "<a href='x'>", "</a>", "<", ">", "<div", "\x00"])
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(st.one_of(tags, st.text(max_size=20)), max_size=30))
+    def check(parts: list[str]) -> None:
+        text, title = extract_text("<html>" + "".join(parts))
+        assert isinstance(text, str) and (title is None or isinstance(title, str))
+
+    check()

@@ -208,16 +208,17 @@ _ARTEFACT_KIND = {"dateline": "dateline", "byline": "byline", "wire_credit": "cr
 _RANK = {"dateline": 0, "byline": 1, "credit": 2, "mention": 3}
 
 # Patterns newscred.text.artefacts does not know (agency, kind, regex on the normalised stream).
+_BY_AGENCY = re.compile(r"\bby the associated press\b")
 _EXTRA_WIRE: list[tuple[str, str, re.Pattern[str]]] = [
     ("AP", "byline", re.compile(r"\b(?:the )?associated press writers? (?:[a-z]+ ){1,6}?contributed\b")),
-    ("AP", "byline", re.compile(r"\bby the associated press\b")),
+    ("AP", "byline", _BY_AGENCY),
     ("AP", "credit", re.compile(r"\b(?:the )?associated press contributed to this (?:report|story)\b")),
     ("Reuters", "credit", re.compile(r"\b(?:additional )?reporting by (?:[a-z]+ ){1,12}?(?:editing|edited) by\b")),
     ("Reuters", "credit", re.compile(r"\breuters contributed to this (?:report|story)\b")),
     ("AFP", "credit", re.compile(r"\b(?:agence france presse|afp) contributed to this (?:report|story)\b")),
     ("Bloomberg", "credit", re.compile(r"\bto contact the (?:reporters?|editors?) (?:on|responsible for) this story\b")),
     ("Bloomberg", "credit", re.compile(r"\b(?:copyright )?\d{4} bloomberg l p\b")),
-    ("Bloomberg", "byline", re.compile(r"\bbloomberg news\b")),
+    ("Bloomberg", "mention", re.compile(r"\bbloomberg news\b")),
     ("UPI", "credit", re.compile(r"\bcopyright \d{4} (?:by )?united press international\b")),
     ("Xinhua", "credit", re.compile(r"\bsource xinhua\b")),
     ("AP", "credit", re.compile(r"\bap (?:file )?photos?\b")),
@@ -227,21 +228,55 @@ _EXTRA_WIRE: list[tuple[str, str, re.Pattern[str]]] = [
 # "(Bloomberg) --" datelines are only trusted with their parentheses (raw text): in normalised text
 # "bloomberg" is just as likely Michael Bloomberg.
 _RAW_DATELINE = re.compile(r"\((AP|Reuters|AFP|UPI|Bloomberg|Xinhua|dpa)\)\s*[-\u2013\u2014]")
+_RAW_PLACE = re.compile(r"[A-Z][A-Z .'\-]+(?:,[ A-Za-z.'\-]+)?(?:,? [A-Z][a-z]+\.? \d{1,2})?")
 _RAW_AGENCY = {"AP": "AP", "Reuters": "Reuters", "AFP": "AFP", "UPI": "UPI", "Bloomberg": "Bloomberg",
                "Xinhua": "Xinhua", "dpa": "dpa"}
 _PHOTO = re.compile(r"\bphoto\b")
-_NOT_AFTER_DATELINE = frozenset({"photo", "photos", "file", "images", "image", "video", "graphic", "illustration"})
-# a mention of an agency right after a reporting verb ("told the associated press") is how a wire
-# story names its own reporters' source; two mentions (or one such) make a mention-level origin
-_MENTION_MIN = 2
+_NOT_AFTER_DATELINE = frozenset({"photo", "photos", "file", "images", "image", "video", "graphic", "illustration",
+                                 "reported", "reports", "reporting", "said", "says", "via", "landov", "newscom",
+                                 "pool", "rex", "shutterstock", "and", "or", "news", "poll", "report", "story",
+                                 "interview", "that", "which", "on", "in", "s", "file"})
+_NOT_BEFORE_DATELINE = frozenset({"via", "credit", "photo", "photos", "image", "images", "courtesy", "getty", "told",
+                                  "to", "by", "with", "from", "and", "zoom", "pool", "caption"})
+# in normalised text a dateline sits within the opening (a headline of up to ~35 words, then the place)
+_DATELINE_MAX_TOKEN = 40
+# mentions alone ("Reuters reported ...", a caption's "Reuters") make an origin only when repeated this often
+_MENTION_MIN = 3
 
 
-def find_wire(text: str, tokens: Sequence[Token], artefacts: Sequence[Artefact] | None = None) -> tuple[list[WireCredit], str | None]:
+def _plausible_dateline(text: str, tokens: Sequence[Token], a: Artefact, raw: bool) -> bool:
+    """Is an artefact dateline ("bogota colombia ap") really the opening of a wire story?
+
+    Raw text shows it by its parentheses: "BOGOTA, Colombia (AP) --".  Normalised text has only
+    words: the agency must come early, and not beside words of photo credits and citations.
+    """
+    agency_tok = tokens[a.last_token - 1]
+    if raw:
+        before = text[max(0, agency_tok.start - 2) : agency_tok.start]
+        after = text[agency_tok.end : agency_tok.end + 2]
+        return before.endswith("(") and after.startswith(")")
+    if a.first_token > _DATELINE_MAX_TOKEN:
+        return False
+    nxt = tokens[a.last_token].text if a.last_token < len(tokens) else ""
+    prev = {t.text for t in tokens[max(0, a.first_token - 1) : a.last_token - 1]}
+    return nxt not in _NOT_AFTER_DATELINE and prev.isdisjoint(_NOT_BEFORE_DATELINE)
+
+
+def _byline_position(tokens: Sequence[Token], first: int, last: int) -> bool:
+    """"By The Associated Press" as a byline (opening or closing the story), not "obtained by the AP"."""
+    if 40 <= first and last <= len(tokens) - 30:
+        return False
+    prev = tokens[first - 1].text if first > 0 else ""
+    return not (prev.endswith("ed") or prev.endswith("en") or prev in ("made", "written", "told", "said", "shown"))
+
+
+def find_wire(text: str, tokens: Sequence[Token], artefacts: Sequence[Artefact] | None = None,
+              *, normalised: bool | None = None) -> tuple[list[WireCredit], str | None]:
     """Wire credits in ``text`` and the most likely wire origin (or ``None``)."""
     if artefacts is None:
         artefacts = find_artefacts(list(tokens))
+    raw = not (looks_normalised(text) if normalised is None else normalised)
     credits: list[WireCredit] = []
-    taken: list[tuple[int, int]] = []
     for a in artefacts:
         kind = _ARTEFACT_KIND.get(a.kind)
         if kind is None:
@@ -251,39 +286,64 @@ def find_wire(text: str, tokens: Sequence[Token], artefacts: Sequence[Artefact] 
             agency = "Reuters"  # "Reporting by ...; Editing by ..." is Reuters house style
         if agency is None:
             continue
-        if kind == "dateline" and a.last_token < len(tokens) and tokens[a.last_token].text in _NOT_AFTER_DATELINE:
-            continue  # "... (AP Photo/Evan Vucci)": a photo credit, not a dateline
+        if kind == "dateline" and not _plausible_dateline(text, tokens, a, raw):
+            # "Photo: Jane Doe/AP", "officials told Reuters": not a dateline, the name is a mention
+            t = tokens[a.last_token - 1]
+            credits.append(WireCredit(agency, "mention", t.text, t.start, t.end))
+            continue
         credits.append(WireCredit(agency, kind, a.text, a.start, a.end))
-        taken.append((a.start, a.end))
     stream = _Stream(tokens)
     for agency, kind, regex in _EXTRA_WIRE:
         for first, last, _ in stream.finditer(regex):
             start, end = _chars(tokens, first, last)
-            if any(s < end and start < e for s, e in taken):
+            clash = [c for c in credits if c.start < end and start < c.end]
+            if any(c.kind != "mention" for c in clash):
                 continue
+            # "the associated press contributed to this report" says more than the bare mention
+            if regex is _BY_AGENCY and not _byline_position(tokens, first, last):
+                continue
+            credits = [c for c in credits if c not in clash]
             credits.append(WireCredit(agency, kind, " ".join(stream.words[first:last]), start, end))
-            taken.append((start, end))
-    for m in _RAW_DATELINE.finditer(text, 0, min(len(text), 1500)):
-        start, end = m.start(1), m.end(1)
-        if any(s <= start and end <= e for s, e in taken):
-            continue
-        # start the dateline at the line (or text) start when it is close
-        line_start = max(text.rfind("\n", 0, m.start()) + 1, m.start() - 60)
-        credits.append(WireCredit(_RAW_AGENCY[m.group(1)], "dateline", text[line_start:m.end(1) + 1].strip(), line_start, m.end(1) + 1))
-        taken.append((line_start, m.end(1) + 1))
+    if raw:
+        for m in _RAW_DATELINE.finditer(text):
+            start, end = m.start(1), m.end(1)
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            # in the opening, or opening a line ("WASHINGTON (AP) --" after a site's own preamble)
+            if m.start() > 1500 and not _RAW_PLACE.fullmatch(text[line_start : m.start()].strip()):
+                continue
+            if any(c.start <= start and end <= c.end and c.kind == "dateline" for c in credits):
+                continue
+            credits = [c for c in credits if not (c.start < end and start < c.end)]
+            begin = max(line_start, m.start() - 60)
+            credits.append(WireCredit(_RAW_AGENCY[m.group(1)], "dateline", text[begin : end + 1].strip(), begin, end + 1))
     credits.sort(key=lambda c: c.start)
-    return credits, _origin(credits)
+    return credits, _origin(credits, text, raw)
 
 
-def _origin(credits: Sequence[WireCredit]) -> str | None:
+def _caption_like(text: str, c: WireCredit) -> bool:
+    """A raw-text mention that is a photo credit ("Kevin Lamarque/Reuters", a caption ending "Reuters")."""
+    before = text[max(0, c.start - 3) : c.start]
+    after = text[c.end : c.end + 3]
+    if "/" in before or "/" in after or "|" in before or "|" in after:
+        return True
+    # a bare agency name closing a line or a parenthesis: the credit under a picture
+    return re.match(r"[ \t]*(?:\)|\r|\n|$)", text[c.end : c.end + 40]) is not None
+
+
+def _origin(credits: Sequence[WireCredit], text: str = "", raw: bool = False) -> str | None:
     best: tuple[int, int, str] | None = None
     mentions: dict[str, int] = {}
     for c in credits:
         if c.kind == "mention":
-            mentions[c.agency] = mentions.get(c.agency, 0) + 1
+            if not (raw and _caption_like(text, c)):
+                mentions[c.agency] = mentions.get(c.agency, 0) + 1
             continue
         if c.kind == "credit" and _PHOTO.search(c.text):
             continue  # a photo credit says whose picture it is, not whose story
+        if c.kind == "credit" and "contributed" in c.text:
+            # "The Associated Press contributed to this report": the outlet's own story, with wire help
+            mentions[c.agency] = mentions.get(c.agency, 0) + 1
+            continue
         key = (_RANK[c.kind], c.start, c.agency)
         if best is None or key < best:
             best = key
@@ -877,7 +937,7 @@ def analyze_provenance(
         artefacts = find_artefacts(tokens)
     normalised = looks_normalised(text)
     lex = _default_lexicon() if lexicon is None else frozenset(lexicon)
-    wire, origin = find_wire(text, tokens, artefacts)
+    wire, origin = find_wire(text, tokens, artefacts, normalised=normalised)
     blocks = find_injected_blocks(text, tokens, artefacts, normalised=normalised)
     truncation = _truncation(text, tokens, lex, normalised)
     sourcing = find_sourcing(text, tokens, normalised=normalised)

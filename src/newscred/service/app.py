@@ -258,6 +258,7 @@ def create_app(analyzer: Any, settings: ServiceSettings | None = None) -> FastAP
         if not pool:
             pool.append(concurrent.futures.ThreadPoolExecutor(settings.analysis_threads, thread_name_prefix="newscred-analyze"))
         return pool[0]
+
     model_payload = _model_payload(analyzer)
     model_short = {k: model_payload[k] for k in ("name", "version", "sha256")}
     static = _static_files() if settings.enable_page else {}
@@ -273,8 +274,8 @@ def create_app(analyzer: Any, settings: ServiceSettings | None = None) -> FastAP
         version=__version__,
         summary="How far to trust a news article, and why.",
         description=(
-            "Calibrated content verdicts with the words and style signals behind them. The verdict is about the "
-            "writing, not the site, and it does not check facts.\n\n"
+            "Calibrated content verdicts with the words and style signals behind them. The content verdict is "
+            "about the writing, not the site, and it does not check facts.\n\n"
             "Every error body is `{\"error\": {\"code\": ..., \"message\": ...}}` with a stable code: "
             "`request.invalid` (422), `input.empty` and other `input.*` codes (422), `request.too_large` (413), "
             f"`request.timeout` (504), `not_found` (404), `internal` (500). Limits: {settings.max_body_bytes:,} bytes per "
