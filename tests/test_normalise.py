@@ -45,3 +45,11 @@ def test_mojibake_is_repaired_without_moving_offsets() -> None:
     assert normalise(text) == "he s at the cafe now they re late"
     for token in tokenize(text):
         assert text[token.start : token.end].lower().startswith(token.text[:2])
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200))
+def test_fast_path_tokenizes_like_the_reference(text: str) -> None:
+    from newscred.text.normalise import _repair_mojibake, _tokenize_slow
+
+    reference = _tokenize_slow(_repair_mojibake(text))
+    assert [t.text for t in tokenize(text)] == [t.text for t in reference]

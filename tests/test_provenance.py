@@ -175,9 +175,10 @@ def test_wire_origin_priorities() -> None:
     reuters_byline = ("The central bank held rates on Thursday, its governor said, as inflation eased for a "
                       "third month. Reporting by Ana Smith; Editing by Tom Jones")
     assert analyze_provenance(reuters_byline).wire_origin == "Reuters"
-    mentions = ("Officials told Reuters the plan was dropped. Reuters could not verify the claim, and the "
-                "Associated Press was not able to reach the ministry. A spokesman told Reuters on Friday that "
-                "talks would resume.")
+    filler = " The ministry has not published the figures, and opposition lawmakers have asked for them twice."
+    mentions = ("Officials told Reuters the plan was dropped." + filler + " Reuters could not verify the claim, "
+                "and the Associated Press was not able to reach the ministry." + filler + " A spokesman told "
+                "Reuters on Friday that talks would resume.")
     assert analyze_provenance(mentions).wire_origin == "Reuters"
     photo_only = "The senator spoke at a rally on Friday. (AP Photo/Evan Vucci) She said little else."
     assert analyze_provenance(photo_only).wire_origin is None

@@ -134,7 +134,7 @@ class Analyzer:
         p = 1.0 / (1.0 + math.exp(-(a * z + b + math.log(prior / (1.0 - prior)))))
 
         lexicon = self.artifact.lexicon
-        known_share = (sum(1 for w in words if w in lexicon) / len(words)) if words else 0.0
+        known_share = (sum(map(lexicon.__contains__, words)) / len(words)) if words else 0.0
         reasons: list[str] = []
         if len(words) < params.min_words:
             reasons.append(

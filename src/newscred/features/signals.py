@@ -59,6 +59,7 @@ for _signal in SIGNALS:
         _key = tuple(_phrase.split())
         _PHRASES[_key] = _PHRASES.get(_key, ()) + (_signal.name,)
 _MAX_N = max(len(k) for k in _PHRASES)
+_UNIGRAMS: dict[str, tuple[str, ...]] = {k[0]: v for k, v in _PHRASES.items() if len(k) == 1}
 # first words of multi-word phrases: only there is it worth building longer n-grams
 _STARTS = {k[0] for k in _PHRASES if len(k) > 1}
 
@@ -85,7 +86,15 @@ def signal_matches(words: Sequence[str]) -> dict[str, list[tuple[int, int]]]:
     for i, word in enumerate(words):
         if word.isdigit():
             out["numbers"].append((i, i + 1))
-        longest = min(_MAX_N, n_words - i) if word in _STARTS else 1
+        if word not in _STARTS:  # the common case: at most a one-word phrase
+            names = _UNIGRAMS.get(word)
+            if names:
+                for name in names:
+                    if free[name] <= i:
+                        out[name].append((i, i + 1))
+                        free[name] = i + 1
+            continue
+        longest = min(_MAX_N, n_words - i)
         for n in range(longest, 0, -1):
             names = _PHRASES.get(tuple(words[i : i + n]) if n > 1 else (word,))
             if not names:

@@ -88,6 +88,29 @@ class ContentModel:
     def __post_init__(self) -> None:
         self._fw = frozenset(self.function_words_)
         self._refresh_opaque()
+        self._prepare_fast()
+
+    def _prepare_fast(self) -> None:
+        """Integer keys for every term, so inference counts n-grams with numpy, not strings.
+
+        Function-word n-grams live over a small alphabet (the function words plus the mask), so
+        each n-gram of up to three symbols packs into one int64; words map to their column.
+        """
+        self._fw_id = {w: i + 1 for i, w in enumerate(self.function_words_)}  # 0 = masked word
+        self._fw_base = len(self.function_words_) + 2
+        self._fast: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for b in self.blocks_:
+            if b.prefix == "w":
+                continue
+            keys = np.array([self._pack(t.split()) for t in b.terms], dtype=np.int64)
+            order = np.argsort(keys)
+            self._fast[b.prefix] = (keys[order], order.astype(np.int64))
+
+    def _pack(self, symbols: Sequence[str]) -> int:
+        key = 0
+        for sym in symbols:
+            key = key * self._fw_base + (self._fw_id.get(sym, 0) + 1)
+        return key
 
     def _refresh_opaque(self) -> None:
         # Patterns made only of masked words ("_ _ _") carry weight but mean nothing to a reader.
@@ -152,6 +175,7 @@ class ContentModel:
         self.style_std_ = style.std(axis=0) + 1e-9
         matrices.append(sp.csr_matrix(self._scale_style(style)))
         self._refresh_opaque()
+        self._prepare_fast()
         X = sp.hstack(matrices).tocsr()
         clf = LogisticRegression(C=p.C, max_iter=5000)
         clf.fit(X, np.asarray(y), sample_weight=None if sample_weight is None else np.asarray(sample_weight))
@@ -167,17 +191,37 @@ class ContentModel:
         """Column -> sublinear, per-block L2-normalised TF-IDF weight, for ``words``."""
         out: dict[int, float] = {}
         for b in self.blocks_:
-            index = b.index
-            counts = Counter(self.block_grams(b.prefix, words))
-            found = [(index[g], c) for g, c in counts.items() if g in index]
-            if not found:
+            if b.prefix == "w":
+                index = b.index
+                ids = np.fromiter((index.get(w, -1) for w in words), dtype=np.int64, count=len(words))
+                cols, counts = np.unique(ids[ids >= 0], return_counts=True)
+            else:
+                cols, counts = self._fw_counts(b.prefix, words)
+            if len(cols) == 0:
                 continue
-            idf = b.idf
-            weights = {i: (1.0 + math.log(c)) * idf[i] for i, c in found}
-            norm = math.sqrt(sum(w * w for w in weights.values()))
-            for i, w in weights.items():
-                out[b.offset + i] = w / norm
+            weights = (1.0 + np.log(counts)) * b.idf[cols]
+            weights /= np.sqrt(np.dot(weights, weights))
+            out.update(zip((cols + b.offset).tolist(), weights.tolist()))
         return out
+
+    def _fw_counts(self, prefix: str, words: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(column within block, count) of the function-word n-grams of ``words``."""
+        term_keys, term_cols = self._fast[prefix]
+        fw_id = self._fw_id
+        sym = np.fromiter((fw_id.get(w, 0) + 1 for w in words), dtype=np.int64, count=len(words))
+        base = self._fw_base
+        parts = [sym]
+        packed = sym
+        for n in range(2, self.params.fw_ngram_max + 1):
+            if len(sym) < n:
+                break
+            packed = packed[:-1] * base + sym[n - 1 :]
+            parts.append(packed)
+        keys, counts = np.unique(np.concatenate(parts), return_counts=True)
+        pos = np.searchsorted(term_keys, keys)
+        pos[pos >= len(term_keys)] = 0
+        hit = term_keys[pos] == keys
+        return term_cols[pos[hit]], counts[hit]
 
     def decision(self, words: Sequence[str], style: np.ndarray | None = None) -> tuple[float, dict[int, float], np.ndarray]:
         """Logit ``z`` plus the per-column and per-style-feature contributions that sum to it."""

@@ -238,10 +238,32 @@ _NOT_AFTER_DATELINE = frozenset({"photo", "photos", "file", "images", "image", "
                                  "interview", "that", "which", "on", "in", "s", "file"})
 _NOT_BEFORE_DATELINE = frozenset({"via", "credit", "photo", "photos", "image", "images", "courtesy", "getty", "told",
                                   "to", "by", "with", "from", "and", "zoom", "pool", "caption"})
+# Common first names: "carlo allegri reuters" is a photo credit, "bogota colombia ap" a dateline.
+# (Names that are also dateline cities, such as Jackson, Austin or Charlotte, are left out.)
+_FIRST_NAMES = frozenset(
+    "aaron adam adrian alan albert alex alexander alexandra alfred ali alice alison allison amanda amber amy ana "
+    "andre andrea andreas andrew andy angela angelo ann anna anne anthony antonio ariel arthur ashley barbara ben "
+    "benjamin beth betty bill billy bob bobby brad bradley brandon brendan brent brett brian bruce bryan caitlin "
+    "carl carlo carlos carol caroline carolyn catherine charles charlie chip chris christian christina christine "
+    "christopher chuck cindy claire craig dan daniel danny dave david dean deborah debra denis dennis diana diane "
+    "don donald donna doug douglas drew dylan ed eddie edward elaine elizabeth ellen emily emma eric erik erin "
+    "ethan evan evelyn frank fred gabriel gary george gerald gina glenn grace greg gregory hannah harold harry "
+    "heather helen henry ian isaac jack jacob jacqueline james jamie jane janet jason jay jean jeff jeffrey jenna "
+    "jennifer jeremy jerry jessica jim jimmy joan joe joel john johnny jon jonathan jose joseph josh joshua joyce "
+    "juan judith judy julia julie justin karen kate katherine kathleen kathryn katie keith kelly ken kenneth kevin "
+    "kim kimberly kristen kurt kyle larry laura lauren lee leo linda lisa logan lori louis lucas luis luke lynn "
+    "marc marcus margaret maria marie mario mark martha martin mary matt matthew megan melissa michael michelle "
+    "mike mitch molly nancy natalie nathan neil nicholas nick nicole noah oliver olivia pam pamela pat patricia "
+    "patrick paul peter phil philip rachel ralph randy ray raymond rebecca richard rick rob robert robin roger "
+    "ron ronald rose russell ruth ryan sam samantha samuel sandra sara sarah scott sean seth sharon shawn steve "
+    "steven stephanie stephen sue susan tara ted teresa terry thomas tim timothy tina todd tom tony tracy travis "
+    "victor vincent virginia walter wayne wendy william willie zach zachary".split()
+)
 # in normalised text a dateline sits within the opening (a headline of up to ~35 words, then the place)
 _DATELINE_MAX_TOKEN = 40
 # mentions alone ("Reuters reported ...", a caption's "Reuters") make an origin only when repeated this often
 _MENTION_MIN = 3
+_MENTION_GAP = 120  # characters between two mentions that count separately
 
 
 def _plausible_dateline(text: str, tokens: Sequence[Token], a: Artefact, raw: bool) -> bool:
@@ -259,6 +281,8 @@ def _plausible_dateline(text: str, tokens: Sequence[Token], a: Artefact, raw: bo
         return False
     nxt = tokens[a.last_token].text if a.last_token < len(tokens) else ""
     prev = {t.text for t in tokens[max(0, a.first_token - 1) : a.last_token - 1]}
+    if a.last_token - a.first_token >= 3 and tokens[a.first_token].text in _FIRST_NAMES:
+        return False  # "evan vucci ap": a photographer's credit, not a place
     return nxt not in _NOT_AFTER_DATELINE and prev.isdisjoint(_NOT_BEFORE_DATELINE)
 
 
@@ -333,10 +357,15 @@ def _caption_like(text: str, c: WireCredit) -> bool:
 def _origin(credits: Sequence[WireCredit], text: str = "", raw: bool = False) -> str | None:
     best: tuple[int, int, str] | None = None
     mentions: dict[str, int] = {}
+    last_mention: dict[str, int] = {}
     for c in credits:
         if c.kind == "mention":
-            if not (raw and _caption_like(text, c)):
+            if raw and _caption_like(text, c):
+                continue
+            # mentions close together ("Reuters Politics Reuters World", a photo gallery) count once
+            if c.start - last_mention.get(c.agency, -10_000) >= _MENTION_GAP:
                 mentions[c.agency] = mentions.get(c.agency, 0) + 1
+            last_mention[c.agency] = c.start
             continue
         if c.kind == "credit" and _PHOTO.search(c.text):
             continue  # a photo credit says whose picture it is, not whose story

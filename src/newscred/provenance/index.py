@@ -316,7 +316,7 @@ class RepublicationIndex:
             raise IndexNotFoundError(f"no republication index at {p} (build one with 'newscred index build')", path=str(p))
         try:
             if readonly:
-                conn = sqlite3.connect(f"file:{p}?mode=ro", uri=True, isolation_level=None)
+                conn = sqlite3.connect(p.resolve().as_uri() + "?mode=ro", uri=True, isolation_level=None)
             else:
                 conn = sqlite3.connect(p, isolation_level=None)
             rows = conn.execute("SELECT key, value FROM meta").fetchall()

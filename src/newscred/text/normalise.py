@@ -68,13 +68,45 @@ def _repair_mojibake(text: str) -> str:
     return _MOJIBAKE_RE.sub(fix, text)
 
 
+# Non-ASCII character -> one ASCII character (or a space) when that is what folding gives, so
+# most non-ASCII text ("naïve", curly quotes, dashes) can take the fast path at the same length.
+_ONE_CHAR_FOLD: dict[int, str | None] = {}
+
+
+def _ascii_same_length(text: str) -> str | None:
+    """``text`` with every non-ASCII character folded to one ASCII character, or None if some
+    character folds to several letters ("ß" -> "ss") and the slow path is needed."""
+    table: dict[int, str] = {}
+    for ch in set(text):
+        code = ord(ch)
+        if code < 128:
+            continue
+        if code not in _ONE_CHAR_FOLD:
+            folded = "".join(_fold(ch)) if ch.isalnum() else ""
+            _ONE_CHAR_FOLD[code] = folded if len(folded) == 1 else (" " if not folded else None)
+        repl = _ONE_CHAR_FOLD[code]
+        if repl is None:
+            return None
+        table[code] = repl
+    return text.translate(table)
+
+
 def tokenize(text: str) -> list[Token]:
     """Normalised tokens of ``text`` with their character offsets in ``text``."""
-    tokens: list[Token] = []
-    if any(ch in text for ch in "ÂÃâÅ") and _MOJIBAKE_RE.search(text):
+    if not text.isascii() and _MOJIBAKE_RE.search(text):
         text = _repair_mojibake(text)  # same length: offsets still index the caller's text
+    if not text.isascii():
+        folded = _ascii_same_length(text)
+        if folded is not None:
+            text = folded
     if text.isascii():  # the common case, without per-word checks
         return [Token(m.group().lower(), m.start(), m.end()) for m in _ASCII_WORD_RE.finditer(text)]
+    return _tokenize_slow(text)
+
+
+def _tokenize_slow(text: str) -> list[Token]:
+    """Word by word, folding each non-ASCII word on its own (the reference implementation)."""
+    tokens: list[Token] = []
     for match in _WORD_RE.finditer(text):
         word = match.group()
         if word.isascii():
@@ -98,7 +130,7 @@ def looks_normalised(text: str) -> bool:
 
     Used for reporting and to pick a sentence splitter; the model never depends on it.
     """
-    sample = text[:20000]
+    sample = text[:5000]
     letters = len(_LETTER_RE.findall(sample))
     if letters == 0:
         return False
