@@ -120,3 +120,33 @@ def test_raw_and_normalised_copies_score_alike(analyzer, shared_data) -> None:
         diffs.append(abs(raw - flat))
     assert len(diffs) >= 200
     assert max(diffs) <= 0.02, sorted(diffs)[-5:]
+
+
+def test_seed_article_report_states_content_source_and_provenance_apart(analyzer, seed_article: str) -> None:
+    """The issue's case: AP wire copy on a low-rated partisan site with injected headlines."""
+    report = analyzer.analyze(seed_article, url="https://www.thegatewaypundit.com/2019/08/us-cabello/")
+    d = report.to_dict()
+    assert d["source"]["domain"] == "thegatewaypundit.com" and d["source"]["aggregate"]["label"] == "low"
+    # The content score never uses the domain: same probability with and without the URL.
+    assert d["content"]["p_unreliable"] == analyzer.analyze(seed_article).to_dict()["content"]["p_unreliable"]
+    prov = d["provenance"]
+    assert prov["wire_origin"] == "AP"
+    block = prov["injected_blocks"][0]
+    located = seed_article[block["start"] : block["end"]]
+    assert located.startswith("top stories") and located.endswith("illegal aliens")
+    assert prov["truncated_start"] and prov["truncated_end"]
+    assert prov["sourcing"]["anonymous_count"] >= 3
+    summary = d["summary"]
+    assert "Content" in summary and "Source" in summary and "AP" in summary and "rated low" in summary
+
+
+def test_republication_index_finds_the_original(analyzer, tmp_path, seed_article: str) -> None:
+    from newscred.provenance import RepublicationIndex
+
+    wire = (EXAMPLES / "wire-story.txt").read_text()
+    index_path = tmp_path / "refs.idx"
+    RepublicationIndex.build([{"id": "ap-1", "text": seed_article, "source": "apnews.com"},
+                              {"id": "other", "text": wire, "source": "example.org"}], index_path)
+    report = analyzer.republication(analyzer.analyze(seed_article[200:5000]), seed_article[200:5000], index_path)
+    matches = report.provenance["republication"]["matches"]
+    assert matches[0]["id"] == "ap-1" and matches[0]["contained_share"] > 0.9

@@ -44,23 +44,27 @@ def resolve_model_path(model: str | os.PathLike[str] | None) -> Path:
 
 
 def load(model: str | os.PathLike[str] | None = None, *, max_chars: int = DEFAULT_MAX_CHARS, prior: float = 0.5,
-         ratings_file: str | os.PathLike[str] | None = None) -> "Analyzer":
+         ratings_file: str | os.PathLike[str] | None = None, provenance: bool = True) -> "Analyzer":
     """Load an analyzer around a model artifact (default: the bundled model).
 
     ``prior`` is the share of unreliable articles you expect in your collection; probabilities
     are calibrated for 0.5 and shifted to your prior (Bayes' rule on the odds).
     ``ratings_file`` adds or overrides source ratings (CSV/JSON: domain, score/label, category, note).
+    ``provenance=False`` skips the provenance section (about half the time of an analysis) for
+    bulk scoring; the report then has ``provenance: null``.
     """
-    return Analyzer(load_artifact(resolve_model_path(model)), max_chars=max_chars, prior=prior, ratings_file=ratings_file)
+    return Analyzer(load_artifact(resolve_model_path(model)), max_chars=max_chars, prior=prior, ratings_file=ratings_file,
+                    provenance=provenance)
 
 
 class Analyzer:
     """Scores articles with one loaded artifact.  Thread-safe: analysis keeps no state."""
 
     def __init__(self, artifact: Artifact, *, max_chars: int = DEFAULT_MAX_CHARS, prior: float = 0.5,
-                 ratings_file: str | os.PathLike[str] | None = None) -> None:
+                 ratings_file: str | os.PathLike[str] | None = None, provenance: bool = True) -> None:
         _check_prior(prior)
         self.prior = prior
+        self.provenance = provenance
         self.ratings_file = ratings_file
         self._ratings: Any = None
         self.artifact = artifact
@@ -113,6 +117,19 @@ class Analyzer:
             self._ratings = base.with_overrides(self.ratings_file) if self.ratings_file else base
         return self._ratings
 
+    def republication(self, report: Report, text: str, index: Any, top_k: int = 5) -> Report:
+        """Add near-duplicate matches from a :class:`~newscred.provenance.RepublicationIndex`
+        (or its path) to the report's provenance: who else published this text, how much is copied."""
+        from dataclasses import replace
+
+        from .provenance import RepublicationIndex
+
+        idx = RepublicationIndex.open(index, readonly=True) if isinstance(index, (str, os.PathLike)) else index
+        matches = [m.to_dict() for m in idx.query(text, top_k=top_k)]
+        prov = dict(report.provenance or {})
+        prov["republication"] = {"index": str(index) if isinstance(index, (str, os.PathLike)) else None, "matches": matches}
+        return replace(report, provenance=prov)
+
     def source_verdict(self, url: str | None) -> dict[str, Any] | None:
         """The source section for ``url`` (None without one).  Never touches the content score."""
         if not url:
@@ -152,11 +169,16 @@ class Analyzer:
 
         evidence = self._evidence(kept, term_contrib)
         signals = self._signals(kept, matches, style, style_contrib)
-        facts = self._facts(text, tokens, artefacts, known_share, lexicon)
+        prov = None
+        if self.provenance:
+            from .provenance import analyze_provenance
+
+            prov = analyze_provenance(text, tokens, artefacts, lexicon=lexicon).to_dict()
+        facts = self._facts(text, tokens, artefacts, known_share, lexicon, prov)
         content = ContentVerdict(p, label, tuple(reasons), evidence, signals, prior=prior)
         source = self.source_verdict(url)
-        return Report(content, facts, self.model_info, _summary(content, facts, source), id=id, title=title, url=url,
-                      source=source)
+        return Report(content, facts, self.model_info, _summary(content, facts, source, prov), id=id, title=title, url=url,
+                      source=source, provenance=prov)
 
     def _evidence(self, kept: list[Token], term_contrib: dict[int, float]) -> tuple[Evidence, ...]:
         """The strongest terms each way, located in the input.
@@ -222,16 +244,25 @@ class Analyzer:
         artefacts: list[TextArtefact],
         known_share: float,
         lexicon: frozenset[str],
+        prov: dict[str, Any] | None,
     ) -> Facts:
         normalised_input = looks_normalised(text)
+        if prov is not None:
+            # provenance filters photo credits and "told Reuters" out of the wire credits
+            agencies = tuple(sorted({w["agency"] for w in prov["wire"] if w.get("agency")}))
+            cut_start, cut_end = prov["truncated_start"], prov["truncated_end"]
+        else:
+            agencies = tuple(sorted({a.agency for a in artefacts if a.agency}))
+            cut_start = _truncated_start(text, tokens, lexicon, normalised_input)
+            cut_end = _truncated_end(text, tokens, lexicon, normalised_input)
         return Facts(
             word_count=len(tokens),
             char_count=len(text),
             looks_normalised=normalised_input,
-            truncated_start=_truncated_start(text, tokens, lexicon, normalised_input),
-            truncated_end=_truncated_end(text, tokens, lexicon, normalised_input),
+            truncated_start=cut_start,
+            truncated_end=cut_end,
             known_word_share=known_share,
-            wire_agencies=tuple(sorted({a.agency for a in artefacts if a.agency})),
+            wire_agencies=agencies,
             artefacts=tuple(a.to_dict() for a in artefacts),
         )
 
@@ -273,7 +304,8 @@ def _truncated_end(text: str, tokens: list[Token], lexicon: frozenset[str], norm
     return last.text not in lexicon
 
 
-def _summary(content: ContentVerdict, facts: Facts, source: dict[str, Any] | None) -> str:
+def _summary(content: ContentVerdict, facts: Facts, source: dict[str, Any] | None,
+             prov: dict[str, Any] | None = None) -> str:
     """One sentence per verdict, side by side; they are never averaged."""
     p = content.p_unreliable
     if content.label == "uncertain":
@@ -291,8 +323,13 @@ def _summary(content: ContentVerdict, facts: Facts, source: dict[str, Any] | Non
             lists = ", ".join(r["list"] for r in source.get("ratings", []))
             parts.append(f"Source: {source.get('domain')} is rated {agg['label']} ({agg.get('score', 0):.2f} by {lists}), "
                          "stated beside the content verdict, not mixed into it.")
-    if facts.wire_agencies:
+    if prov is not None and prov.get("wire_origin"):
+        parts.append(f"Provenance: the text carries {prov['wire_origin']} wire credits, so it reads as republished wire copy.")
+    elif facts.wire_agencies:
         parts.append(f"Wire credit found: {', '.join(facts.wire_agencies)}.")
+    if prov is not None and prov.get("injected_blocks"):
+        n = len(prov["injected_blocks"])
+        parts.append(f"{n} block{'s' if n > 1 else ''} of unrelated headlines or promotion {'were' if n > 1 else 'was'} found inside it.")
     cut = [side for side, flag in (("start", facts.truncated_start), ("end", facts.truncated_end)) if flag]
     if cut:
         parts.append(f"The text appears cut at the {' and '.join(cut)}.")

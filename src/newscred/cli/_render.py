@@ -104,6 +104,26 @@ def render_report(report: Report, text: str, console: Console | None = None) -> 
         for note in src.get("notes", []):
             console.print(Text(f"note: {note}", style="yellow"))
 
+    prov = report.provenance
+    if prov is not None:
+        table = Table(title="Provenance", show_header=False)
+        table.add_column("what")
+        table.add_column("found")
+        wire = prov.get("wire", [])
+        table.add_row("wire origin", (prov.get("wire_origin") or "none") + "".join(
+            f"\n  {w['kind']}: '{w['text']}' at {w['start']}-{w['end']}" for w in wire[:4]))
+        for b in prov.get("injected_blocks", []):
+            table.add_row(Text("injected block", style="red"), f"{b['start']}-{b['end']} ({b['kind']}, score {b['score']:.2f}): "
+                          f"'{b['text'][:90]}…'\n  why: {b['reason']}")
+        table.add_row("cut at start / end", f"{'yes' if prov.get('truncated_start') else 'no'} / {'yes' if prov.get('truncated_end') else 'no'}")
+        sourcing = prov.get("sourcing", {})
+        table.add_row("sourcing", f"{sourcing.get('named_count', 0)} named, {sourcing.get('anonymous_count', 0)} anonymous attributions"
+                      + (f"\n  {sourcing['profile']}" if sourcing.get("profile") else ""))
+        for m in (prov.get("republication") or {}).get("matches", []):
+            table.add_row("also published", f"{m.get('source') or ''} {m.get('id')}: similarity {m['similarity']:.2f}, "
+                          f"{m['contained_share']:.0%} of this text copied")
+        console.print(table)
+
     f = report.facts
     facts = Table(title="Facts about the text", show_header=False)
     facts.add_column("fact")

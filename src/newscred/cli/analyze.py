@@ -52,12 +52,17 @@ def raise_too_large(name: str, size: int, max_chars: int) -> None:
 @click.option("--url", default=None, help="Where the article was published: adds the source verdict (site ratings), stated beside the content verdict.")
 @click.option("--ratings-file", type=click.Path(exists=True, dir_okay=False), default=None, envvar="NEWSCRED_RATINGS_FILE",
               help="Your own source ratings (CSV/JSON: domain, score or label, category, note); they override the bundled lists.")
+@click.option("--index", "index_path", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="A republication index (newscred index build): list matching documents and how much is copied.")
+@click.option("--html/--text", "as_html", default=None,
+              help="Treat the input as an HTML page (default: when the file ends in .html/.htm or starts with '<'): "
+                   "the main text, title, canonical URL, site name and date are extracted (needs newscred[html]).")
 @click.option("--max-chars", default=DEFAULT_MAX_CHARS, show_default=True, help="Refuse inputs longer than this.")
 @click.option("--prior", default=0.5, show_default=True, type=float,
               help="Share of unreliable articles you expect among those you check (0-1); probabilities are calibrated for 0.5 and shifted to it.")
 @handle_errors
 def analyze(article: str, model: str | None, as_json: bool, title: str | None, url: str | None, ratings_file: str | None,
-            max_chars: int, prior: float) -> None:
+            index_path: str | None, as_html: bool | None, max_chars: int, prior: float) -> None:
     """Analyse one ARTICLE (a text file, or '-' for standard input).
 
     \b
@@ -66,13 +71,34 @@ def analyze(article: str, model: str | None, as_json: bool, title: str | None, u
       newscred analyze story.txt --json | jq .content
       pbpaste | newscred analyze -
 
-    Works on raw text and on text that is already lower-cased with punctuation stripped.
+    Works on raw text and on text that is already lower-cased with punctuation stripped, and on
+    saved HTML pages (the main text is extracted; the page's canonical URL feeds the source verdict).
+
+    \b
+    More:
+      newscred analyze story.txt --url https://www.example.com/a     # + source verdict
+      newscred analyze page.html                                     # HTML page
+      newscred analyze story.txt --index wire.idx                    # + who else published it
     """
     from .. import load
 
     text, name = _read_input(article, max_chars)
+    page = None
+    if as_html or (as_html is None and (article.lower().endswith((".html", ".htm")) or text.lstrip()[:1] == "<")):
+        from ..provenance import extract_html
+
+        page = extract_html(text, url=url)
+        text = page.text
+        title = title or page.title
+        url = url or page.canonical_url
     analyzer = load(model, max_chars=max_chars, prior=prior, ratings_file=ratings_file)
     report = analyzer.analyze(text, title=title, url=url, id=None if article == "-" else name)
+    if index_path:
+        report = analyzer.republication(report, text, index_path)
+    if page is not None:
+        from dataclasses import replace
+
+        report = replace(report, extra={**report.extra, "page": page.to_dict() | {"text": None}})
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
