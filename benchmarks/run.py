@@ -74,17 +74,18 @@ def run_speed(n: int = 3000) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "in.jsonl"
         src.write_text("".join(json.dumps({"id": str(i), "text": t}) + "\n" for i, t in enumerate(articles)))
-        for workers in (1, 2):
-            out = Path(tmp) / f"out{workers}.jsonl"
-            t = time.perf_counter()
-            proc = subprocess.run([str(BIN), "score", str(src), "-o", str(out), "--workers", str(workers), "--no-progress"],
-                                  capture_output=True, text=True)
-            wall = time.perf_counter() - t
-            assert proc.returncode == 0, proc.stderr
-            rows = sum(1 for _ in open(out))
-            assert rows == n, (rows, n)
-            res[f"score_workers_{workers}"] = {"seconds": wall, "articles_per_s": n / wall, "stderr": proc.stderr.strip()}
-            print(f"speed: score --workers {workers}: {n / wall:.0f} articles/s", flush=True)
+        for mode, flags in (("", []), ("_no_provenance", ["--no-provenance"])):
+            for workers in (1, 2):
+                out = Path(tmp) / f"out{workers}{mode}.jsonl"
+                t = time.perf_counter()
+                proc = subprocess.run([str(BIN), "score", str(src), "-o", str(out), "--workers", str(workers), "--no-progress", *flags],
+                                      capture_output=True, text=True)
+                wall = time.perf_counter() - t
+                assert proc.returncode == 0, proc.stderr
+                rows = sum(1 for _ in open(out))
+                assert rows == n, (rows, n)
+                res[f"score_workers_{workers}{mode}"] = {"seconds": wall, "articles_per_s": n / wall, "stderr": proc.stderr.strip()}
+                print(f"speed: score --workers {workers} {' '.join(flags)}: {n / wall:.0f} articles/s", flush=True)
         sample = Path(tmp) / "one.txt"
         sample.write_text(articles[0])
         runs = []
@@ -105,7 +106,7 @@ def _f(x: float) -> str:
 
 
 def _machine_text(m: dict) -> str:
-    return f"{m['cpus']} CPUs, Python {m['python']}, {m['platform']}, run {m['date']}"
+    return ", ".join(x for x in (f"{m.get('cpus')} CPUs", f"Python {m.get('python')}", m.get("platform"), f"run {m.get('date')}") if x)
 
 
 def render(quality: dict | None, speed: dict | None) -> str:
@@ -173,8 +174,11 @@ def render(quality: dict | None, speed: dict | None) -> str:
                   f"`newscred score` on {speed['articles']} real articles cut to about 4 KB (mean {speed['mean_chars']:.0f} characters), "
                   "JSONL in, full JSONL reports out, default model:", "",
                   "| measurement | result | target |", "|---|---|---|",
-                  f"| score, 1 worker | {s1['articles_per_s']:.0f} articles/s | |",
-                  f"| score, 2 workers | {s2['articles_per_s']:.0f} articles/s | >= 300 articles/s on 2 cores |",
+                  f"| score, 1 worker (full report: content, facts, provenance) | {s1['articles_per_s']:.0f} articles/s | |",
+                  f"| score, 2 workers (full report) | {s2['articles_per_s']:.0f} articles/s | >= 300 articles/s on 2 cores |",
+                  *([f"| score, 1 worker, `--no-provenance` | {speed['score_workers_1_no_provenance']['articles_per_s']:.0f} articles/s | |",
+                     f"| score, 2 workers, `--no-provenance` | {speed['score_workers_2_no_provenance']['articles_per_s']:.0f} articles/s | >= 500 articles/s on 2 cores (issues #4, #8) |"]
+                    if "score_workers_1_no_provenance" in speed else []),
                   f"| cold `newscred analyze` (process start to exit, median of 5) | {cold['wall_s_median']:.2f} s (max {cold['wall_s_max']:.2f} s) | <= 1.5 s |",
                   f"| peak memory of `newscred analyze` | {cold['peak_mb_max']:.0f} MB | <= 400 MB |", ""]
     return "\n".join(lines)
@@ -206,12 +210,53 @@ def render_extras() -> str:
                   "executors with this machine's per-core speed and input already in Parquet).", ""]
     prov = load("provenance.json")
     if prov:
-        lines += ["## Provenance detectors (`python benchmarks/provenance_bench.py`)", "", "```json",
-                  json.dumps({k: v for k, v in prov.items() if k != "machine"}, indent=1)[:6000], "```", ""]
+        ib, wo, rep = prov["injected_blocks"], prov["wire_origin"], prov["republication"]
+        lines += ["## Provenance detectors (`python benchmarks/provenance_bench.py`)", "",
+                  f"Machine: {_machine_text(prov['machine'])}.", ""]
+        lines += [f"**Injected blocks.** {ib['raw']['documents']} real articles ({', '.join(f'{k} {v}' for k, v in ib['hosts'].items())}); "
+                  f"into {ib['raw']['injected']} of them a run of 3-6 real headlines of other datasets' articles was inserted at a sentence "
+                  "boundary (half with a 'top stories'/'related' trigger, half inline or on their own lines). A detection counts if it "
+                  "overlaps the inserted span by at least half.", "",
+                  "| text | precision | recall | char precision | char recall | clean articles with a false alarm | recall without a trigger phrase |",
+                  "|---|---|---|---|---|---|---|"]
+        for variant in ("raw", "normalised"):
+            v = ib[variant]
+            no_trigger = ", ".join(f"{k.split('+')[1]} {x}" for k, x in v["recall_by_insertion"].items() if k.startswith("no_trigger"))
+            lines.append(f"| {variant} | {v['precision']:.3f} | {v['recall']:.3f} | {v['char_precision']:.3f} | {v['char_recall']:.3f} | "
+                         f"{v['clean_documents_with_false_alarm']} | {no_trigger} |")
+        lines += ["", f"Cost: {ib['ms_per_document']:.1f} ms per article.", "",
+                  f"**Wire origin.** {wo['positives']} real wire stories from the shared corpora "
+                  f"({', '.join(f'{k} {v}' for k, v in wo['positives_by_agency'].items())}), {wo['hard_negatives']} non-wire articles that "
+                  f"name an agency and {wo['random_negatives']} random ones; raw and normalised versions of each.", "",
+                  "| text | precision | recall | false positives |", "|---|---|---|---|"]
+        for variant in ("raw", "normalised"):
+            v = wo[variant]
+            lines.append(f"| {variant} | {v['precision']:.3f} | {v['recall']:.3f} | {v['false_positives']} |")
+        mc, ex, un = rep["modified_copies"], rep["excerpts"], rep["unrelated"]
+        lines += ["", f"**Republication index.** {rep['indexed_documents']:,} shared articles indexed in {rep['build_seconds']:.0f} s "
+                  f"({rep['index_size_mb']:.0f} MB SQLite, MinHash {rep['num_perm']} permutations, threshold {rep['threshold']}).", "",
+                  "| queries | n | recall@1 | recall@5 | median contained share |", "|---|---|---|---|---|",
+                  f"| modified copies (normalised, cut at both ends, headline block inserted) | {mc['queries']} | {mc['recall_at_1']:.3f} | {mc['recall_at_5']:.3f} | {mc['median_contained_share']:.2f} |",
+                  f"| excerpts (30-50% of an article) | {ex['queries']} | {ex['recall_at_1']:.3f} | {ex['recall_at_5']:.3f} | {ex['median_contained_share']:.2f} |",
+                  "", f"Unrelated articles (not in the index): {un['with_any_match']} of {un['queries']} got a match "
+                  f"({un['false_match_rate']:.1%}; the ones inspected are real overlaps between corpora). Query time: median "
+                  f"{rep['query_ms_median']:.1f} ms, p95 {rep['query_ms_p95']:.1f} ms.", ""]
+        for note in prov.get("notes", []):
+            lines.append(f"- {note}")
+        lines.append("")
     service = load("service.json")
     if service:
-        lines += ["## REST API load (`python benchmarks/service_load.py`)", "", "```json",
-                  json.dumps(service, indent=1)[:4000], "```", ""]
+        lines += ["## REST API (`python benchmarks/service_load.py`)", "",
+                  f"Machine: {service['machine'].get('cpus')} CPUs, {service['machine'].get('cpu_model', '')}, run {service['machine'].get('date')}; "
+                  f"server: {service.get('server', '')}. {service['requests_per_phase']} requests of a ~4 KB article "
+                  f"(mean {service['article_chars_mean']:.0f} characters) to `{service['endpoint']}`, on loopback.", "",
+                  "| server workers | client | requests/s | p50 | p90 | p99 | target |", "|---|---|---|---|---|---|---|"]
+        for workers, w in service["workers"].items():
+            for phase in ("sequential", "loaded"):
+                ph = w[phase]
+                lines.append(f"| {workers} | {phase}, concurrency {ph['concurrency']} | {ph['rps']:.0f} | {ph['p50_ms']:.1f} ms | "
+                             f"{ph['p90_ms']:.1f} ms | {ph['p99_ms']:.1f} ms | p50 <= 30 ms, p99 <= 150 ms |")
+        lines.append("")
     return "\n".join(lines)
 
 

@@ -30,6 +30,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent / "newscred"
+# Bulk mode: the content verdict, evidence, signals and facts, without the provenance section
+# (which roughly doubles the cost per article); `newscred score --no-provenance`.
+MODE = ["--no-provenance"]
 OUT = ROOT / "benchmarks" / "results" / "scale.json"
 
 
@@ -78,7 +81,7 @@ def main() -> None:
         # pure scoring cost, in-process (no reading, writing or bookkeeping), on a sample
         import newscred
 
-        analyzer = newscred.load()
+        analyzer = newscred.load(provenance=False)
         sample = texts[:3000]
         t = time.perf_counter()
         for i, text in enumerate(sample):
@@ -87,13 +90,13 @@ def main() -> None:
         print("pure scoring", res["pure_scoring_articles_per_s"], flush=True)
         for workers in (1, 2):
             out = tmp / f"out{workers}"
-            wall, peak = timed([str(BIN), "score", str(src), "-o", str(out), "--workers", str(workers), "--no-progress"])
+            wall, peak = timed([str(BIN), "score", str(src), "-o", str(out), "--workers", str(workers), "--no-progress", *MODE])
             res[f"local_{workers}"] = {"seconds": wall, "articles_per_s": n / wall, "peak_rss_mb": peak}
             print(f"local {workers} worker(s): {n / wall:.0f}/s, peak {peak:.0f} MB", flush=True)
             shutil.rmtree(out)
         res["scaling_efficiency_1_to_2"] = res["local_2"]["articles_per_s"] / (2 * res["local_1"]["articles_per_s"])
         res["batch_overhead_share"] = 1 - res["local_1"]["articles_per_s"] / res["pure_scoring_articles_per_s"]
-        wall, peak = timed([str(BIN), "score", str(small), "-o", str(tmp / "small-out"), "--no-progress"])
+        wall, peak = timed([str(BIN), "score", str(small), "-o", str(tmp / "small-out"), "--no-progress", *MODE])
         res["peak_rss_mb_10k"] = peak
         res["peak_rss_mb_n"] = res["local_1"]["peak_rss_mb"]
         if not args.skip_spark:
@@ -103,7 +106,7 @@ def main() -> None:
             pq.write_table(pa.table({"id": [str(i) for i in range(n)], "text": texts}), tmp / "in.parquet", row_group_size=5000)
             env = dict(os.environ, PYSPARK_PYTHON=sys.executable)
             wall, peak = timed([str(BIN), "score", str(tmp / "in.parquet"), "-o", str(tmp / "spark-out"), "--backend", "spark",
-                                "--master", "local[2]", "--output-format", "parquet"], env=env)
+                                "--master", "local[2]", "--output-format", "parquet", *MODE], env=env)
             res["spark_local_2"] = {"seconds": wall, "articles_per_s": n / wall}
             res["spark_vs_local_2"] = res["spark_local_2"]["articles_per_s"] / res["local_2"]["articles_per_s"]
             print(f"spark local[2]: {n / wall:.0f}/s", flush=True)

@@ -148,7 +148,7 @@ class Analyzer:
         z, term_contrib, style_contrib = self.model.decision(words, style)
         a, b = self.model.calibration_
         # Calibrated for an even prior; Bayes' rule moves the odds to the user's prior.
-        p = 1.0 / (1.0 + math.exp(-(a * z + b + math.log(prior / (1.0 - prior)))))
+        p = _sigmoid(a * z + b + math.log(prior / (1.0 - prior)))
 
         lexicon = self.artifact.lexicon
         known_share = (sum(map(lexicon.__contains__, words)) / len(words)) if words else 0.0
@@ -265,6 +265,14 @@ class Analyzer:
             wire_agencies=agencies,
             artefacts=tuple(a.to_dict() for a in artefacts),
         )
+
+
+def _sigmoid(x: float) -> float:
+    """Logistic function that cannot overflow for extreme logits (e.g. a prior of 1e-300)."""
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
 
 
 def _check_prior(prior: float) -> float:

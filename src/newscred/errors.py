@@ -15,11 +15,14 @@ Every error carries a stable ``code`` used by the CLI, batch error rows and (lat
       x DataError(ValueError)               data
         + UnknownLabelError                 data.unknown_label
         + DatasetNotFoundError              data.not_found
+        + IndexNotFoundError                index.not_found
       x ModelError                          model
         + ModelNotFoundError(KeyError)      model.not_found
         + ArtifactError                     artifact
           - IncompatibleArtifactError       artifact.incompatible
+            . IndexVersionError             index.incompatible   (a republication index)
           - CorruptArtifactError            artifact.corrupt
+            . CorruptIndexError             index.corrupt
       x MissingExtraError(ImportError)      dependency.missing
 
 Subclasses also inherit from the matching builtin so that ``except ValueError`` keeps working.
@@ -114,6 +117,24 @@ class IncompatibleArtifactError(ArtifactError):
 
 class CorruptArtifactError(ArtifactError):
     code = "artifact.corrupt"
+
+
+class IndexVersionError(IncompatibleArtifactError):
+    """A republication index written by an unknown (newer or older) schema version."""
+
+    code = "index.incompatible"
+
+
+class CorruptIndexError(CorruptArtifactError):
+    """The file is not a newscred republication index, or it is damaged."""
+
+    code = "index.corrupt"
+
+
+class IndexNotFoundError(DataError):
+    """No republication index at the given path."""
+
+    code = "index.not_found"
 
 
 class MissingExtraError(NewscredError, ImportError):

@@ -22,15 +22,16 @@ OUTPUT_SCHEMA = "row long, id string, p_unreliable double, label string, error_c
 _CACHE: dict[str, Any] = {}
 
 
-def _executor_analyzer(artifact_name: str, max_chars: int, prior: float) -> Any:
-    key = f"{artifact_name}:{max_chars}:{prior}"
+def _executor_analyzer(artifact_name: str, max_chars: int, prior: float, provenance: bool = True) -> Any:
+    key = f"{artifact_name}:{max_chars}:{prior}:{provenance}"
     if key not in _CACHE:
         from pyspark import SparkFiles
 
         from ..analyzer import Analyzer
         from ..model.artifact import load_artifact
 
-        _CACHE[key] = Analyzer(load_artifact(SparkFiles.get(artifact_name)), max_chars=max_chars, prior=prior)
+        _CACHE[key] = Analyzer(load_artifact(SparkFiles.get(artifact_name)), max_chars=max_chars, prior=prior,
+                               provenance=provenance)
     return _CACHE[key]
 
 
@@ -45,6 +46,7 @@ def score_dataframe(
     row_col: str | None = None,
     prior: float = 0.5,
     max_chars: int = 2_000_000,
+    provenance: bool = True,
 ) -> Any:
     """Score a Spark DataFrame; returns a DataFrame with ``OUTPUT_SCHEMA`` (one row per input row).
 
@@ -77,7 +79,7 @@ def score_dataframe(
     def score_batches(batches: Iterator[Any]) -> Iterator[Any]:
         import pandas as pd
 
-        analyzer = _executor_analyzer(artifact_name, max_chars, prior)
+        analyzer = _executor_analyzer(artifact_name, max_chars, prior, provenance)
         for pdf in batches:
             out = {k: [] for k in ("row", "id", "p_unreliable", "label", "error_code", "report")}
             for record in pdf.to_dict("records"):
@@ -136,6 +138,7 @@ def score_with_spark(
     url_col: str | None = None,
     prior: float = 0.5,
     output_format: str = "parquet",
+    provenance: bool = True,
 ) -> dict[str, Any]:
     """Read ``source`` with Spark, score it, write ``output`` (a folder); returns counts."""
     require("pyspark", "spark")
@@ -164,7 +167,7 @@ def score_with_spark(
             df = reader.json(source)
         scored = score_dataframe(df, model=model, text_col=text_col, id_col=id_col if id_col in df.columns else None,
                                  title_col=title_col if title_col in df.columns else None,
-                                 url_col=url_col if url_col in df.columns else None, prior=prior)
+                                 url_col=url_col if url_col in df.columns else None, prior=prior, provenance=provenance)
         writer = scored.write.mode("errorifexists")
         (writer.parquet(output) if output_format == "parquet" else writer.json(output))
         written = spark.read.parquet(output) if output_format == "parquet" else spark.read.json(output)

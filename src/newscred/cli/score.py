@@ -70,7 +70,8 @@ def score(input: str, output: str, model: str | None, fmt: str | None, text_col:
         from ..batch.spark import score_with_spark
 
         result = score_with_spark(input, output, model=model, master=master, fmt=fmt, text_col=text_col, id_col=id_col,
-                                  title_col=title_col, url_col=url_col, prior=prior, output_format=output_format)
+                                  title_col=title_col, url_col=url_col, prior=prior, output_format=output_format,
+                                  provenance=provenance)
         click.echo(f"{result['rows']} rows scored on Spark ({result['by_label']}) -> {output}", err=True)
         return
     from .. import load

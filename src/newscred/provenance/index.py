@@ -35,7 +35,16 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
-from ..errors import CorruptArtifactError, DataError, IncompatibleArtifactError, InputError, require
+from ..errors import (  # noqa: F401  (the index errors are re-exported from here)
+    CorruptArtifactError,
+    CorruptIndexError,
+    DataError,
+    IncompatibleArtifactError,
+    IndexNotFoundError,
+    IndexVersionError,
+    InputError,
+    require,
+)
 from ..text.normalise import Token, tokenize
 
 __all__ = [
@@ -53,24 +62,6 @@ SHINGLE = 5
 _SAMPLE_MOD = 8
 _MAGIC = "newscred-republication-index"
 _MAX_CANDIDATES = 200
-
-
-class IndexVersionError(IncompatibleArtifactError):
-    """The index was written by an unknown (newer or older) schema version."""
-
-    code = "index.incompatible"
-
-
-class CorruptIndexError(CorruptArtifactError):
-    """The file is not a newscred republication index (or is damaged)."""
-
-    code = "index.corrupt"
-
-
-class IndexNotFoundError(DataError):
-    """No index at the given path."""
-
-    code = "index.not_found"
 
 
 @dataclass(frozen=True)

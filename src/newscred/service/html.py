@@ -102,7 +102,24 @@ class _Extractor(HTMLParser):
 
 
 def extract_text(html: str) -> tuple[str, str | None]:
-    """``(text, title)`` of an HTML document: paragraphs separated by blank lines; the ``<title>`` if any."""
+    """``(text, title)`` of an HTML document: paragraphs separated by blank lines; the ``<title>`` if any.
+
+    Uses trafilatura's main-text extraction (the same as ``newscred analyze page.html``) when the
+    ``html`` extra is installed, and this module's plain parser otherwise or when trafilatura finds
+    no article text.
+    """
+    try:
+        from ..provenance.html import extract_html
+
+        page = extract_html(html)
+        if page.text.strip():
+            return page.text, page.title
+    except Exception:  # noqa: BLE001 - missing extra or no article found: fall back to the plain parser
+        pass
+    return _extract_plain(html)
+
+
+def _extract_plain(html: str) -> tuple[str, str | None]:
     parser = _Extractor()
     parser.feed(html)
     parser.close()
