@@ -151,3 +151,19 @@ def test_every_command_has_help() -> None:
     for args in (["--help"], ["analyze", "--help"], ["score", "--help"], ["train", "--help"], ["models", "verify", "--help"]):
         result = run(*args)
         assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_score_adds_source_verdicts_from_a_url_column_with_user_ratings(tmp_path: Path) -> None:
+    ratings = tmp_path / "mine.csv"
+    ratings.write_text("domain,label,note\nexample.org,low,our own audit\n")
+    src = tmp_path / "in.jsonl"
+    wire = (EXAMPLES / "wire-story.txt").read_text()
+    src.write_text(json.dumps({"id": "1", "text": wire, "link": "https://www.example.org/a"}) + "\n"
+                   + json.dumps({"id": "2", "text": wire}) + "\n")
+    out = tmp_path / "out.jsonl"
+    result = run("score", str(src), "-o", str(out), "--url-col", "link", "--ratings-file", str(ratings), "--no-progress")
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert rows[0]["source"]["aggregate"]["label"] == "low" and rows[0]["source"]["ratings"][0]["list"] == "user"
+    assert rows[1]["source"] is None
+    assert rows[0]["content"] == rows[1]["content"]  # the site never changes the content verdict

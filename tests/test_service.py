@@ -379,3 +379,11 @@ def test_html_extractor_never_raises() -> None:
         assert isinstance(text, str) and (title is None or isinstance(title, str))
 
     check()
+
+
+def test_docs_page_works_offline(client) -> None:
+    """/docs must not load Swagger UI from a CDN: this service is used where there is no internet."""
+    page = client.get("/docs")
+    assert page.status_code == 200 and "swagger" in page.text.lower()
+    assert "cdn.jsdelivr" not in page.text and "unpkg.com" not in page.text
+    assert client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200

@@ -39,13 +39,15 @@ def _is_single_file(output: str) -> bool:
               help="local: this machine's processes; spark: Apache Spark (pip install 'newscred[spark]').")
 @click.option("--master", default=None, help="Spark master URL for --backend spark (default local[*], or $SPARK_MASTER).")
 @click.option("--resume", is_flag=True, help="Continue an interrupted run in the output folder (same model, same input).")
+@click.option("--ratings-file", type=click.Path(exists=True, dir_okay=False), default=None, envvar="NEWSCRED_RATINGS_FILE",
+              help="Your own source ratings (CSV/JSON), used for rows with a URL (--url-col; a bare domain works too).")
 @click.option("--provenance/--no-provenance", default=True, show_default=True,
               help="Include the provenance section (wire origin, injected blocks, sourcing); off roughly doubles throughput.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on standard error (default: when it is a terminal).")
 @handle_errors
 def score(input: str, output: str, model: str | None, fmt: str | None, text_col: str, title_col: str,
           id_col: str, url_col: str, prior: float, workers: int, part_size: int, output_format: str, backend: str,
-          master: str | None, resume: bool, provenance: bool, progress: bool | None) -> None:
+          master: str | None, resume: bool, ratings_file: str | None, provenance: bool, progress: bool | None) -> None:
     """Score every row of INPUT: a JSONL, CSV, TSV or Parquet file, a folder of them, or '-' for standard input.
 
     Writes exactly one JSON row per input row, in input order, carrying the row number and id:
@@ -77,7 +79,7 @@ def score(input: str, output: str, model: str | None, fmt: str | None, text_col:
     from .. import load
     from ..batch import Columns
 
-    analyzer = load(model, prior=prior, provenance=provenance)
+    analyzer = load(model, prior=prior, provenance=provenance, ratings_file=ratings_file)
     cols = Columns(text=text_col, title=title_col or None, id=id_col or None, url=url_col or None)
     show = sys.stderr.isatty() if progress is None else progress
     bar_ctx: Any = None

@@ -249,6 +249,31 @@ _ERRORS = {
 }
 
 
+def _offline_docs(app: FastAPI) -> None:
+    """``/docs`` with Swagger UI from the ``swagger-ui-bundle`` package, so it works offline."""
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.responses import HTMLResponse
+    from fastapi.staticfiles import StaticFiles
+
+    try:
+        import swagger_ui_bundle
+
+        assets = swagger_ui_bundle.swagger_ui_path
+    except ImportError:  # without the bundle, keep FastAPI's default (CDN) page rather than none
+        assets = None
+    if assets is not None:
+        app.mount("/docs-assets", StaticFiles(directory=assets), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        if assets is None:
+            return get_swagger_ui_html(openapi_url="/openapi.json", title="newscred API")
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="newscred API",
+                                   swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+                                   swagger_css_url="/docs-assets/swagger-ui.css",
+                                   swagger_favicon_url="/docs-assets/favicon-32x32.png")
+
+
 def create_app(analyzer: Any, settings: ServiceSettings | None = None) -> FastAPI:
     """The API around a loaded :class:`~newscred.Analyzer`."""
     settings = settings or ServiceSettings()
@@ -282,7 +307,10 @@ def create_app(analyzer: Any, settings: ServiceSettings | None = None) -> FastAP
             f"body, {settings.max_batch_items} items per batch, {settings.timeout_s:g} s per request."
         ),
         lifespan=lifespan,
+        docs_url=None,  # served below from bundled assets: FastAPI's default page loads Swagger UI from a CDN
+        redoc_url=None,
     )
+    _offline_docs(app)
     app.state.analyzer = analyzer
     app.state.settings = settings
 
