@@ -294,6 +294,13 @@ def _byline_position(tokens: Sequence[Token], first: int, last: int) -> bool:
     return not (prev.endswith("ed") or prev.endswith("en") or prev in ("made", "written", "told", "said", "shown"))
 
 
+# One trigger set per _EXTRA_WIRE pattern: the regex runs only when one of its words is present.
+_EXTRA_WIRE_TRIGGERS = [frozenset(w.split()) for w in (
+    "associated", "associated", "associated", "editing edited", "reuters", "afp agence", "contact", "bloomberg",
+    "bloomberg", "united", "xinhua", "ap", "reuters", "afp",
+)]
+
+
 def find_wire(text: str, tokens: Sequence[Token], artefacts: Sequence[Artefact] | None = None,
               *, normalised: bool | None = None) -> tuple[list[WireCredit], str | None]:
     """Wire credits in ``text`` and the most likely wire origin (or ``None``)."""
@@ -317,7 +324,10 @@ def find_wire(text: str, tokens: Sequence[Token], artefacts: Sequence[Artefact] 
             continue
         credits.append(WireCredit(agency, kind, a.text, a.start, a.end))
     stream = _Stream(tokens)
-    for agency, kind, regex in _EXTRA_WIRE:
+    present = set(stream.words)
+    for (agency, kind, regex), triggers in zip(_EXTRA_WIRE, _EXTRA_WIRE_TRIGGERS):
+        if present.isdisjoint(triggers):
+            continue
         for first, last, _ in stream.finditer(regex):
             start, end = _chars(tokens, first, last)
             clash = [c for c in credits if c.start < end and start < c.end]
@@ -480,6 +490,9 @@ def _sentence_initial(text: str, start: int) -> bool:
     return i < 0 or text[i] in ".!?\n:\u2014|\u2022"
 
 
+_TERMINALS = frozenset(".!?")
+
+
 def _token_llrs(text: str, tokens: Sequence[Token], raw: bool, neutral: bytearray) -> tuple[list[float], list[str]]:
     """Per-token LLR "inside an injected block vs article prose", and a feature tag per token."""
     n = len(tokens)
@@ -520,7 +533,7 @@ def _token_llrs(text: str, tokens: Sequence[Token], raw: bool, neutral: bytearra
         fcaps: list[bool] = []
         for i, t in enumerate(tokens):
             gap = text[t.end : tokens[i + 1].start] if i + 1 < n else text[t.end :]
-            if any(ch in gap for ch in ".!?"):
+            if not _TERMINALS.isdisjoint(gap):
                 f = "term"
                 n_term += 1
             elif "\n" in gap:
@@ -830,6 +843,13 @@ _ANON_PATTERNS: list[tuple[str, str]] = [
     ("a source", r"(?:a|an) (?:[a-z]+ )?(?:source|insider) (?:close to|said|says|told|tells|revealed|added|explained)"),
 ]
 _ANON_RE = [(cue, re.compile(r"\b(?:" + p + r")\b")) for cue, p in _ANON_PATTERNS]
+# A word each pattern cannot match without: the regex only runs when one is in the text (speed).
+_ANON_TRIGGERS = [frozenset(w.split()) for w in (
+    "condition conditions", "anonymity", "anonymously", "named identified quoted", "authorized authorised permitted allowed cleared",
+    "authorized authorised permitted allowed cleared", "familiar close briefed knowledge knowledgeable know",
+    "source sources insider insiders",
+    "source sources insider insiders", "unnamed anonymous unidentified", "source insider",
+)]
 _VERB_RE = re.compile(r"\b(?:said|says|told|tells|according to|stated|added|explained|noted|testified|tweeted|wrote|announced|confirmed|argued|insisted|warned|claimed|recalled|acknowledged)\b")
 _ROLES = frozenset(
     "spokesman spokeswoman spokesperson official officials minister secretary senator sen rep gov governor "
@@ -853,7 +873,10 @@ def find_sourcing(text: str, tokens: Sequence[Token], *, normalised: bool | None
     stream = _Stream(tokens)
     raw = not (looks_normalised(text) if normalised is None else normalised)
     spans: list[tuple[int, int, str]] = []
-    for cue, regex in _ANON_RE:
+    present = set(stream.words)
+    for (cue, regex), triggers in zip(_ANON_RE, _ANON_TRIGGERS):
+        if present.isdisjoint(triggers):
+            continue
         for first, last, _ in stream.finditer(regex):
             spans.append((first, last, cue))
     spans.sort()
@@ -980,3 +1003,6 @@ def analyze_provenance(
         sourcing=sourcing,
         normalised_input=normalised,
     )
+
+
+assert len(_EXTRA_WIRE_TRIGGERS) == len(_EXTRA_WIRE) and len(_ANON_TRIGGERS) == len(_ANON_RE), "one trigger set per pattern"
