@@ -29,8 +29,8 @@ def _is_single_file(output: str) -> bool:
 @click.option("--url-col", default="url", show_default=True, help="Column holding the article URL (optional).")
 @click.option("--prior", default=0.5, show_default=True, type=float,
               help="Share of unreliable articles you expect in INPUT (0-1); probabilities are calibrated for 0.5.")
-@click.option("-w", "--workers", default=1, show_default=True, type=click.IntRange(1, 256),
-              help="Processes to score with (each loads the model once); use the number of cores.")
+@click.option("-w", "--workers", default=None, type=click.IntRange(1, 256),
+              help="Processes to score with, each loading the model once (default: one per CPU core).")
 @click.option("--part-size", default=10000, show_default=True, type=click.IntRange(1),
               help="Rows per output part (folder output).")
 @click.option("--output-format", type=click.Choice(["jsonl", "parquet"]), default="jsonl", show_default=True,
@@ -46,7 +46,7 @@ def _is_single_file(output: str) -> bool:
 @click.option("--progress/--no-progress", default=None, help="Progress bar on standard error (default: when it is a terminal).")
 @handle_errors
 def score(input: str, output: str, model: str | None, fmt: str | None, text_col: str, title_col: str,
-          id_col: str, url_col: str, prior: float, workers: int, part_size: int, output_format: str, backend: str,
+          id_col: str, url_col: str, prior: float, workers: int | None, part_size: int, output_format: str, backend: str,
           master: str | None, resume: bool, ratings_file: str | None, provenance: bool, progress: bool | None) -> None:
     """Score every row of INPUT: a JSONL, CSV, TSV or Parquet file, a folder of them, or '-' for standard input.
 
@@ -76,8 +76,12 @@ def score(input: str, output: str, model: str | None, fmt: str | None, text_col:
                                   provenance=provenance)
         click.echo(f"{result['rows']} rows scored on Spark ({result['by_label']}) -> {output}", err=True)
         return
+    import os
+
     from .. import load
     from ..batch import Columns
+
+    workers = workers or max(1, os.cpu_count() or 1)
 
     analyzer = load(model, prior=prior, provenance=provenance, ratings_file=ratings_file)
     cols = Columns(text=text_col, title=title_col or None, id=id_col or None, url=url_col or None)
@@ -97,6 +101,13 @@ def score(input: str, output: str, model: str | None, fmt: str | None, text_col:
         advance = lambda n: bar_ctx.advance(task, n)  # noqa: E731
         on_total = lambda total: bar_ctx.update(task, total=total)  # noqa: E731
         bar_ctx.start()
+        if _is_single_file(output):  # the folder runner sets its own total (it knows what is already done)
+            from ..batch.runner import estimate_rows, input_files
+
+            try:
+                on_total(estimate_rows(input_files(input)))
+            except Exception:  # noqa: BLE001 - only for the ETA; the run reports real problems itself
+                pass
     try:
         if _is_single_file(output):
             if resume:
