@@ -93,7 +93,7 @@ def published_comparisons(root: Any = None, progress: Progress | None = None) ->
     rows.append({"dataset": "LIAR (binary)", "setting": "official test split, accuracy (pants-fire/false/barely-true vs rest)",
                  "system": "BERT-base (Sentimental LIAR)", "score": "~0.70", "source": "field-notes B (emergentmind summary)",
                  "ours": f"{accuracy_score(y, p >= 0.5):.3f}",
-                 "note": "ours: statement text only, trained on train+valid. LIAR 6-way (Wang 2017: 0.270) needs a multi-class claim model: not in this release"})
+                 "note": "ours: the binary article recipe on the statement text only, trained on train+valid; no speaker metadata"})
     rows.append(liar_six_way(root))
     return rows
 
