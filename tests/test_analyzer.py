@@ -150,3 +150,11 @@ def test_republication_index_finds_the_original(analyzer, tmp_path, seed_article
     report = analyzer.republication(analyzer.analyze(seed_article[200:5000]), seed_article[200:5000], index_path)
     matches = report.provenance["republication"]["matches"]
     assert matches[0]["id"] == "ap-1" and matches[0]["contained_share"] > 0.9
+
+
+def test_bulk_mode_without_provenance_keeps_the_content_verdict_and_facts(analyzer, seed_article: str) -> None:
+    bulk = newscred.load(provenance=False)
+    fast, full = bulk.analyze(seed_article), analyzer.analyze(seed_article)
+    assert fast.provenance is None and full.provenance is not None
+    assert fast.to_dict()["content"] == full.to_dict()["content"]
+    assert fast.facts.truncated_start and fast.facts.truncated_end and "AP" in fast.facts.wire_agencies

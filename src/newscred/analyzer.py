@@ -252,9 +252,11 @@ class Analyzer:
             agencies = tuple(sorted({w["agency"] for w in prov["wire"] if w.get("agency")}))
             cut_start, cut_end = prov["truncated_start"], prov["truncated_end"]
         else:
+            from .provenance.detect import truncation
+
             agencies = tuple(sorted({a.agency for a in artefacts if a.agency}))
-            cut_start = _truncated_start(text, tokens, lexicon, normalised_input)
-            cut_end = _truncated_end(text, tokens, lexicon, normalised_input)
+            cut = truncation(text, tokens, lexicon, normalised_input)
+            cut_start, cut_end = cut["start"].truncated, cut["end"].truncated
         return Facts(
             word_count=len(tokens),
             char_count=len(text),
@@ -281,35 +283,6 @@ def _check_prior(prior: float) -> float:
 
         raise ConfigError(f"prior must be a share strictly between 0 and 1 (e.g. 0.1 for one unreliable article in ten); got {prior!r}")
     return float(prior)
-
-
-def _truncated_start(text: str, tokens: list[Token], lexicon: frozenset[str], normalised: bool) -> bool:
-    """Does the text start mid-word or mid-sentence?"""
-    if not tokens:
-        return False
-    first = tokens[0]
-    if not normalised:
-        # Raw text that starts with a lower-case letter starts mid-sentence.
-        head = text.lstrip()[:1]
-        if head.isalpha() and head.islower():
-            return True
-    return len(first.text) > 1 and not first.text.isdigit() and first.text not in lexicon
-
-
-def _truncated_end(text: str, tokens: list[Token], lexicon: frozenset[str], normalised: bool) -> bool:
-    """Does the text stop mid-word or mid-sentence?"""
-    if not tokens:
-        return False
-    last = tokens[-1]
-    if not normalised:
-        tail = text.rstrip()[-1:]
-        if tail and tail not in ".!?\"'”’)]»…:" and last.end == len(text.rstrip()):
-            return True
-    if last.text.isdigit():
-        return False
-    if len(last.text) == 1:
-        return last.text not in ("a", "i")
-    return last.text not in lexicon
 
 
 def _summary(content: ContentVerdict, facts: Facts, source: dict[str, Any] | None,

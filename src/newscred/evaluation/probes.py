@@ -12,7 +12,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ..training.prepare import Doc
+from ..training.prepare import Doc, balanced_weights
 
 LEAK_MARGIN = 0.05
 PROBES = ("majority", "length", "source")
@@ -21,12 +21,6 @@ DESCRIPTIONS = {
     "length": "the article's length alone",
     "source": "the first and last 30 words, bylines/credits and the domain alone",
 }
-
-
-def _weights(docs: Sequence[Doc]) -> np.ndarray:
-    counts = Counter((d.dataset, d.y) for d in docs)
-    w = np.array([1.0 / counts[(d.dataset, d.y)] for d in docs])
-    return w * len(docs) / w.sum()
 
 
 def majority_probe(train: Sequence[Doc], test: Sequence[Doc]) -> np.ndarray:
@@ -38,7 +32,7 @@ def length_probe(train: Sequence[Doc], test: Sequence[Doc]) -> np.ndarray:
     from sklearn.linear_model import LogisticRegression
 
     x = np.log1p([[len(d.words)] for d in train])
-    lr = LogisticRegression().fit(x, [d.y for d in train], sample_weight=_weights(train))
+    lr = LogisticRegression().fit(x, [d.y for d in train], sample_weight=balanced_weights(train))
     return lr.predict_proba(np.log1p([[len(d.words)] for d in test]))[:, 1]
 
 
@@ -51,7 +45,7 @@ def source_probe(train: Sequence[Doc], test: Sequence[Doc]) -> np.ndarray:
         X = vec.fit_transform([d.probe_words for d in train])
     except ValueError:  # nothing seen twice: the probe knows nothing
         return np.full(len(test), 0.5)
-    lr = LogisticRegression(C=1.0, max_iter=2000).fit(X, [d.y for d in train], sample_weight=_weights(train))
+    lr = LogisticRegression(C=1.0, max_iter=2000).fit(X, [d.y for d in train], sample_weight=balanced_weights(train))
     return lr.predict_proba(vec.transform([d.probe_words for d in test]))[:, 1]
 
 

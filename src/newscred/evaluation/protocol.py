@@ -7,29 +7,17 @@ fit on inner cross-validated logits of the training side.
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any, Callable, Sequence
 
 import numpy as np
 
 from ..model.content import ContentModel, ContentParams
-from ..training.prepare import Doc
+from ..training.prepare import Doc, _cell_weights, balanced_weights  # noqa: F401  (re-exported: part of this module's API)
 from .metrics import binary_metrics
 from .probes import PROBE_FUNCTIONS, leak_warnings
 from .splits import Fold
 
 Progress = Callable[[str, int, int], None]
-
-
-def balanced_weights(docs: Sequence[Doc]) -> np.ndarray:
-    """Every (dataset, class) cell gets the same total weight.
-
-    Without this the biggest, most lopsided corpus (GossipCop: 9 fakes to 1 real) teaches the
-    model that celebrity news is fake, and a "cross-dataset" score measures topic priors.
-    """
-    counts = Counter((d.dataset, d.y) for d in docs)
-    w = np.array([1.0 / counts[(d.dataset, d.y)] for d in docs])
-    return w * len(docs) / w.sum()
 
 
 def calibration_weights(ds: Sequence[str], y: Sequence[int]) -> np.ndarray:
@@ -40,10 +28,7 @@ def calibration_weights(ds: Sequence[str], y: Sequence[int]) -> np.ndarray:
     and between users.  We calibrate for an even prior and let users state theirs
     (``Analyzer.analyze(..., prior=0.1)`` shifts the logit by log(prior / (1 - prior))).
     """
-    pairs = list(zip(list(ds), [int(v) for v in y]))
-    counts = Counter(pairs)
-    w = np.array([1.0 / counts[p] for p in pairs])
-    return w * len(pairs) / w.sum()
+    return _cell_weights(list(zip(list(ds), [int(v) for v in y])))
 
 
 def fit_model(docs: Sequence[Doc], params: ContentParams) -> ContentModel:

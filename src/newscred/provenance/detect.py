@@ -791,6 +791,11 @@ def _default_lexicon() -> frozenset[str]:
         return frozenset()
 
 
+def truncation(text: str, tokens: Sequence[Token], lexicon: frozenset[str], normalised: bool) -> dict[str, TruncationEvidence]:
+    """Is the text cut at the start / end?  ``{"start": evidence, "end": evidence}``."""
+    return _truncation(text, tokens, lexicon, normalised)
+
+
 def _truncation(text: str, tokens: Sequence[Token], lexicon: frozenset[str], normalised: bool) -> dict[str, TruncationEvidence]:
     if not tokens:
         none = TruncationEvidence(False, None, None, None, "empty text")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Hashable, Iterable, Sequence
+
+import numpy as np
 
 from ..datasets.record import Record
 from ..text.artefacts import find_artefacts, strip_artefacts
@@ -41,6 +44,22 @@ class Doc:
     probe_words: list[str] = field(default_factory=list)
     date: str | None = None
     subset: str | None = None
+
+
+def _cell_weights(cells: Sequence[Hashable]) -> np.ndarray:
+    """Weights giving every distinct cell the same total weight (mean weight 1)."""
+    counts = Counter(cells)
+    w = np.array([1.0 / counts[c] for c in cells])
+    return w * len(cells) / w.sum()
+
+
+def balanced_weights(docs: Sequence[Doc]) -> np.ndarray:
+    """Every (dataset, class) cell gets the same total weight.
+
+    Without this the biggest, most lopsided corpus (GossipCop: 9 fakes to 1 real) teaches the
+    model that celebrity news is fake, and a "cross-dataset" score measures topic priors.
+    """
+    return _cell_weights([(d.dataset, d.y) for d in docs])
 
 
 def model_words(text: str) -> list[str]:
