@@ -170,11 +170,12 @@ class Analyzer:
         evidence = self._evidence(kept, term_contrib)
         signals = self._signals(kept, matches, style, style_contrib)
         prov = None
+        normalised_input = looks_normalised(text)
         if self.provenance:
             from .provenance import analyze_provenance
 
-            prov = analyze_provenance(text, tokens, artefacts, lexicon=lexicon).to_dict()
-        facts = self._facts(text, tokens, artefacts, known_share, lexicon, prov)
+            prov = analyze_provenance(text, tokens, artefacts, lexicon=lexicon, normalised=normalised_input).to_dict()
+        facts = self._facts(text, tokens, artefacts, known_share, lexicon, prov, normalised_input)
         content = ContentVerdict(p, label, tuple(reasons), evidence, signals, prior=prior)
         source = self.source_verdict(url)
         return Report(content, facts, self.model_info, _summary(content, facts, source, prov), id=id, title=title, url=url,
@@ -245,8 +246,8 @@ class Analyzer:
         known_share: float,
         lexicon: frozenset[str],
         prov: dict[str, Any] | None,
+        normalised_input: bool,
     ) -> Facts:
-        normalised_input = looks_normalised(text)
         if prov is not None:
             # provenance filters photo credits and "told Reuters" out of the wire credits
             agencies = tuple(sorted({w["agency"] for w in prov["wire"] if w.get("agency")}))

@@ -173,6 +173,19 @@ class Provenance:
 class _Stream:
     """The joined normalised text and token positions, for regex matching on tokens."""
 
+    _last: "tuple[Sequence[Token], _Stream] | None" = None
+
+    @classmethod
+    def of(cls, tokens: Sequence[Token]) -> "_Stream":
+        """The stream of ``tokens``, reused when the same token list is asked for again (the three
+        detectors of one analysis share it)."""
+        last = cls._last
+        if last is not None and last[0] is tokens:
+            return last[1]
+        stream = cls(tokens)
+        cls._last = (tokens, stream)
+        return stream
+
     def __init__(self, tokens: Sequence[Token]) -> None:
         self.tokens = tokens
         self.words = [t.text for t in tokens]
@@ -323,7 +336,7 @@ def find_wire(text: str, tokens: Sequence[Token], artefacts: Sequence[Artefact] 
             credits.append(WireCredit(agency, "mention", t.text, t.start, t.end))
             continue
         credits.append(WireCredit(agency, kind, a.text, a.start, a.end))
-    stream = _Stream(tokens)
+    stream = _Stream.of(tokens)
     present = set(stream.words)
     for (agency, kind, regex), triggers in zip(_EXTRA_WIRE, _EXTRA_WIRE_TRIGGERS):
         if present.isdisjoint(triggers):
@@ -677,7 +690,7 @@ def find_injected_blocks(
             for i in range(a.first_token, a.last_token):
                 neutral[i] = 1
     llrs, tags = _token_llrs(text, tokens, raw, neutral)
-    stream = _Stream(tokens)
+    stream = _Stream.of(tokens)
     trigger_at: dict[int, tuple[int, str, float]] = {}
     for regex, bonus in _TRIGGERS:
         for first, last, phrase in stream.finditer(regex):
@@ -875,7 +888,7 @@ _NAME_STOP = frozenset(set(_FUNCTION_LLR) | {"said", "says", "told", "tells", "a
 
 def find_sourcing(text: str, tokens: Sequence[Token], *, normalised: bool | None = None) -> Sourcing:
     """Named and anonymous attributions in ``text``."""
-    stream = _Stream(tokens)
+    stream = _Stream.of(tokens)
     raw = not (looks_normalised(text) if normalised is None else normalised)
     spans: list[tuple[int, int, str]] = []
     present = set(stream.words)
@@ -979,6 +992,7 @@ def analyze_provenance(
     artefacts: Sequence[Artefact] | None = None,
     *,
     lexicon: Iterable[str] | None = None,
+    normalised: bool | None = None,
 ) -> Provenance:
     """Provenance facts of ``text`` (raw or pre-normalised); see :class:`Provenance`.
 
@@ -992,7 +1006,8 @@ def analyze_provenance(
     tokens = list(tokens)
     if artefacts is None:
         artefacts = find_artefacts(tokens)
-    normalised = looks_normalised(text)
+    if normalised is None:
+        normalised = looks_normalised(text)
     lex = _default_lexicon() if lexicon is None else frozenset(lexicon)
     wire, origin = find_wire(text, tokens, artefacts, normalised=normalised)
     blocks = find_injected_blocks(text, tokens, artefacts, normalised=normalised)
