@@ -56,7 +56,7 @@ def render_card(name: str, version: str, metrics: dict[str, Any]) -> str:
         f"share/newsletter/cookie boilerplate removed) plus {len(metrics.get('style_features', [])) or 16} style signals "
         f"(attribution, anonymous sourcing, hedging, certainty, sensational vocabulary, first/second person, calls to "
         f"action, numbers, time references, word length, lexical diversity, length), logistic regression with every "
-        f"(dataset, class) cell weighted equally, Platt calibration on leave-one-dataset-out logits. "
+        f"(dataset, class) cell weighted equally, Platt calibration (slope only: the even-prior boundary stays at z = 0) on leave-one-dataset-out logits. "
         f"Uncertain band: {params.get('uncertain_low')}–{params.get('uncertain_high')}. Hyper-parameters: `{params}`.",
         "",
         "## Training data and licences",

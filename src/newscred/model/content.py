@@ -240,12 +240,19 @@ class ContentModel:
         return np.array([float(self.calibrate(self.decision(d)[0])) for d in docs])
 
     def fit_calibration(self, z: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = None) -> "ContentModel":
-        """Platt scaling on held-out logits (in our recipe: the leave-one-dataset-out ones)."""
+        """Platt scaling on held-out logits (in our recipe: the leave-one-dataset-out ones).
+
+        Only the slope is fitted: the classifier is trained with every (dataset, class) cell
+        weighted equally, so its boundary z = 0 already is the even-prior boundary, and an
+        intercept fitted on other corpora's held-out logits would only move it by how lopsided
+        those corpora happen to be (measured: -0.008 mean leave-one-dataset-out macro-F1, with
+        the even-prior ECE under 0.05 either way).
+        """
         from sklearn.linear_model import LogisticRegression
 
-        lr = LogisticRegression(C=1e6, max_iter=1000)
+        lr = LogisticRegression(C=1e6, max_iter=1000, fit_intercept=False)
         lr.fit(np.asarray(z).reshape(-1, 1), np.asarray(y), sample_weight=sample_weight)
-        self.calibration_ = (float(lr.coef_[0, 0]), float(lr.intercept_[0]))
+        self.calibration_ = (float(lr.coef_[0, 0]), 0.0)
         return self
 
     # ------------------------------------------------------------------ persistence

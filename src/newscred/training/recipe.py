@@ -118,7 +118,7 @@ def evaluate_lodo(corpus: Corpus, params: ContentParams, progress: Progress | No
         "leave-one-dataset-out: each dataset is scored by a model trained on the other article sets only; "
         "datasets sharing items (the BuzzFeed 2016 fact-check in buzzfeed_webis_2016, fakenewsnet_v1 and misinfotext_sfu) "
         "are held out together; exact and near duplicates (MinHash, 5-word shingles, Jaccard >= 0.8) of test texts are "
-        "removed from training; Platt calibration is fitted on the other folds' held-out logits (even prior)"
+        "removed from training; Platt calibration (slope only) is fitted on the other folds' held-out logits (even prior)"
     )
     return result, z, predictions
 
