@@ -27,8 +27,8 @@ VIRAL = (EXAMPLES / "viral-post.txt").read_text()
 
 
 @pytest.fixture(scope="module")
-def service_analyzer():
-    return newscred.load()
+def service_analyzer(analyzer):
+    return analyzer  # the session's one loaded default model (conftest)
 
 
 @pytest.fixture(scope="module")

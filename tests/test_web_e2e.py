@@ -25,7 +25,6 @@ uvicorn = pytest.importorskip("uvicorn", reason="the service needs: pip install 
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
-import newscred  # noqa: E402
 from newscred.service import create_app  # noqa: E402
 
 from .conftest import EXAMPLES  # noqa: E402
@@ -45,8 +44,8 @@ VIRAL = (EXAMPLES / "viral-post.txt").read_text()
 
 
 @pytest.fixture(scope="module")
-def analyzer_e2e():
-    return newscred.load()
+def analyzer_e2e(analyzer):
+    return analyzer  # the session's one loaded default model (conftest)
 
 
 @pytest.fixture(scope="module")
