@@ -96,25 +96,53 @@ def save_artifact(
     The directory is built next to its destination and moved into place at the end, so an
     interrupted save never leaves a half-written model where a good one was.
     """
+    config, arrays, vocabulary = model.state()
+    files: dict[str, bytes] = {
+        "config.json": json.dumps(config, indent=2, sort_keys=True).encode(),
+        "vocabulary.json": json.dumps(vocabulary, ensure_ascii=True).encode(),
+        "lexicon.json": json.dumps(sorted(lexicon), ensure_ascii=True).encode(),
+        "metrics.json": json.dumps(metrics or {}, indent=2, sort_keys=True).encode(),
+        # float32 halves the artifact; scores move by < 1e-6.
+        "arrays.npz": npz_bytes({k: np.asarray(v, dtype=np.float32) for k, v in arrays.items()}),
+    }
+    if card is not None:
+        files["README.md"] = card.encode()
+    return write_bundle(path, files, name=name, version=version, task="article", training_data=training_data,
+                        extra={"labels": ["reliable", "unreliable"]})
+
+
+def npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
+    """``arrays`` as compressed .npz bytes (plain numeric arrays only: loadable without pickle)."""
+    buf = io.BytesIO()
+    np.savez_compressed(buf, **arrays)
+    return buf.getvalue()
+
+
+def write_bundle(
+    path: str | os.PathLike[str],
+    files: dict[str, bytes],
+    *,
+    name: str,
+    version: str,
+    task: str,
+    training_data: list[dict[str, Any]] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Path:
+    """Write any bundled model (``files``: relative name -> bytes) with a hashed manifest.
+
+    Every newscred artifact (content model, sentence splitter, check-worthiness model, claim
+    embedder...) shares this manifest format, so one verifier refuses every tampered file.
+    The directory is built next to its destination and moved into place at the end, so an
+    interrupted save never leaves a half-written model where a good one was.
+    """
     dest = Path(path)
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
     try:
-        config, arrays, vocabulary = model.state()
-        files: dict[str, bytes] = {
-            "config.json": json.dumps(config, indent=2, sort_keys=True).encode(),
-            "vocabulary.json": json.dumps(vocabulary, ensure_ascii=True).encode(),
-            "lexicon.json": json.dumps(sorted(lexicon), ensure_ascii=True).encode(),
-            "metrics.json": json.dumps(metrics or {}, indent=2, sort_keys=True).encode(),
-        }
-        buf = io.BytesIO()
-        # float32 halves the artifact; scores move by < 1e-6.
-        np.savez_compressed(buf, **{k: np.asarray(v, dtype=np.float32) for k, v in arrays.items()})
-        files["arrays.npz"] = buf.getvalue()
-        if card is not None:
-            files["README.md"] = card.encode()
         for rel, data in files.items():
-            (tmp / rel).write_bytes(data)
+            target = tmp / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
         manifest = {
             "format_version": FORMAT_VERSION,
             "name": name,
@@ -123,9 +151,9 @@ def save_artifact(
             "newscred_version": ">=0.1,<1.0",
             "python": platform.python_version(),
             "libraries": _library_versions(),
-            "labels": ["reliable", "unreliable"],
-            "task": "article",
+            "task": task,
             "training_data": training_data or [],
+            **(extra or {}),
             "files": {rel: "sha256:" + sha256_bytes(data) for rel, data in sorted(files.items())},
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
@@ -166,14 +194,23 @@ def read_manifest(path: str | os.PathLike[str]) -> dict[str, Any]:
     return manifest
 
 
-def verify_artifact(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """Check every hash in the manifest; return the manifest or raise CorruptArtifactError."""
+def verify_artifact(path: str | os.PathLike[str], *, required: tuple[str, ...] = _REQUIRED,
+                    task: str | None = None) -> dict[str, Any]:
+    """Check every hash in the manifest; return the manifest or raise CorruptArtifactError.
+
+    ``required`` lists files the artifact must have; ``task`` (when given) must equal the
+    manifest's, so a sentence splitter is never loaded as a content model.
+    """
     root = Path(path)
     manifest = read_manifest(root)
+    if task is not None and manifest.get("task", "article") != task:
+        raise IncompatibleArtifactError(
+            f"'{root}' is a {manifest.get('task', 'article')!r} artifact, not a {task!r} one.", path=str(root),
+            found=manifest.get("task"))
     files = manifest.get("files")
     if not isinstance(files, dict) or not files:
         raise CorruptArtifactError(f"{root / MANIFEST} lists no files", path=str(root))
-    for rel in _REQUIRED:
+    for rel in required:
         if rel not in files:
             raise CorruptArtifactError(f"{root / MANIFEST} does not list required file {rel}", path=str(root))
     for rel, expected in files.items():
