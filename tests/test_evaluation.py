@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newscred.cli import main
-from newscred.evaluation.metrics import binary_metrics, expected_calibration_error
+from newscred.evaluation.metrics import best_threshold_macro_f1, binary_metrics, expected_calibration_error
 from newscred.evaluation.probes import leak_warnings
 from newscred.evaluation.splits import cross_dataset_folds, group_folds, random_folds, time_split
 from newscred.training.prepare import Doc
@@ -81,6 +81,22 @@ def test_metrics_match_scikit_learn() -> None:
     assert m["brier"] == pytest.approx(brier_score_loss(y, p))
     assert m["precision_unreliable"] == pytest.approx(precision_score(y, pred))
     assert m["recall_reliable"] == pytest.approx(recall_score(y, pred, pos_label=0))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 1), st.integers(0, 20)), min_size=2, max_size=60))
+def test_best_threshold_macro_f1_equals_a_brute_force_search(rows) -> None:
+    from sklearn.metrics import f1_score
+
+    y = np.array([r[0] for r in rows])
+    p = np.array([r[1] / 20 for r in rows])
+    if len(set(y.tolist())) < 2:
+        assert np.isnan(best_threshold_macro_f1(y, p))
+        return
+    candidates = list(np.unique(p)) + [2.0]  # 2.0: predict nothing unreliable
+    brute = max(f1_score(y, (p >= t).astype(int), average="macro", labels=[0, 1], zero_division=0) for t in candidates)
+    assert best_threshold_macro_f1(y, p) == pytest.approx(brute)
+    assert best_threshold_macro_f1(y, p) >= binary_metrics(y, p)["macro_f1"] - 1e-12
 
 
 def test_expected_calibration_error_on_known_inputs() -> None:

@@ -34,6 +34,32 @@ def balanced_weights(y: np.ndarray) -> np.ndarray:
     return np.where(y == 1, 0.5 / n1, 0.5 / n0) * len(y)
 
 
+def best_threshold_macro_f1(y: np.ndarray, p: np.ndarray) -> float:
+    """Macro-F1 at the best single threshold, chosen WITH the test labels.
+
+    Not attainable in practice: it is the ceiling for any choice of decision threshold or prior
+    (e.g. re-estimating the base rate of a new corpus), so it tells whether a shortfall is the
+    threshold's fault or the ranking's (ROC-AUC).  Vectorised over every distinct score.
+    """
+    y = np.asarray(y, dtype=int)
+    p = np.asarray(p, dtype=float)
+    n, pos = len(y), int(y.sum())
+    if n == 0 or pos in (0, n):
+        return float("nan")
+    order = np.argsort(-p, kind="mergesort")
+    ys, ps = y[order], p[order]
+    # predicting the top k as unreliable, for k = 0..n (cut only between distinct scores)
+    tp = np.concatenate([[0], np.cumsum(ys)])
+    fp = np.concatenate([[0], np.cumsum(1 - ys)])
+    valid = np.ones(n + 1, dtype=bool)
+    valid[1:n] = ps[:-1] != ps[1:]
+    fn, tn = pos - tp, (n - pos) - fp
+    f1_pos = np.divide(2 * tp, 2 * tp + fp + fn, out=np.zeros(n + 1), where=(2 * tp + fp + fn) > 0)
+    f1_neg = np.divide(2 * tn, 2 * tn + fn + fp, out=np.zeros(n + 1), where=(2 * tn + fn + fp) > 0)
+    macro = (f1_pos + f1_neg) / 2
+    return float(macro[valid].max())
+
+
 def binary_metrics(y: np.ndarray, p: np.ndarray, *, threshold: float = 0.5, band: tuple[float, float] | None = None) -> dict[str, Any]:
     """Macro-F1, per-class precision/recall, ROC-AUC, Brier, ECE and confident-error rate."""
     from sklearn.metrics import f1_score, precision_recall_fscore_support, roc_auc_score
@@ -52,6 +78,7 @@ def binary_metrics(y: np.ndarray, p: np.ndarray, *, threshold: float = 0.5, band
         "precision_unreliable": float(prec[1]),
         "recall_unreliable": float(rec[1]),
         "roc_auc": float(roc_auc_score(y, p)) if len(set(y.tolist())) == 2 else float("nan"),
+        "oracle_threshold_macro_f1": best_threshold_macro_f1(y, p),
         "brier": float(np.mean((p - y) ** 2)) if len(y) else float("nan"),
         "ece": expected_calibration_error(y, p),
         # our probabilities are calibrated for an even prior: this is the ECE they promise
