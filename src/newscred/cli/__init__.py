@@ -40,3 +40,4 @@ from . import train as _train  # noqa: E402,F401
 from . import serve as _serve  # noqa: E402,F401
 from . import sources as _sources  # noqa: E402,F401
 from . import index as _index  # noqa: E402,F401
+from . import claims as _claims  # noqa: E402,F401

@@ -43,6 +43,7 @@ from .record import RELIABLE, UNRELIABLE, Record
 
 __all__ = [
     "BUZZFEED_LABELS",
+    "CLIMATE_FEVER_LABELS",
     "FAKE_LEGIT_LABELS",
     "FAKE_REAL_LABELS",
     "LIAR_LABELS",
@@ -55,6 +56,7 @@ __all__ = [
     "iso_date",
     "read_buzzfeed_webis",
     "read_celebrity",
+    "read_climate_fever",
     "read_coaid_claims",
     "read_coaid_news",
     "read_constraint",
@@ -63,6 +65,7 @@ __all__ = [
     "read_fakenewsnet_crawl",
     "read_fakenewsnet_v1",
     "read_liar",
+    "read_liar_plus",
     "read_misinfotext",
     "read_recovery",
     "read_semeval_hyperpartisan",
@@ -1157,6 +1160,141 @@ def fakenewscorpus_from_jsonl(row: Mapping[str, Any]) -> Record:
         id=str(row["id"]), type_=row.get("label"), title=row.get("title"), text=row.get("text"), url=row.get("url"),
         site=row.get("source"),
         extra={"scraped_at": _opt(row.get("scraped_at")), "authors": _opt(row.get("authors"))},
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# CLIMATE-FEVER (dataset/climate-fever.jsonl): climate claims + 5 Wikipedia evidence sentences
+# --------------------------------------------------------------------------------------------
+
+CLIMATE_FEVER = "climate_fever"
+
+#: The claim label aggregates the evidence labels.  REFUTES = the evidence contradicts the claim
+#: (unreliable), SUPPORTS = it backs it (reliable).  NOT_ENOUGH_INFO says nothing about the claim
+#: and DISPUTED means evidence both ways: neither is a verdict, so both are left out.
+CLIMATE_FEVER_LABELS: Mapping[str, str | None] = MappingProxyType(
+    {"SUPPORTS": RELIABLE, "REFUTES": UNRELIABLE, "NOT_ENOUGH_INFO": None, "DISPUTED": None}
+)
+
+
+def _climate_fever_record(*, id: str, label: str, claim: Any, evidences: list[dict[str, Any]]) -> Record:
+    return Record(
+        id=id,
+        text=_clean(claim),
+        dataset=CLIMATE_FEVER,
+        title="",
+        label=_map_label(CLIMATE_FEVER, id, label, CLIMATE_FEVER_LABELS),
+        original_label=label,
+        group=None,  # no speaker, publisher or official split
+        extra={"evidences": evidences},
+    )
+
+
+def read_climate_fever(path: str | Path) -> Iterator[Record]:
+    """CLIMATE-FEVER ``climate-fever.jsonl``: one claim per line; evidences kept in ``extra``."""
+    for file in _files(path, "climate-fever*.jsonl", "CLIMATE-FEVER jsonl"):
+        for _line, row in iter_jsonl(file):
+            yield _climate_fever_record(
+                id=str(row["claim_id"]), label=_clean(row.get("claim_label")), claim=row.get("claim"),
+                evidences=[
+                    {"id": e.get("evidence_id"), "label": e.get("evidence_label"), "article": e.get("article"),
+                     "text": e.get("evidence")}
+                    for e in row.get("evidences") or []
+                ],
+            )
+
+
+def climate_fever_from_jsonl(row: Mapping[str, Any]) -> Record:
+    return _climate_fever_record(
+        id=str(row["id"]), label=_clean(row.get("label")), claim=row.get("text"),
+        evidences=[{k: e.get(k) for k in ("id", "label", "article", "text")} for e in row.get("evidences") or []],
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# LIAR-PLUS v2 val2/test2 (dataset/tsv/{val2,test2}.tsv: row index + 14 LIAR columns + justification)
+# --------------------------------------------------------------------------------------------
+
+LIAR_PLUS = "liar_plus_partial"
+
+
+def _liar_plus_record(*, id: str, label: str, statement: Any, justification: Any, speaker: Any, split: str | None,
+                      extra: dict[str, Any]) -> Record:
+    speaker = _opt(speaker)
+    return Record(
+        id=id,
+        text=_clean(statement),
+        dataset=LIAR_PLUS,
+        title="",
+        label=_map_label(LIAR_PLUS, id, label, LIAR_LABELS),
+        original_label=label,
+        source=speaker,  # raw/ only: data.jsonl has no speaker column
+        group=speaker,
+        subset=split,
+        # The PolitiFact verdict article's sentences about this claim (may leak the verdict).
+        extra={"justification": _clean(justification), **extra},
+    )
+
+
+def _unquote(field: str) -> str:
+    """A CSV-quoted field (``"a ""b"" c"`` -> ``a "b" c``) as its text; others unchanged."""
+    if len(field) >= 2 and field[0] == '"' and field[-1] == '"':
+        return field[1:-1].replace('""', '"')
+    return field
+
+
+def _liar_plus_rows(text: str, where: str) -> Iterator[tuple[int, list[str]]]:
+    """(line number, 16 fields) of a LIAR-PLUS TSV, read line by line.
+
+    Not ``csv.reader``: test2.tsv has 16 records whose justification holds a bare newline and
+    stray quote characters, and CSV quote handling then swallows lines, losing 16 records and
+    attaching later rows' justifications to about 700 claims (the flattened data.jsonl has
+    exactly that damage).  Here a line with fewer than 16 tab-separated fields continues on the
+    next line, and each field is un-quoted CSV-style: 1284 + 1283 records, each justification
+    with its own claim.
+    """
+    pending: list[str] | None = None
+    start = 0
+    for lineno, line in enumerate(text.split("\n"), 1):
+        line = line.rstrip("\r")
+        if pending is None:
+            if not line.strip():
+                continue
+            fields, start = line.split("\t"), lineno
+        else:
+            more = line.split("\t")
+            fields = pending[:-1] + [pending[-1] + "\n" + more[0]] + more[1:]
+        if len(fields) < 16:
+            pending = fields
+            continue
+        pending = None
+        if len(fields) != 16:
+            raise MalformedRowError(f"{where}: line {start}: expected 16 fields, got {len(fields)}", path=where, line=start)
+        yield start, [_unquote(f) for f in fields]
+    if pending is not None:
+        raise MalformedRowError(f"{where}: line {start}: record cut short ({len(pending)} fields)", path=where, line=start)
+
+
+def read_liar_plus(path: str | Path) -> Iterator[Record]:
+    """LIAR-PLUS ``val2.tsv``/``test2.tsv``; split from the file name into ``subset``.
+
+    1284 + 1283 rows (the flattened copy has 1267 test2 rows, many with another claim's
+    justification: see :func:`_liar_plus_rows`).  The ids are LIAR's: the same claims.
+    """
+    for file in _files(path, "*.tsv", "LIAR-PLUS TSVs"):
+        split = file.stem.lower()
+        for _line, row in _liar_plus_rows(_read_text(file), str(file)):
+            yield _liar_plus_record(
+                id=row[1].strip(), label=row[2].strip(), statement=row[3], justification=row[15], speaker=row[5],
+                split=split,
+                extra={"subjects": [s for s in row[4].split(",") if s], "party": _opt(row[8]), "context": _opt(row[14])},
+            )
+
+
+def liar_plus_from_jsonl(row: Mapping[str, Any]) -> Record:
+    return _liar_plus_record(
+        id=str(row["id"]), label=_clean(row.get("label")), statement=row.get("text"),
+        justification=row.get("justification"), speaker=None, split=_opt(row.get("split")), extra={},
     )
 
 

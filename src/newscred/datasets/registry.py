@@ -208,6 +208,30 @@ _SPECS = [
         jsonl="claims.jsonl",
     ),
     _spec(
+        name="climate_fever",
+        kind="claim",
+        reader=r.read_climate_fever,
+        from_jsonl=r.climate_fever_from_jsonl,
+        label_map=r.CLIMATE_FEVER_LABELS,
+        group_by=None,
+        licence="not stated in the repo (README asks to cite arXiv:2012.00614); check before redistributing",
+        citation="Diggelmann et al. 2020, CLIMATE-FEVER: A Dataset for Verification of Real-World Climate Claims (arXiv:2012.00614)",
+        notes="1535 climate claims rated against Wikipedia evidence (kept in extra); NOT_ENOUGH_INFO and DISPUTED map to None.",
+    ),
+    _spec(
+        name="liar_plus_partial",
+        kind="claim",
+        reader=r.read_liar_plus,
+        from_jsonl=r.liar_plus_from_jsonl,
+        label_map=r.LIAR_LABELS,
+        group_by="source",
+        licence="CC0 1.0 (repo LICENSE), README says research use only; PolitiFact keeps copyright",
+        citation="Alhindi, Petridis, Muresan 2018, Where is Your Evidence: Improving Fact-checking by Justification Modeling, FEVER workshop",
+        notes="LIAR val2/test2 claims (same ids as liar) with PolitiFact justification in extra; speaker only in raw/. "
+              "Use from_raw=True: data.jsonl lost 16 test2 rows. Upstream, test2 justifications from ~row 700 belong "
+              "to the claim 11 or 16 rows earlier (Tariq60/LIAR-PLUS#4): use val2 for claim-justification pairs.",
+    ),
+    _spec(
         name="fakenewscorpus_sample",
         kind="article",
         reader=r.read_fakenewscorpus_sample,

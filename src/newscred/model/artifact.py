@@ -138,6 +138,8 @@ def write_bundle(
     dest = Path(path)
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
+    # mkdtemp makes the folder private (0700); a model is read by other users (e.g. a service account)
+    tmp.chmod(0o755)
     try:
         for rel, data in files.items():
             target = tmp / rel

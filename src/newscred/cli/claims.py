@@ -1,0 +1,202 @@
+"""``newscred claims``: find already fact-checked claims that resemble a sentence."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import click
+
+from ..errors import InputError
+from . import main
+from ._common import handle_errors
+
+
+@main.group("claims")
+def claims_group() -> None:
+    """Check-worthy claims: match sentences against already fact-checked claims.
+
+    \b
+    Examples:
+      newscred claims index build -o claims.idx
+      newscred claims index query claims.idx "Vaccines cause autism"
+      newscred claims index query claims.idx "the sun not humans is warming the planet" -k 3 --json
+      newscred claims index info claims.idx
+    """
+
+
+@claims_group.group("index")
+def index_group() -> None:
+    """Build, query and describe a claim index (a verified directory, no pickle).
+
+    \b
+    Examples:
+      newscred claims index build -o claims.idx                          # LIAR, CLIMATE-FEVER, CoAID, Snopes
+      newscred claims index build -o covid.idx --dataset coaid_claims    # one corpus
+      newscred claims index build -o mine.idx --claims my_factchecks.jsonl --lexical-only
+      newscred claims index query claims.idx "Obama was born in Kenya"
+      newscred claims index info claims.idx --json
+
+    Both sides are normalised (lower-case, punctuation removed), so a scraped sentence finds
+    the same fact-check as the original.  Similarity is a cosine: MiniLM-distilled static
+    embeddings fused with TF-IDF word n-grams, or TF-IDF alone when the embedder is missing.
+    A match means "a fact-checker looked at something like this", never that the sentence
+    is true or false: read the fact-check.
+    """
+
+
+def _run_with_progress(label: str, show: bool | None, work: Callable[[Callable[[int], None] | None], Any]) -> Any:
+    show = sys.stderr.isatty() if show is None else show
+    if not show:
+        return work(None)
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn(label), BarColumn(), TextColumn("{task.completed:,} claims"),
+                  TimeElapsedColumn(), transient=True, console=Console(stderr=True)) as bar:
+        task = bar.add_task(label, total=None)
+        return work(lambda n: bar.advance(task, n))
+
+
+@index_group.command("build")
+@click.option("-o", "--output", required=True, help="Index directory to write (replaced only when the build completes).")
+@click.option("--data", "data_dir", default=None, type=click.Path(file_okay=False),
+              help="Shared data folder (default: $NEWSCRED_DATA or ../shared/data).")
+@click.option("--dataset", "datasets", multiple=True, metavar="NAME",
+              help="Corpus to index (repeatable). Default: liar, climate_fever, coaid_claims, misinfotext_sfu.")
+@click.option("--claims", "claim_files", multiple=True, type=click.Path(dir_okay=False),
+              help="JSONL file of your own fact-checked claims (id, text, verdict, label, dataset, url...); "
+                   "repeatable. Given alone, no shared corpus is read.")
+@click.option("--lexical-only", is_flag=True, help="Do not embed: TF-IDF only (no embedder needed at query time).")
+@click.option("--embedder", "embedder_path", default=None, type=click.Path(file_okay=False),
+              help="Embedder bundle directory (default: the bundled claim-embedder).")
+@click.option("--progress/--no-progress", default=None,
+              help="Progress bar on standard error (default: when it is a terminal).")
+@handle_errors
+def build_cmd(output: str, data_dir: str | None, datasets: tuple[str, ...], claim_files: tuple[str, ...],
+              lexical_only: bool, embedder_path: str | None, progress: bool | None) -> None:
+    """Index fact-checked claims from the shared corpora and/or your own JSONL files.
+
+    \b
+    Examples:
+      newscred claims index build -o claims.idx
+      newscred claims index build -o claims.idx --data /data/shared --dataset liar --dataset climate_fever
+      newscred claims index build -o mine.idx --claims factchecks.jsonl
+    """
+    from ..claims.matching import DEFAULT_DATASETS, ClaimIndex, fact_checked_claims, read_claims_jsonl
+
+    for f in claim_files:
+        if not Path(f).is_file():
+            raise InputError(f"{f}: no such file. Give a JSONL file of fact-checked claims.")
+    names = datasets or (() if claim_files else DEFAULT_DATASETS)
+    counts: Counter[str] = Counter()
+
+    def claims() -> Iterator[Any]:
+        for c in fact_checked_claims(data_dir, names) if names else ():
+            counts[c.dataset] += 1
+            yield c
+        for f in claim_files:
+            for c in read_claims_jsonl(f):
+                counts[c.dataset or f] += 1
+                yield c
+
+    embedder = None
+    if embedder_path and not lexical_only:
+        from ..claims.embedder import StaticEmbedder
+
+        embedder = StaticEmbedder.load(embedder_path)
+    index = _run_with_progress("indexing", progress, lambda cb: ClaimIndex.build(
+        claims(), output, embedder=embedder, lexical_only=lexical_only, progress=cb))
+    for name, n in sorted(counts.items()):
+        click.echo(f"  {name}: {n:,} claims", err=True)
+    info = index.info()
+    click.echo(f"indexed {info['claims']:,} claims ({len(index):,} distinct) into {output}; "
+               f"scoring: {', '.join(info['methods'])}", err=True)
+    if index.fallback_reason and not lexical_only:
+        click.echo(f"warning: lexical only: {index.fallback_reason}", err=True)
+
+
+@index_group.command("query")
+@click.argument("index_path", metavar="INDEX")
+@click.argument("texts", nargs=-1, required=True, metavar="TEXT...")
+@click.option("-k", "--top-k", default=5, show_default=True, type=click.IntRange(1, 100), help="Matches per text.")
+@click.option("--min-similarity", default=None, type=click.FloatRange(0.0, 1.0),
+              help="Report claims at least this similar (default: per method, see 'info'; 0 = the k nearest).")
+@click.option("--method", type=click.Choice(["fused", "embedding", "lexical"]), default=None,
+              help="Scorer (default: fused when the embedder is available, else lexical).")
+@click.option("--json", "as_json", is_flag=True, help="Print the matches as JSON.")
+@handle_errors
+def query_cmd(index_path: str, texts: tuple[str, ...], top_k: int, min_similarity: float | None,
+              method: str | None, as_json: bool) -> None:
+    """Which fact-checked claims resemble TEXT?  ('-' reads one sentence per line from stdin.)
+
+    \b
+    Examples:
+      newscred claims index query claims.idx "Vaccines cause autism"
+      newscred claims index query claims.idx "a claim" "another claim" --json
+      newscred claims index query claims.idx - --min-similarity 0 < sentences.txt
+    """
+    from ..claims.matching import ClaimIndex
+
+    sentences: list[str] = []
+    for t in texts:
+        if t == "-":
+            sentences += [line.strip() for line in sys.stdin.read().splitlines() if line.strip()]
+        else:
+            sentences.append(t)
+    if not sentences or not any(s.strip() for s in sentences):
+        raise InputError("nothing to match: give at least one non-empty TEXT")
+    index = ClaimIndex.open(index_path, method="lexical" if method == "lexical" else None)
+    results = index.query(sentences, k=top_k, min_similarity=min_similarity, method=method)
+    used = method or index.default_method
+    if as_json:
+        payload = [{"text": s, "method": used, "matches": [m.to_dict() for m in ms]} for s, ms in zip(sentences, results)]
+        click.echo(json.dumps(payload if len(payload) > 1 else payload[0], indent=2, ensure_ascii=False))
+        return
+    if index.fallback_reason and method is None:
+        click.echo(f"note: lexical matching only ({index.fallback_reason})", err=True)
+    for sentence, matches in zip(sentences, results):
+        click.echo(f"{sentence}")
+        if not matches:
+            click.echo("  no fact-checked claim is similar enough (try --min-similarity 0 to see the nearest)")
+            continue
+        for i, m in enumerate(matches, 1):
+            c = m.claim
+            click.echo(f"  {i}. [{m.similarity:.2f}] {c.text}")
+            verdicts = ", ".join(f"{x.dataset}: {x.verdict}" for x in (c, *m.also) if x.verdict)
+            extra = f"  speaker {c.speaker}" if c.speaker else ""
+            click.echo(f"     verdict {verdicts or '-'}{extra}  url {c.url or '-'}  id {c.id}")
+
+
+@index_group.command("info")
+@click.argument("index_path", metavar="INDEX")
+@click.option("--json", "as_json", is_flag=True, help="Print the description as JSON.")
+@handle_errors
+def info_cmd(index_path: str, as_json: bool) -> None:
+    """Describe INDEX: claims per corpus, embedder, scorers, thresholds (and verify its files).
+
+    \b
+    Example:
+      newscred claims index info claims.idx
+    """
+    from ..claims.matching import ClaimIndex
+
+    info = ClaimIndex.open(index_path).info()
+    if as_json:
+        click.echo(json.dumps(info, indent=2))
+        return
+    click.echo(f"{info['path']}: {info['claims']:,} fact-checked claims, {info['entries']:,} distinct "
+               f"(built {info['created_at']}); files verified")
+    for name, n in (info["datasets"] or {}).items():
+        click.echo(f"  {name}: {n:,}")
+    emb = info["embedder"]
+    click.echo(f"embedder: {emb['name']} ({emb['dims']} dims)" if emb else "embedder: none (lexical-only index)")
+    click.echo(f"scoring: {', '.join(info['methods'])} (default {info['default_method']}; "
+               f"fusion weight {info['fusion_weight']})")
+    click.echo("default min similarity: " + ", ".join(f"{k} {v}" for k, v in info["min_similarity"].items()))
+    if info["fallback_reason"]:
+        click.echo(f"note: {info['fallback_reason']}")
+    click.echo(f"claims with disagreeing verdicts: {info['verdicts_disagree']}")

@@ -1,0 +1,240 @@
+"""Claim matching: the static embedder bundle, the claim index (build/open/query/verify), the
+lexical fallback, the shared-data claim loader and retrieval quality, and the CLI."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from newscred.claims import embedder as embedder_module
+from newscred.claims.embedder import DEFAULT_EMBEDDER_PATH, StaticEmbedder, write_embedder
+from newscred.claims.matching import (
+    ClaimIndex,
+    ClaimMatch,
+    FactCheckedClaim,
+    dedupe_key,
+    fact_checked_claims,
+    read_claims_jsonl,
+)
+from newscred.cli import main
+from newscred.errors import CorruptArtifactError, IncompatibleArtifactError, IndexNotFoundError
+from newscred.text.normalise import normalise
+
+FIXTURE = Path(__file__).parent / "data" / "claims" / "fact_checked.jsonl"
+
+#: recall@5 on 300 LIAR-PLUS val2 justifications against a LIAR-only index, measured 2026-11
+#: (fused 0.74, lexical 0.70, embedding 0.59; benchmarks/results/claims_matching.json has the full
+#: run).  Floors leave a margin for changes of tokenizer/numpy versions.
+RECALL5_FLOOR = {"fused": 0.74 - 0.06, "lexical": 0.70 - 0.06, "embedding": 0.59 - 0.07}
+
+
+@pytest.fixture(scope="module")
+def embedder() -> StaticEmbedder:
+    return StaticEmbedder.load()
+
+
+@pytest.fixture(scope="module")
+def fixture_claims() -> list[FactCheckedClaim]:
+    return list(read_claims_jsonl(FIXTURE))
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory, fixture_claims: list[FactCheckedClaim],
+          embedder: StaticEmbedder) -> ClaimIndex:
+    return ClaimIndex.build(fixture_claims, tmp_path_factory.mktemp("claims") / "idx", embedder=embedder)
+
+
+# ----------------------------------------------------------------------------------------------
+# Embedder
+# ----------------------------------------------------------------------------------------------
+
+
+def test_bundled_embedder_is_verified_small_and_normalised(embedder: StaticEmbedder) -> None:
+    assert embedder.manifest["task"] == "embedder" and embedder.dim == 128
+    assert embedder.manifest["base_model_licence"] == "Apache-2.0"
+    size = sum(f.stat().st_size for f in DEFAULT_EMBEDDER_PATH.iterdir())
+    assert size < 8_000_000
+    card = (DEFAULT_EMBEDDER_PATH / "README.md").read_text()
+    assert "Apache-2.0" in card and "--dims 128" in card
+    vectors = embedder.encode(["A sentence about taxes.", "Another one about the weather."])
+    assert vectors.dtype == np.float32 and vectors.shape == (2, 128)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert not embedder.encode([""]).any()  # no token: zero vector, not NaN
+
+
+def test_embedder_is_deterministic(embedder: StaticEmbedder) -> None:
+    texts = ["Obama was born in Kenya.", "The unemployment rate fell last year."]
+    a = embedder.encode(texts)
+    b = embedder.encode(list(reversed(texts)))[::-1]
+    c = StaticEmbedder.load().encode(texts)
+    assert np.array_equal(a, b) and np.array_equal(a, c)
+    assert np.array_equal(embedder.encode("Obama was born in Kenya."), a[:1])
+
+
+def test_similar_sentences_are_closer_than_unrelated(embedder: StaticEmbedder) -> None:
+    v = embedder.encode([
+        "Vaccines cause autism in children.",
+        "Kids develop autism because of vaccinations.",
+        "The city council approved the new parking budget.",
+    ])
+    assert v[0] @ v[1] > v[0] @ v[2] + 0.3
+
+
+def test_tampered_embedder_is_refused(tmp_path: Path) -> None:
+    copy = tmp_path / "emb"
+    shutil.copytree(DEFAULT_EMBEDDER_PATH, copy)
+    config = json.loads((copy / "config.json").read_text())
+    config["max_tokens"] = 3
+    (copy / "config.json").write_text(json.dumps(config))
+    with pytest.raises(CorruptArtifactError, match="config.json"):
+        StaticEmbedder.load(copy)
+
+
+# ----------------------------------------------------------------------------------------------
+# Index on a small fixture (no shared data)
+# ----------------------------------------------------------------------------------------------
+
+
+def test_build_open_query_round_trip(index: ClaimIndex, embedder: StaticEmbedder) -> None:
+    assert len(index) == 11  # 12 claims, "Says vaccines..." and "Vaccines..." merged
+    assert index.info()["claims"] == 12 and index.default_method == "fused"
+    reopened = ClaimIndex.open(index.path, embedder=embedder)
+    assert reopened.manifest["task"] == "claim-index"
+    [matches] = reopened.query(["Do vaccines really cause autism in kids?"], k=3)
+    top = matches[0]
+    assert isinstance(top, ClaimMatch) and top.method == "fused"
+    assert dedupe_key(top.claim.text) == "vaccines cause autism in children"
+    assert sorted(top.verdicts) == ["false", "pants-fire"]  # both fact-checks kept
+    assert {c.url for c in (top.claim, *top.also)} >= {"https://www.snopes.com/fact-check/vaccines-autism/"}
+    as_dict = top.to_dict()
+    assert as_dict["claim"]["dataset"] in ("liar", "misinfotext_sfu") and len(as_dict["also"]) == 1
+    [climate] = reopened.query(["It's the sun that is warming the planet, not humans"], k=1, min_similarity=0)
+    assert climate[0].claim.verdict == "REFUTES"
+
+
+def test_unrelated_text_gets_no_match_by_default(index: ClaimIndex) -> None:
+    assert index.query(["The orchestra will perform Mahler's fifth symphony on Sunday."]) == [[]]
+    assert len(index.query(["The orchestra will perform on Sunday."], k=3, min_similarity=0)[0]) <= 3
+
+
+def test_normalised_query_finds_the_same_claim(index: ClaimIndex) -> None:
+    raw = ["Drinking HOT water kills the Coronavirus!", "Wisconsin's budget: more on prisons than universities?",
+           "Obama -- born in Kenya, they say."]
+    for method in ("fused", "embedding", "lexical"):
+        a = index.query(raw, k=1, min_similarity=0, method=method)
+        b = index.query([normalise(t) for t in raw], k=1, min_similarity=0, method=method)
+        assert [m[0].claim.id for m in a] == [m[0].claim.id for m in b]
+        assert [m[0].similarity for m in a] == pytest.approx([m[0].similarity for m in b], abs=1e-6)
+    assert index.query([raw[0]], k=1)[0][0].claim.id == "coaid:1"
+
+
+def test_tampered_index_is_refused(index: ClaimIndex, tmp_path: Path) -> None:
+    copy = tmp_path / "idx"
+    shutil.copytree(index.path, copy)
+    lines = (copy / "claims.jsonl").read_text().splitlines()
+    lines[0] = lines[0].replace("pants-fire", "true")
+    (copy / "claims.jsonl").write_text("\n".join(lines) + "\n")
+    with pytest.raises(CorruptArtifactError, match="claims.jsonl"):
+        ClaimIndex.open(copy)
+    with pytest.raises(IndexNotFoundError):
+        ClaimIndex.open(tmp_path / "nowhere")
+
+
+def test_other_embedder_is_refused(index: ClaimIndex, embedder: StaticEmbedder, tmp_path: Path) -> None:
+    other = write_embedder(tmp_path / "emb64", embedder.embeddings[:, :64],
+                           (DEFAULT_EMBEDDER_PATH / "tokenizer.json").read_text(),
+                           config={"max_tokens": 512, "unk_token_id": embedder.unk_token_id})
+    with pytest.raises(IncompatibleArtifactError, match="rebuild"):
+        ClaimIndex.open(index.path, embedder=StaticEmbedder.load(other))
+
+
+def test_lexical_fallback_without_embedder(index: ClaimIndex, fixture_claims: list[FactCheckedClaim],
+                                           tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lexical = ClaimIndex.build(fixture_claims, tmp_path / "lex", lexical_only=True)
+    assert lexical.methods == ("lexical",) and "embeddings.npz" not in lexical.manifest["files"]
+    [m] = lexical.query(["Barack Obama was not born in Kenya"], k=1)
+    assert m[0].claim.id == "liar:3" and m[0].method == "lexical"
+    # an index with embeddings, opened where the embedder files are missing: lexical, not an error
+    monkeypatch.setattr(embedder_module, "DEFAULT_EMBEDDER_PATH", tmp_path / "no-embedder")
+    opened = ClaimIndex.open(index.path)
+    assert opened.methods == ("lexical",) and "unavailable" in (opened.fallback_reason or "")
+    assert opened.query(["Barack Obama was born in Kenya"], k=1)[0][0].claim.id == "liar:3"
+    rebuilt = ClaimIndex.build(fixture_claims, tmp_path / "auto")  # no embedder: lexical-only build
+    assert rebuilt.methods == ("lexical",)
+
+
+# ----------------------------------------------------------------------------------------------
+# Shared data
+# ----------------------------------------------------------------------------------------------
+
+
+def test_fact_checked_claims_from_shared_data(shared_data: Path) -> None:
+    claims = list(fact_checked_claims(shared_data, ("misinfotext_sfu", "coaid_claims", "climate_fever")))
+    snopes = [c for c in claims if c.dataset == "misinfotext_sfu"]
+    assert 250 < len(snopes) <= 312 and all(c.url and "snopes.com" in c.url for c in snopes)
+    assert all(len(c.text) < 1000 for c in snopes)  # the claim, not the article
+    coaid = [c for c in claims if c.dataset == "coaid_claims"]
+    assert len(coaid) == 518 and all(c.url for c in coaid) and {c.verdict for c in coaid} == {"fake", "real"}
+    assert {c.verdict for c in claims if c.dataset == "climate_fever"} == {
+        "SUPPORTS", "REFUTES", "NOT_ENOUGH_INFO", "DISPUTED"}
+
+
+def test_recall_on_liar_plus_justifications(shared_data: Path, embedder: StaticEmbedder, tmp_path: Path) -> None:
+    from newscred.datasets.registry import load_dataset
+
+    index = ClaimIndex.build(fact_checked_claims(shared_data, ("liar",)), tmp_path / "liar", embedder=embedder)
+    entry_of = {c.id: i for i, e in enumerate(index.entries) for c in e}
+    # val2 only: upstream, test2 justifications are misaligned with their claims (LIAR-PLUS#4)
+    rows = [r for r in load_dataset("liar_plus_partial", shared_data, from_raw=True)
+            if r.subset == "val2" and r.extra["justification"]]
+    rows = rows[:: len(rows) // 300][:300]
+    assert index.config["embedder"]["removed_components"] == 8  # large enough to post-process
+    recall = {}
+    for method in ("fused", "lexical", "embedding"):
+        results = index.query([r.extra["justification"] for r in rows], k=5, min_similarity=0, method=method)
+        hits = sum(any(entry_of[c.id] == entry_of[f"liar:{r.id}"] for m in ms for c in (m.claim, *m.also))
+                   for r, ms in zip(rows, results))
+        recall[method] = hits / len(rows)
+    assert all(recall[m] >= RECALL5_FLOOR[m] for m in recall), recall
+    assert recall["fused"] >= recall["lexical"] > recall["embedding"], recall
+
+
+# ----------------------------------------------------------------------------------------------
+# CLI
+# ----------------------------------------------------------------------------------------------
+
+
+def test_cli_build_query_info(tmp_path: Path) -> None:
+    runner = CliRunner()
+    out = tmp_path / "cli.idx"
+    res = runner.invoke(main, ["claims", "index", "build", "-o", str(out), "--claims", str(FIXTURE), "--no-progress"])
+    assert res.exit_code == 0, res.output
+    assert "12 claims (11 distinct)" in res.output and "climate_fever: 3 claims" in res.output
+    res = runner.invoke(main, ["claims", "index", "query", str(out), "Drinking hot water kills the coronavirus",
+                               "--json"])
+    assert res.exit_code == 0, res.output
+    payload = json.loads(res.output)
+    assert payload["matches"][0]["claim"]["id"] == "coaid:1" and payload["method"] == "fused"
+    res = runner.invoke(main, ["claims", "index", "query", str(out), "obama born in kenya", "-k", "2"])
+    assert res.exit_code == 0 and "Barack Obama was born in Kenya." in res.output and "pants-fire" in res.output
+    res = runner.invoke(main, ["claims", "index", "info", str(out)])
+    assert res.exit_code == 0 and "12 fact-checked claims, 11 distinct" in res.output and "fused" in res.output
+    res = runner.invoke(main, ["claims", "index", "query", str(tmp_path / "missing"), "x"])
+    assert res.exit_code == 1 and "index.not_found" in res.output
+    res = runner.invoke(main, ["claims", "index", "--help"])
+    assert res.exit_code == 0 and "newscred claims index build -o claims.idx" in res.output
+
+
+def test_cli_lexical_only_build(tmp_path: Path) -> None:
+    runner = CliRunner()
+    out = tmp_path / "lex.idx"
+    res = runner.invoke(main, ["claims", "index", "build", "-o", str(out), "--claims", str(FIXTURE), "--lexical-only"])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(main, ["claims", "index", "info", str(out), "--json"])
+    info = json.loads(res.output)
+    assert info["methods"] == ["lexical"] and info["embedder"] is None
