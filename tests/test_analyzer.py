@@ -58,10 +58,52 @@ def test_wire_story_and_viral_post_land_on_opposite_sides(analyzer) -> None:
     assert viral.p_unreliable - wire.p_unreliable > 0.3
 
 
-def test_short_text_is_uncertain_with_a_reason(analyzer) -> None:
-    report = analyzer.analyze("The senate passed the bill on Tuesday, officials said.")
+def test_short_text_in_article_mode_is_uncertain_with_a_reason(analyzer) -> None:
+    report = analyzer.analyze("The senate passed the bill on Tuesday, officials said.", mode="article")
+    assert report.content.mode == "article"
     assert report.label == "uncertain"
     assert any("too short" in r for r in report.content.reasons)
+
+
+def test_auto_mode_sends_short_texts_to_the_claim_model_and_articles_to_the_article_model(analyzer) -> None:
+    claim = analyzer.analyze("Says vaccines cause autism in children.")
+    article = analyzer.analyze((EXAMPLES / "wire-story.txt").read_text())
+    assert claim.content.mode == "claim" and article.content.mode == "article"
+    assert claim.model.name != article.model.name  # the report names the model that read the text
+    d = claim.to_dict()
+    assert set(d["content"]["ratings"]) == {"pants-fire", "false", "barely-true", "half-true", "mostly-true", "true"}
+    assert abs(sum(d["content"]["ratings"].values()) - 1) < 1e-3
+    assert d["content"]["signals"] == [] and d["provenance"] is None
+    assert d["summary"].startswith("Claim (short-text model)")
+    # evidence points at the words of the claim
+    text = "Says vaccines cause autism in children."
+    for e in d["content"]["evidence"]:
+        (start, end), = e["spans"]
+        assert text[start:end].lower() == e["text"]
+    # the claims section holds the claim itself
+    assert [i["text"] for i in d["claims"]["items"]] == [text]
+    assert article.to_dict()["content"]["ratings"] is None
+
+
+def test_forcing_a_mode_and_refusing_an_unknown_one(analyzer) -> None:
+    import newscred
+    from newscred.errors import ConfigError
+
+    text = (EXAMPLES / "wire-story.txt").read_text()
+    assert analyzer.analyze(text, mode="claim").content.mode == "claim"
+    long_claim = analyzer.analyze(text, mode="claim")
+    assert any("too long for the claim model" in r for r in long_claim.content.reasons)
+    with pytest.raises(ConfigError, match="mode must be one of"):
+        analyzer.analyze(text, mode="tweet")
+    with pytest.raises(ConfigError):
+        newscred.load(mode="headline")
+
+
+def test_claim_probabilities_follow_the_prior(analyzer) -> None:
+    text = "Says the governor cut school funding by 40 percent."
+    even = analyzer.analyze(text).p_unreliable
+    low = analyzer.analyze(text, prior=0.1).p_unreliable
+    assert low < even
 
 
 def test_non_english_text_is_uncertain(analyzer) -> None:

@@ -15,7 +15,7 @@ import numpy as np
 
 from .article import Article
 from .features.signals import DESCRIPTIONS, STYLE_FEATURES, signal_matches, style_vector
-from .model.artifact import Artifact, load_artifact
+from .model.artifact import Artifact, load_artifact, sha256_bytes
 from .report import ContentVerdict, Evidence, Facts, ModelInfo, Report, SignalValue
 from .text.artefacts import Artefact as TextArtefact
 from .text.artefacts import find_artefacts, strip_artefacts
@@ -23,6 +23,11 @@ from .text.normalise import Token, looks_normalised, tokenize
 from .text.validate import DEFAULT_MAX_CHARS, check_text, decode_bytes
 
 BUILTIN_MODELS = {"default": Path(__file__).parent / "models" / "default"}
+
+#: below this many words (after bylines and boilerplate are removed) "auto" mode uses the claim
+#: model: statements, headlines and posts are a different task from articles
+CLAIM_MAX_WORDS = 60
+MODES = ("auto", "article", "claim")
 
 _MAX_EVIDENCE_PER_SIDE = 8
 _MAX_SPANS = 25
@@ -44,7 +49,8 @@ def resolve_model_path(model: str | os.PathLike[str] | None) -> Path:
 
 
 def load(model: str | os.PathLike[str] | None = None, *, max_chars: int = DEFAULT_MAX_CHARS, prior: float = 0.5,
-         ratings_file: str | os.PathLike[str] | None = None, provenance: bool = True) -> "Analyzer":
+         ratings_file: str | os.PathLike[str] | None = None, provenance: bool = True, claims: bool = True,
+         claims_index: Any = None, mode: str = "auto") -> "Analyzer":
     """Load an analyzer around a model artifact (default: the bundled model).
 
     ``prior`` is the share of unreliable articles you expect in your collection; probabilities
@@ -52,19 +58,34 @@ def load(model: str | os.PathLike[str] | None = None, *, max_chars: int = DEFAUL
     ``ratings_file`` adds or overrides source ratings (CSV/JSON: domain, score/label, category, note).
     ``provenance=False`` skips the provenance section (about half the time of an analysis) for
     bulk scoring; the report then has ``provenance: null``.
+    ``claims=False`` skips the check-worthy claims section (``claims: null``); ``claims_index``
+    (a path from ``newscred claims index build``, or a loaded ClaimIndex; default: the
+    ``NEWSCRED_CLAIMS_INDEX`` environment variable) adds already fact-checked matches to it.
+    ``mode``: "auto" sends texts under :data:`CLAIM_MAX_WORDS` words to the short-claim model
+    and longer ones to the article model; "article" or "claim" forces one.
     """
     return Analyzer(load_artifact(resolve_model_path(model)), max_chars=max_chars, prior=prior, ratings_file=ratings_file,
-                    provenance=provenance)
+                    provenance=provenance, claims=claims, claims_index=claims_index, mode=mode)
 
 
 class Analyzer:
     """Scores articles with one loaded artifact.  Thread-safe: analysis keeps no state."""
 
     def __init__(self, artifact: Artifact, *, max_chars: int = DEFAULT_MAX_CHARS, prior: float = 0.5,
-                 ratings_file: str | os.PathLike[str] | None = None, provenance: bool = True) -> None:
+                 ratings_file: str | os.PathLike[str] | None = None, provenance: bool = True, claims: bool = True,
+                 claims_index: Any = None, mode: str = "auto") -> None:
         _check_prior(prior)
+        self.mode = _check_mode(mode)
+        self._claim_model: Any = None
         self.prior = prior
         self.provenance = provenance
+        self.claims = claims
+        if claims_index is None and claims:
+            from .claims.extract import default_index_path
+
+            claims_index = default_index_path()
+        self.claims_index = claims_index
+        self._claim_finder: Any = None
         self.ratings_file = ratings_file
         self._ratings: Any = None
         self.artifact = artifact
@@ -84,10 +105,12 @@ class Analyzer:
         url: str | None = None,
         id: str | None = None,
         prior: float | None = None,
+        mode: str | None = None,
     ) -> Report:
         """Analyse one article (str, bytes, :class:`Article` or mapping with ``text``).
 
-        ``prior`` overrides the analyzer's expected share of unreliable articles for this call.
+        ``prior`` overrides the analyzer's expected share of unreliable articles for this call;
+        ``mode`` ("auto", "article", "claim") overrides the analyzer's mode.
         """
         if isinstance(article, (bytes, bytearray)):
             article = decode_bytes(bytes(article))
@@ -99,6 +122,7 @@ class Analyzer:
             url=url if url is not None else art.url,
             id=id if id is not None else art.id,
             prior=self.prior if prior is None else _check_prior(prior),
+            mode=self.mode if mode is None else _check_mode(mode),
         )
 
     def pipe(self, articles: Iterable[Article | str | Mapping[str, Any]]) -> Iterator[Report]:
@@ -130,6 +154,24 @@ class Analyzer:
         prov["republication"] = {"index": str(index) if isinstance(index, (str, os.PathLike)) else None, "matches": matches}
         return replace(report, provenance=prov)
 
+    def settings(self) -> dict[str, Any]:
+        """The keyword arguments that rebuild this analyzer around the same artifact (worker processes)."""
+        index = self.claims_index
+        if index is not None and not isinstance(index, (str, os.PathLike)):
+            index = str(index.path)  # a loaded ClaimIndex: workers reopen it from its folder
+        return {"max_chars": self.max_chars, "prior": self.prior, "provenance": self.provenance,
+                "ratings_file": self.ratings_file, "claims": self.claims,
+                "claims_index": None if index is None else str(index), "mode": self.mode}
+
+    @property
+    def claim_finder(self) -> Any:
+        """The check-worthy claims finder (loaded on first use, with the fact-check index if any)."""
+        if self._claim_finder is None:
+            from .claims.extract import ClaimFinder
+
+            self._claim_finder = ClaimFinder.load(self.claims_index)
+        return self._claim_finder
+
     def source_verdict(self, url: str | None) -> dict[str, Any] | None:
         """The source section for ``url`` (None without one).  Never touches the content score."""
         if not url:
@@ -137,12 +179,28 @@ class Analyzer:
         return self.ratings.lookup(url).to_dict()
 
     # ------------------------------------------------------------------ internals
-    def _analyze_text(self, text: str, *, title: str | None, url: str | None, id: str | None, prior: float) -> Report:
+    @property
+    def claim_model(self) -> Any:
+        """The short-claim model (loaded on first use: most inputs are articles)."""
+        if self._claim_model is None:
+            from .model.claim import DEFAULT_PATH, ClaimModel
+
+            model = ClaimModel.load()
+            manifest = model.manifest
+            self._claim_model_info = ModelInfo(str(manifest.get("name", "claim")), str(manifest.get("version", "")),
+                                               sha256_bytes((DEFAULT_PATH / "manifest.json").read_bytes()))
+            self._claim_model = model
+        return self._claim_model
+
+    def _analyze_text(self, text: str, *, title: str | None, url: str | None, id: str | None, prior: float,
+                      mode: str = "auto") -> Report:
         params = self.model.params
         tokens = tokenize(text)
         artefacts = find_artefacts(tokens)
         kept = strip_artefacts(tokens, artefacts)
         words = [t.text for t in kept]
+        if mode == "claim" or (mode == "auto" and len(words) < CLAIM_MAX_WORDS):
+            return self._analyze_claim(text, tokens, artefacts, kept, title=title, url=url, id=id, prior=prior)
         matches = signal_matches(words)
         style = style_vector(words, matches)
         z, term_contrib, style_contrib = self.model.decision(words, style)
@@ -178,8 +236,47 @@ class Analyzer:
         facts = self._facts(text, tokens, artefacts, known_share, lexicon, prov, normalised_input)
         content = ContentVerdict(p, label, tuple(reasons), evidence, signals, prior=prior)
         source = self.source_verdict(url)
+        claims = None
+        if self.claims:
+            injected = [(b["start"], b["end"]) for b in prov["injected_blocks"]] if prov else []
+            claims = self.claim_finder.find(text, normalised=normalised_input, skip_spans=injected).to_dict()
         return Report(content, facts, self.model_info, _summary(content, facts, source, prov), id=id, title=title, url=url,
-                      source=source, provenance=prov)
+                      source=source, provenance=prov, claims=claims)
+
+    def _analyze_claim(self, text: str, tokens: list[Token], artefacts: list[TextArtefact], kept: list[Token], *,
+                       title: str | None, url: str | None, id: str | None, prior: float) -> Report:
+        """A short text (statement, headline, post) scored by the claim model.
+
+        Provenance and the claims section are article concerns: a claim *is* the sentence to
+        check, so ``claims`` lists it alone (with its fact-checked matches when an index is set).
+        """
+        cm = self.claim_model
+        words = [t.text for t in kept]
+        model_text = " ".join(words) if words else text
+        p_even = cm.p_unreliable(text) if words else cm.p_unreliable(model_text)
+        z = math.log(max(p_even, 1e-12) / max(1.0 - p_even, 1e-12))
+        p = _sigmoid(z + math.log(prior / (1.0 - prior)))
+        reasons: list[str] = []
+        low, high = cm.params.uncertain_low, cm.params.uncertain_high
+        if len(words) > cm.params.max_words:
+            reasons.append(f"too long for the claim model: {len(words)} words (it reads statements of up to "
+                           f"{cm.params.max_words}); use --mode article")
+        if low < p < high:
+            reasons.append(f"calibrated confidence is low: p_unreliable {p:.2f} is inside the uncertain band ({low:.2f}-{high:.2f})")
+        label = "uncertain" if reasons else ("unreliable" if p >= 0.5 else "reliable")
+        evidence = tuple(Evidence(term, float(w), ((s, e),), "word") for term, w, s, e in cm.explain(text, top_k=12))
+        ratings = {k: round(v, 4) for k, v in cm.rating_probs(text).items()}
+        content = ContentVerdict(p, label, tuple(reasons), evidence, (), mode="claim", prior=prior, ratings=ratings)
+        normalised_input = looks_normalised(text)
+        lexicon = self.artifact.lexicon
+        known_share = (sum(map(lexicon.__contains__, words)) / len(words)) if words else 0.0
+        facts = self._facts(text, tokens, artefacts, known_share, lexicon, None, normalised_input)
+        source = self.source_verdict(url)
+        claims = None
+        if self.claims:
+            claims = self.claim_finder.single(text).to_dict()
+        return Report(content, facts, self._claim_model_info, _summary(content, facts, source, None), id=id, title=title, url=url,
+                      source=source, provenance=None, claims=claims)
 
     def _evidence(self, kept: list[Token], term_contrib: dict[int, float]) -> tuple[Evidence, ...]:
         """The strongest terms each way, located in the input.
@@ -278,6 +375,15 @@ def _sigmoid(x: float) -> float:
     return e / (1.0 + e)
 
 
+def _check_mode(mode: str) -> str:
+    if mode not in MODES:
+        from .errors import ConfigError
+
+        raise ConfigError(f"mode must be one of {', '.join(MODES)} (auto: claims under {CLAIM_MAX_WORDS} words go to the "
+                          f"claim model); got {mode!r}")
+    return mode
+
+
 def _check_prior(prior: float) -> float:
     if not (isinstance(prior, (int, float)) and 0.0 < prior < 1.0):
         from .errors import ConfigError
@@ -290,10 +396,11 @@ def _summary(content: ContentVerdict, facts: Facts, source: dict[str, Any] | Non
              prov: dict[str, Any] | None = None) -> str:
     """One sentence per verdict, side by side; they are never averaged."""
     p = content.p_unreliable
+    what = "Claim (short-text model)" if content.mode == "claim" else "Content"
     if content.label == "uncertain":
-        verdict = f"Content: uncertain (p_unreliable {p:.2f}; {content.reasons[0].split(':')[0]})."
+        verdict = f"{what}: uncertain (p_unreliable {p:.2f}; {content.reasons[0].split(':')[0]})."
     else:
-        verdict = f"Content reads as {content.label} (p_unreliable {p:.2f})."
+        verdict = f"{what} reads as {content.label} (p_unreliable {p:.2f})."
     parts = [verdict]
     if source is None:
         parts.append("Source: no URL given, so no site rating (the content score never uses one).")

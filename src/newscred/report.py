@@ -63,8 +63,9 @@ class ContentVerdict:
     reasons: tuple[str, ...]
     evidence: tuple[Evidence, ...]
     signals: tuple[SignalValue, ...]
-    mode: str = "article"
+    mode: str = "article"  # "article" or "claim": which model read the text
     prior: float = 0.5
+    ratings: dict[str, float] | None = None  # claim mode: P of each PolitiFact rating (pants-fire .. true)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -72,6 +73,7 @@ class ContentVerdict:
             "label": self.label,
             "mode": self.mode,
             "prior": self.prior,
+            "ratings": self.ratings,
             "reasons": list(self.reasons),
             "evidence": [e.to_dict() for e in self.evidence],
             "signals": [s.to_dict() for s in self.signals],
@@ -125,6 +127,7 @@ class Report:
     url: str | None = None
     source: dict[str, Any] | None = None  # the source verdict (SourceVerdict.to_dict()), only with a URL
     provenance: dict[str, Any] | None = None  # wire origin, injected blocks, truncation, sourcing
+    claims: dict[str, Any] | None = None  # check-worthy sentences and their fact-checked matches
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -147,6 +150,7 @@ class Report:
             "content": self.content.to_dict(),
             "source": self.source,
             "provenance": self.provenance,
+            "claims": self.claims,
             "facts": self.facts.to_dict(),
             "model": self.model.to_dict(),
             "newscred_version": __version__,

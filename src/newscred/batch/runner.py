@@ -208,7 +208,7 @@ def _ordered_results(analyzer: Analyzer, rows: Iterable[RowResult], cols: Column
     import multiprocessing as mp
 
     ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    init = (str(analyzer.artifact.path), analyzer.max_chars, analyzer.prior, cols, analyzer.provenance, analyzer.ratings_file)
+    init = (str(analyzer.artifact.path), analyzer.settings(), cols)
     with ctx.Pool(workers, initializer=_init_worker, initargs=init) as pool:
         pending: deque[Any] = deque()
         chunks = _chunks(rows, chunk_size)

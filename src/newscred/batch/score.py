@@ -97,13 +97,11 @@ def score_rows(analyzer: Analyzer, rows: Iterable[RowResult], *, cols: Columns =
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(model_path: str, max_chars: int, prior: float, cols: Columns, provenance: bool = True,
-                 ratings_file: str | None = None) -> None:
+def _init_worker(model_path: str, settings: dict[str, Any], cols: Columns) -> None:
     from ..analyzer import Analyzer
     from ..model.artifact import load_artifact
 
-    _WORKER["analyzer"] = Analyzer(load_artifact(model_path), max_chars=max_chars, prior=prior, provenance=provenance,
-                                   ratings_file=ratings_file)
+    _WORKER["analyzer"] = Analyzer(load_artifact(model_path), **settings)
     _WORKER["cols"] = cols
 
 
@@ -168,7 +166,7 @@ def score_file(
             import multiprocessing as mp
 
             ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-            init = (str(analyzer.artifact.path), analyzer.max_chars, analyzer.prior, cols, analyzer.provenance, analyzer.ratings_file)
+            init = (str(analyzer.artifact.path), analyzer.settings(), cols)
             with ctx.Pool(workers, initializer=_init_worker, initargs=init) as pool:
                 for results in pool.imap(_score_chunk, _chunks(rows, chunk_size)):
                     for line, outcome in results:

@@ -22,8 +22,9 @@ OUTPUT_SCHEMA = "row long, id string, p_unreliable double, label string, error_c
 _CACHE: dict[str, Any] = {}
 
 
-def _executor_analyzer(artifact_name: str, max_chars: int, prior: float, provenance: bool = True) -> Any:
-    key = f"{artifact_name}:{max_chars}:{prior}:{provenance}"
+def _executor_analyzer(artifact_name: str, max_chars: int, prior: float, provenance: bool = True,
+                       claims: bool = False, mode: str = "auto") -> Any:
+    key = f"{artifact_name}:{max_chars}:{prior}:{provenance}:{claims}:{mode}"
     if key not in _CACHE:
         from pyspark import SparkFiles
 
@@ -31,7 +32,7 @@ def _executor_analyzer(artifact_name: str, max_chars: int, prior: float, provena
         from ..model.artifact import load_artifact
 
         _CACHE[key] = Analyzer(load_artifact(SparkFiles.get(artifact_name)), max_chars=max_chars, prior=prior,
-                               provenance=provenance)
+                               provenance=provenance, claims=claims, mode=mode)
     return _CACHE[key]
 
 
@@ -47,11 +48,15 @@ def score_dataframe(
     prior: float = 0.5,
     max_chars: int = 2_000_000,
     provenance: bool = True,
+    claims: bool = False,
+    mode: str = "auto",
 ) -> Any:
     """Score a Spark DataFrame; returns a DataFrame with ``OUTPUT_SCHEMA`` (one row per input row).
 
     ``report`` holds the full report JSON (the same as ``newscred score``), or the error row.
     ``row_col`` names a column with row numbers; without it ``row`` is ``monotonically_increasing_id``.
+    ``claims=True`` adds the check-worthy sentences (off by default in bulk: they are for a reader
+    of one article); ``mode`` as in :func:`newscred.load`.
     """
     require("pyspark", "spark")
     from pyspark.sql import functions as F
@@ -79,7 +84,7 @@ def score_dataframe(
     def score_batches(batches: Iterator[Any]) -> Iterator[Any]:
         import pandas as pd
 
-        analyzer = _executor_analyzer(artifact_name, max_chars, prior, provenance)
+        analyzer = _executor_analyzer(artifact_name, max_chars, prior, provenance, claims, mode)
         for pdf in batches:
             out = {k: [] for k in ("row", "id", "p_unreliable", "label", "error_code", "report")}
             for record in pdf.to_dict("records"):
@@ -139,6 +144,8 @@ def score_with_spark(
     prior: float = 0.5,
     output_format: str = "parquet",
     provenance: bool = True,
+    claims: bool = False,
+    mode: str = "auto",
 ) -> dict[str, Any]:
     """Read ``source`` with Spark, score it, write ``output`` (a folder); returns counts."""
     require("pyspark", "spark")
@@ -167,7 +174,8 @@ def score_with_spark(
             df = reader.json(source)
         scored = score_dataframe(df, model=model, text_col=text_col, id_col=id_col if id_col in df.columns else None,
                                  title_col=title_col if title_col in df.columns else None,
-                                 url_col=url_col if url_col in df.columns else None, prior=prior, provenance=provenance)
+                                 url_col=url_col if url_col in df.columns else None, prior=prior, provenance=provenance,
+                                 claims=claims, mode=mode)
         writer = scored.write.mode("errorifexists")
         (writer.parquet(output) if output_format == "parquet" else writer.json(output))
         written = spark.read.parquet(output) if output_format == "parquet" else spark.read.json(output)

@@ -33,3 +33,22 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(1)
 
     return wrapper
+
+
+
+def claims_options(default: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--claims/--no-claims``, ``--claims-index`` and ``--mode``, shared by analyze, score and serve."""
+
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        fn = click.option("--mode", type=click.Choice(["auto", "article", "claim"]), default="auto", show_default=True,
+                          help="Which content model reads the text: 'auto' sends texts under 60 words (statements, "
+                               "headlines, posts) to the short-claim model and longer ones to the article model.")(fn)
+        fn = click.option("--claims-index", "claims_index", type=click.Path(exists=True, file_okay=False), default=None,
+                          envvar="NEWSCRED_CLAIMS_INDEX", show_envvar=True,
+                          help="An index of fact-checked claims (newscred claims index build): each check-worthy "
+                               "sentence then lists the nearest claims already checked, with their verdicts.")(fn)
+        fn = click.option("--claims/--no-claims", "claims", default=default, show_default=True,
+                          help="List the check-worthy sentences (the report's 'claims' section; off gives claims: null).")(fn)
+        return fn
+
+    return decorate

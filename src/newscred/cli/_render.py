@@ -124,6 +124,10 @@ def render_report(report: Report, text: str, console: Console | None = None) -> 
                           f"{m['contained_share']:.0%} of this text copied")
         console.print(table)
 
+    claims = report.claims
+    if claims is not None:
+        _render_claims(claims, console)
+
     f = report.facts
     facts = Table(title="Facts about the text", show_header=False)
     facts.add_column("fact")
@@ -139,3 +143,32 @@ def render_report(report: Report, text: str, console: Console | None = None) -> 
     console.print(facts)
     console.print(Panel(_excerpt(report, text), title="Opening, evidence highlighted (red: towards unreliable, green: towards reliable)"))
     console.print(Text(f"model {report.model.name} {report.model.version} sha256:{report.model.sha256[:16]}…", style="dim"))
+
+
+def _render_claims(claims: dict, console: Console) -> None:
+    """The check-worthy sentences, most worth checking first, with fact-checks they resemble."""
+    items = claims.get("items", [])
+    title = f"Check-worthy claims ({len(items)} of {claims.get('sentences', 0)} sentences; check these first)"
+    table = Table(title=title, show_lines=True)
+    table.add_column("#", justify="right")
+    table.add_column("score", justify="right")
+    table.add_column("sentence (characters)")
+    for item in items:
+        cell = Text(f"{item['text']}", style="bold")
+        cell.append(f"  [{item['start']}-{item['end']}]", style="dim")
+        for m in item.get("matches", []):
+            c = m["claim"]
+            verdict = c.get("verdict") or "?"
+            colour = {"unreliable": "red", "reliable": "green"}.get(c.get("label") or "", "yellow")
+            cell.append("\n  already checked: ", style="dim")
+            cell.append(f"{verdict}", style=f"bold {colour}")
+            cell.append(f" ({c.get('dataset')}, similarity {m['similarity']:.2f}) \"{c['text'][:120]}\"")
+            if c.get("url"):
+                cell.append(f" {c['url']}", style="dim")
+        table.add_row(str(item["rank"]), f"{item['score']:.2f}", cell)
+    if items:
+        console.print(table)
+    else:
+        console.print(Text("Check-worthy claims: none found above the threshold.", style="dim"))
+    for note in claims.get("notes", []):
+        console.print(Text(f"note: {note}", style="dim"))

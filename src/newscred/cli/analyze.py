@@ -11,7 +11,7 @@ import click
 from ..errors import InputError
 from ..text.validate import DEFAULT_MAX_CHARS, decode_bytes
 from . import main
-from ._common import handle_errors, model_option
+from ._common import claims_options, handle_errors, model_option
 from ._render import render_report
 
 
@@ -60,9 +60,11 @@ def raise_too_large(name: str, size: int, max_chars: int) -> None:
 @click.option("--max-chars", default=DEFAULT_MAX_CHARS, show_default=True, help="Refuse inputs longer than this.")
 @click.option("--prior", default=0.5, show_default=True, type=float,
               help="Share of unreliable articles you expect among those you check (0-1); probabilities are calibrated for 0.5 and shifted to it.")
+@claims_options()
 @handle_errors
 def analyze(article: str, model: str | None, as_json: bool, title: str | None, url: str | None, ratings_file: str | None,
-            index_path: str | None, as_html: bool | None, max_chars: int, prior: float) -> None:
+            index_path: str | None, as_html: bool | None, max_chars: int, prior: float, claims: bool,
+            claims_index: str | None, mode: str) -> None:
     """Analyse one ARTICLE (a text file, or '-' for standard input).
 
     \b
@@ -79,6 +81,8 @@ def analyze(article: str, model: str | None, as_json: bool, title: str | None, u
       newscred analyze story.txt --url https://www.example.com/a     # + source verdict
       newscred analyze page.html                                     # HTML page
       newscred analyze story.txt --index wire.idx                    # + who else published it
+      newscred analyze story.txt --claims-index claims.idx           # + fact-checked claims it repeats
+      echo "Says vaccines cause autism." | newscred analyze -        # a short claim: the claim model
     """
     from .. import load
 
@@ -91,7 +95,8 @@ def analyze(article: str, model: str | None, as_json: bool, title: str | None, u
         text = page.text
         title = title or page.title
         url = url or page.canonical_url
-    analyzer = load(model, max_chars=max_chars, prior=prior, ratings_file=ratings_file)
+    analyzer = load(model, max_chars=max_chars, prior=prior, ratings_file=ratings_file, claims=claims,
+                    claims_index=claims_index, mode=mode)
     report = analyzer.analyze(text, title=title, url=url, id=None if article == "-" else name)
     if index_path:
         report = analyzer.republication(report, text, index_path)

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from . import main
-from ._common import handle_errors, model_option
+from ._common import claims_options, handle_errors, model_option
 
 
 def _is_single_file(output: str) -> bool:
@@ -44,15 +44,19 @@ def _is_single_file(output: str) -> bool:
 @click.option("--provenance/--no-provenance", default=True, show_default=True,
               help="Include the provenance section (wire origin, injected blocks, sourcing); off roughly doubles throughput.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on standard error (default: when it is a terminal).")
+@claims_options(default=False)
 @handle_errors
 def score(input: str, output: str, model: str | None, fmt: str | None, text_col: str, title_col: str,
           id_col: str, url_col: str, prior: float, workers: int | None, part_size: int, output_format: str, backend: str,
-          master: str | None, resume: bool, ratings_file: str | None, provenance: bool, progress: bool | None) -> None:
+          master: str | None, resume: bool, ratings_file: str | None, provenance: bool, progress: bool | None,
+          claims: bool, claims_index: str | None, mode: str) -> None:
     """Score every row of INPUT: a JSONL, CSV, TSV or Parquet file, a folder of them, or '-' for standard input.
 
     Writes exactly one JSON row per input row, in input order, carrying the row number and id:
     the full report (the same keys as 'analyze --json'), or an "error" object with a stable code
     for rows that cannot be scored (empty text, malformed line, missing column...).
+    Rows under 60 words go to the short-claim model (--mode). The check-worthy claims section is
+    off in bulk (claims: null); --claims turns it on.
 
     With a folder as OUTPUT, rows go into part-NNNNN files, each committed atomically, and
     _manifest.json records the model, the input digest and the counts; after an interruption
@@ -73,7 +77,7 @@ def score(input: str, output: str, model: str | None, fmt: str | None, text_col:
 
         result = score_with_spark(input, output, model=model, master=master, fmt=fmt, text_col=text_col, id_col=id_col,
                                   title_col=title_col, url_col=url_col, prior=prior, output_format=output_format,
-                                  provenance=provenance)
+                                  provenance=provenance, claims=claims, mode=mode)
         click.echo(f"{result['rows']} rows scored on Spark ({result['by_label']}) -> {output}", err=True)
         return
     import os
@@ -83,7 +87,8 @@ def score(input: str, output: str, model: str | None, fmt: str | None, text_col:
 
     workers = workers or max(1, os.cpu_count() or 1)
 
-    analyzer = load(model, prior=prior, provenance=provenance, ratings_file=ratings_file)
+    analyzer = load(model, prior=prior, provenance=provenance, ratings_file=ratings_file, claims=claims,
+                    claims_index=claims_index, mode=mode)
     cols = Columns(text=text_col, title=title_col or None, id=id_col or None, url=url_col or None)
     show = sys.stderr.isatty() if progress is None else progress
     bar_ctx: Any = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import json
 import os
 import socket
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 import click
 
 from . import main
-from ._common import handle_errors, model_option
+from ._common import claims_options, handle_errors, model_option
 
 
 @main.command()
@@ -31,15 +32,17 @@ from ._common import handle_errors, model_option
 @click.option("--log-level", default="info", show_default=True,
               type=click.Choice(["critical", "error", "warning", "info", "debug"]), help="Server log level.")
 @click.option("--access-log/--no-access-log", default=True, show_default=True, help="Log every request.")
+@claims_options()
 @handle_errors
 def serve(model: str | None, host: str, port: int, workers: int, max_batch: int, max_body_bytes: int,
-          timeout_s: float, log_level: str, access_log: bool) -> None:
+          timeout_s: float, log_level: str, access_log: bool, claims: bool, claims_index: str | None, mode: str) -> None:
     """Serve the REST API and the web page.
 
     \b
     Then open http://127.0.0.1:8000/ for the page, /docs for the API:
       newscred serve
       newscred serve --port 9000 --workers 2
+      newscred serve --claims-index claims.idx      # check-worthy sentences list fact-checked matches
       curl -s localhost:8000/v1/analyze -H 'content-type: application/json' \\
            -d '{"text": "SPRINGFIELD - The council voted on Tuesday ..."}'
 
@@ -53,11 +56,12 @@ def serve(model: str | None, host: str, port: int, workers: int, max_batch: int,
     uvicorn = require("uvicorn", "serve")
     from .. import load
     from ..analyzer import resolve_model_path
-    from ..service.app import ENV_MODEL, ENV_SETTINGS, ServiceSettings, create_app
+    from ..service.app import ENV_ANALYZER, ENV_MODEL, ENV_SETTINGS, ServiceSettings, create_app
 
     settings = ServiceSettings(max_body_bytes=max_body_bytes, max_batch_items=max_batch, timeout_s=timeout_s)
     # Load once here so that a bad model fails now, with a one-line error, not in every worker.
-    analyzer = load(model)
+    analyzer_settings = {"claims": claims, "claims_index": claims_index, "mode": mode}
+    analyzer = load(model, **analyzer_settings)
     options = dict(host=host, port=port, log_level=log_level, access_log=access_log, server_header=False)
     if workers == 1:
         uvicorn.run(create_app(analyzer, settings), **options)
@@ -66,6 +70,7 @@ def serve(model: str | None, host: str, port: int, workers: int, max_batch: int,
     # The workers are separate processes: they get the model path and the settings from the environment.
     os.environ[ENV_MODEL] = str(resolve_model_path(model).resolve())
     os.environ[ENV_SETTINGS] = settings.to_json()
+    os.environ[ENV_ANALYZER] = json.dumps(analyzer_settings)
     _run_workers(uvicorn, "newscred.service.app:create_app_from_env", workers, options)
 
 

@@ -54,6 +54,7 @@ logger = logging.getLogger("newscred.service")
 
 ENV_MODEL = "NEWSCRED_SERVE_MODEL"
 ENV_SETTINGS = "NEWSCRED_SERVE_SETTINGS"
+ENV_ANALYZER = "NEWSCRED_SERVE_ANALYZER"  # JSON keyword arguments of newscred.load() (claims, claims_index, mode)
 
 _STATIC_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
 # The page loads nothing from anywhere else, and says so to the browser.
@@ -351,7 +352,7 @@ def create_app(analyzer: Any, settings: ServiceSettings | None = None) -> FastAP
             text, html_title = extract_text(text)
             title = title if title is not None else html_title
         # Looked up at call time, so a wrapped or patched analyzer is honoured.
-        report = app.state.analyzer.analyze(text, title=title, url=req.url, id=req.id, prior=req.prior)
+        report = app.state.analyzer.analyze(text, title=title, url=req.url, id=req.id, prior=req.prior, mode=req.mode)
         return report.to_dict()
 
     async def run(fn: Callable[..., Any], *args: Any, timeout: float | None = None) -> Any:
@@ -465,4 +466,6 @@ def create_app_from_env() -> FastAPI:
     ``NEWSCRED_SERVE_MODEL``, the settings as JSON in ``NEWSCRED_SERVE_SETTINGS``."""
     from .. import load
 
-    return create_app(load(os.environ.get(ENV_MODEL) or None), ServiceSettings.from_json(os.environ.get(ENV_SETTINGS)))
+    analyzer_settings = json.loads(os.environ.get(ENV_ANALYZER) or "{}")
+    return create_app(load(os.environ.get(ENV_MODEL) or None, **analyzer_settings),
+                      ServiceSettings.from_json(os.environ.get(ENV_SETTINGS)))

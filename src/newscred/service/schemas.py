@@ -61,6 +61,11 @@ class AnalyzeRequest(BaseModel):
         description="Share of unreliable articles you expect among those you check (0.001 to 0.999; default 0.5); "
         "probabilities are calibrated for 0.5 and shifted to it.",
     )
+    mode: Literal["auto", "article", "claim"] | None = Field(
+        default=None,
+        description="Which content model reads the text: 'auto' (the server's default) sends texts under 60 words "
+        "to the short-claim model, longer ones to the article model.",
+    )
 
 
 def _batch_items_schema(schema: dict[str, Any]) -> None:
@@ -118,8 +123,9 @@ class SignalOut(_Open):
 class ContentOut(_Open):
     p_unreliable: float = Field(description="Calibrated probability that the text is unreliable")
     label: Literal["reliable", "unreliable", "uncertain"] | str
-    mode: str
+    mode: Literal["article", "claim"] | str = Field(description="Which model read the text")
     prior: float
+    ratings: dict[str, float] | None = Field(description="Claim mode: probability of each PolitiFact rating; null for articles")
     reasons: list[str] = Field(description="Why the label is 'uncertain' (empty otherwise)")
     evidence: list[EvidenceOut]
     signals: list[SignalOut]
@@ -153,6 +159,8 @@ class ReportOut(_Open):
     content: ContentOut
     facts: FactsOut
     model: ModelInfoOut
+    claims: dict[str, Any] | None = Field(description="Check-worthy sentences with offsets, scores and fact-checked "
+                                          "matches (see docs/report.md); null when switched off")
     newscred_version: str
 
 

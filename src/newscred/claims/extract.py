@@ -1,0 +1,162 @@
+"""The claims section of a report: which sentences to check first, and what was already checked.
+
+Three bundled models work in a row, each replaceable on its own:
+
+1. :mod:`.sentences` cuts the text into sentences (punctuation rules for raw text, a boundary
+   model learned from punctuated news for text that lost its punctuation);
+2. :mod:`.checkworthy` scores every sentence: does it make a factual claim worth checking?
+3. :mod:`.matching` (only with an index built by ``newscred claims index build``) lists the
+   already fact-checked claims nearest to each check-worthy sentence, with their verdicts.
+
+Offsets always index the caller's text, so a user interface can highlight the sentence.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+from ..text.normalise import looks_normalised
+
+#: sentences listed per report (the most check-worthy first)
+DEFAULT_TOP_K = 10
+#: fact-checked claims listed per sentence
+DEFAULT_MATCHES = 3
+#: shorter sentences are headlines, captions or splitter debris, not claims
+MIN_CLAIM_WORDS = 5
+
+
+@dataclass(frozen=True)
+class CheckWorthySentence:
+    """One sentence worth checking, located in the input."""
+
+    text: str
+    start: int
+    end: int
+    score: float
+    rank: int
+    matches: tuple[dict[str, Any], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rank": self.rank, "text": self.text, "start": self.start, "end": self.end,
+                "score": round(self.score, 4), "matches": list(self.matches)}
+
+
+@dataclass(frozen=True)
+class ClaimsSection:
+    """The ``claims`` section of a report."""
+
+    segmentation: str  # "punctuation" (raw text) or "boundary-model" (text without punctuation)
+    sentences: int
+    threshold: float
+    items: tuple[CheckWorthySentence, ...]
+    index: dict[str, Any] | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "segmentation": self.segmentation,
+            "sentences": self.sentences,
+            "threshold": round(self.threshold, 4),
+            "index": self.index,
+            "items": [item.to_dict() for item in self.items],
+            "notes": list(self.notes),
+        }
+
+
+class ClaimFinder:
+    """Finds the check-worthy sentences of an article and matches them against fact-checks.
+
+    Thread-safe after construction (the models keep no per-call state).  Load once, reuse.
+    """
+
+    def __init__(self, *, checkworthiness: Any = None, sentence_model: Any = None, index: Any = None,
+                 top_k: int = DEFAULT_TOP_K, matches_per_claim: int = DEFAULT_MATCHES,
+                 min_score: float | None = None) -> None:
+        from .checkworthy import CheckWorthinessModel
+        from .sentences import default_model
+
+        self.checkworthiness = checkworthiness or CheckWorthinessModel.load()
+        self.sentence_model = sentence_model or default_model()
+        self.index = index
+        self.top_k = top_k
+        self.matches_per_claim = matches_per_claim
+        # The model's threshold is the cut that maximised F1 on its training data.
+        self.min_score = float(self.checkworthiness.threshold if min_score is None else min_score)
+
+    @classmethod
+    def load(cls, index: str | os.PathLike[str] | Any = None, **kwargs: Any) -> "ClaimFinder":
+        """The bundled models, plus the fact-check index at ``index`` (a path or a ClaimIndex)."""
+        if isinstance(index, (str, os.PathLike)):
+            from .matching import ClaimIndex
+
+            index = ClaimIndex.open(index)
+        return cls(index=index, **kwargs)
+
+    def index_info(self) -> dict[str, Any] | None:
+        if self.index is None:
+            return None
+        info = self.index.info()
+        return {"path": info.get("path"), "claims": info.get("claims"), "datasets": info.get("datasets"),
+                "method": info.get("default_method")}
+
+    def find(self, text: str, *, normalised: bool | None = None,
+             skip_spans: Sequence[tuple[int, int]] = ()) -> ClaimsSection:
+        """The claims section for ``text``.
+
+        ``skip_spans``: character ranges that are not the article's own words (the blocks a
+        republisher injected, found by provenance); a sentence lying mostly inside one is not
+        listed, since its claims are not the article's.
+        """
+        from .sentences import split_normalised, split_raw
+
+        is_normalised = looks_normalised(text) if normalised is None else normalised
+        sentences = split_normalised(text, model=self.sentence_model) if is_normalised else split_raw(text)
+        notes: list[str] = []
+        if is_normalised:
+            notes.append("the text has no punctuation: sentence ends were predicted by the boundary model")
+        own = [s for s in sentences if not _mostly_inside(s.start, s.end, skip_spans)]
+        if len(own) < len(sentences):
+            notes.append(f"{len(sentences) - len(own)} sentence(s) inside blocks injected by a republisher were not considered")
+        candidates = [s for s in own if len(s.text.split()) >= MIN_CLAIM_WORDS]
+        scores = self.checkworthiness.score([s.text for s in candidates]) if candidates else []
+        ranked = sorted(zip(candidates, scores), key=lambda cs: (-float(cs[1]), cs[0].start))
+        chosen = [(s, float(score)) for s, score in ranked if score >= self.min_score][: self.top_k]
+        matches: list[tuple[dict[str, Any], ...]] = [()] * len(chosen)
+        if self.index is not None and chosen:
+            found = self.index.query([s.text for s, _ in chosen], k=self.matches_per_claim)
+            matches = [tuple(m.to_dict() for m in row) for row in found]
+        elif chosen:
+            notes.append("no fact-check index loaded: build one with 'newscred claims index build' and pass --claims-index")
+        items = tuple(CheckWorthySentence(s.text, s.start, s.end, score, rank, m)
+                      for rank, ((s, score), m) in enumerate(zip(chosen, matches), 1))
+        return ClaimsSection("boundary-model" if is_normalised else "punctuation", len(sentences), self.min_score,
+                             items, self.index_info(), tuple(notes))
+
+
+    def single(self, text: str) -> ClaimsSection:
+        """The claims section for a short text that is itself one claim (claim mode)."""
+        stripped = text.strip()
+        start = text.index(stripped) if stripped else 0
+        score = float(self.checkworthiness.score([stripped])[0]) if stripped else 0.0
+        matches: tuple[dict[str, Any], ...] = ()
+        notes = ["the whole text is treated as one claim"]
+        if self.index is not None and stripped:
+            matches = tuple(m.to_dict() for m in self.index.query([stripped], k=self.matches_per_claim)[0])
+        elif stripped:
+            notes.append("no fact-check index loaded: build one with 'newscred claims index build' and pass --claims-index")
+        items = (CheckWorthySentence(stripped, start, start + len(stripped), score, 1, matches),) if stripped else ()
+        return ClaimsSection("whole-text", 1 if stripped else 0, self.min_score, items, self.index_info(), tuple(notes))
+
+
+def _mostly_inside(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
+    covered = sum(max(0, min(end, b) - max(start, a)) for a, b in spans)
+    return covered * 2 > (end - start)
+
+
+def default_index_path() -> Path | None:
+    """The index named by ``NEWSCRED_CLAIMS_INDEX``, if that variable is set."""
+    value = os.environ.get("NEWSCRED_CLAIMS_INDEX")
+    return Path(value) if value else None

@@ -1,0 +1,111 @@
+"""The report's ``claims`` section: check-worthy sentences located in the text, fact-checked matches,
+and the switches that turn it on and off everywhere (library, CLI, batch)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import newscred
+from newscred.cli import main
+from newscred.text.normalise import normalise
+
+from .conftest import EXAMPLES
+
+FIXTURE_CLAIMS = Path(__file__).parent / "data" / "claims" / "fact_checked.jsonl"
+
+
+def test_seed_article_lists_at_least_five_check_worthy_sentences_with_offsets(analyzer, seed_article: str) -> None:
+    claims = analyzer.analyze(seed_article).to_dict()["claims"]
+    assert claims["segmentation"] == "boundary-model"  # the seed has no punctuation
+    items = claims["items"]
+    assert len(items) >= 5
+    assert [i["rank"] for i in items] == list(range(1, len(items) + 1))
+    assert [i["score"] for i in items] == sorted((i["score"] for i in items), reverse=True)
+    for item in items:
+        assert seed_article[item["start"] : item["end"]] == item["text"]
+        assert item["score"] >= claims["threshold"]
+        assert 5 <= len(item["text"].split()) <= 80
+    sanctions = [i for i in items if "new round of sanctions" in i["text"]]
+    assert sanctions, "the sentence about the new round of sanctions must be listed"
+    assert "seizes all of the maduro government s assets" in sanctions[0]["text"]
+
+
+def test_sentences_inside_an_injected_block_are_not_listed(analyzer, seed_article: str) -> None:
+    d = analyzer.analyze(seed_article).to_dict()
+    (block,) = d["provenance"]["injected_blocks"]
+    for item in d["claims"]["items"]:
+        overlap = max(0, min(item["end"], block["end"]) - max(item["start"], block["start"]))
+        assert overlap * 2 <= item["end"] - item["start"]
+    assert any("injected" in note for note in d["claims"]["notes"])
+
+
+def test_raw_and_normalised_copies_list_the_same_leading_claim(analyzer) -> None:
+    text = (EXAMPLES / "wire-story.txt").read_text()
+    raw = analyzer.analyze(text).to_dict()["claims"]
+    flat = analyzer.analyze(normalise(text)).to_dict()["claims"]
+    assert raw["segmentation"] == "punctuation" and flat["segmentation"] == "boundary-model"
+    assert raw["items"] and flat["items"]
+    top = set(normalise(raw["items"][0]["text"]).split())
+    best_overlap = max(len(top & set(i["text"].split())) / len(top) for i in flat["items"])
+    assert best_overlap > 0.6
+
+
+def test_claims_can_be_switched_off(seed_article: str) -> None:
+    analyzer = newscred.load(claims=False)
+    assert analyzer.analyze(seed_article).to_dict()["claims"] is None
+
+
+def test_matches_come_from_the_fact_check_index(tmp_path: Path) -> None:
+    from newscred.claims.matching import ClaimIndex, read_claims_jsonl
+
+    index = ClaimIndex.build(read_claims_jsonl(FIXTURE_CLAIMS), tmp_path / "idx")
+    first = next(iter(read_claims_jsonl(FIXTURE_CLAIMS)))
+    analyzer = newscred.load(claims_index=tmp_path / "idx")
+    d = analyzer.analyze(first.text).to_dict()  # a short claim: claim mode, the claim is its own item
+    (item,) = d["claims"]["items"]
+    assert item["matches"], "an exact fact-checked claim must match itself"
+    assert item["matches"][0]["claim"]["text"] == first.text
+    assert item["matches"][0]["claim"]["verdict"] == first.verdict
+    assert d["claims"]["index"]["claims"] == len(list(read_claims_jsonl(FIXTURE_CLAIMS)))
+    assert len(index) >= 1
+
+
+def test_without_an_index_the_report_says_how_to_get_matches(analyzer, seed_article: str) -> None:
+    d = analyzer.analyze(seed_article).to_dict()["claims"]
+    assert d["index"] is None
+    assert all(i["matches"] == [] for i in d["items"])
+    assert any("newscred claims index build" in n for n in d["notes"])
+
+
+def test_cli_shows_claims_and_mode(seed_article: str, tmp_path: Path) -> None:
+    runner = CliRunner()
+    path = tmp_path / "seed.txt"
+    path.write_text(seed_article)
+    result = runner.invoke(main, ["analyze", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "Check-worthy claims" in result.output
+    as_json = json.loads(runner.invoke(main, ["analyze", str(path), "--json", "--no-claims"]).output)
+    assert as_json["claims"] is None
+    claim = runner.invoke(main, ["analyze", "-", "--json"], input="Says the governor cut school funding by 40 percent.\n")
+    assert json.loads(claim.output)["content"]["mode"] == "claim"
+    forced = runner.invoke(main, ["analyze", str(path), "--json", "--mode", "claim", "--no-claims"])
+    assert json.loads(forced.output)["content"]["mode"] == "claim"
+
+
+def test_batch_scoring_leaves_claims_off_unless_asked(tmp_path: Path) -> None:
+    rows = [{"id": "a", "text": (EXAMPLES / "wire-story.txt").read_text()}, {"id": "b", "text": "Says crime doubled last year."}]
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    runner = CliRunner()
+    for flags, expect_claims in (([], False), (["--claims"], True)):
+        out = tmp_path / f"out{len(flags)}.jsonl"
+        result = runner.invoke(main, ["score", str(src), "-o", str(out), "--workers", "2", *flags])
+        assert result.exit_code == 0, result.output
+        got = [json.loads(line) for line in out.read_text().splitlines()]
+        assert [g["id"] for g in got] == ["a", "b"]
+        assert [g["content"]["mode"] for g in got] == ["article", "claim"]
+        assert all((g["claims"] is not None) == expect_claims for g in got)
