@@ -353,6 +353,74 @@ def bench_sentences(max_docs: int | None = None, repeats: int = 200) -> dict[str
     return result
 
 
+# ------------------------------------------------------------------------------------- cost
+def bench_cost(n_articles: int = 300, cli_runs: int = 7) -> dict[str, Any]:
+    """What the claims section adds to ``newscred analyze`` on ~4 KB articles.
+
+    Two views: the cold command (what a user waits for: start, load, analyse, print; median of
+    ``cli_runs`` runs) and in-process analysis with models loaded (what a service or batch pays
+    per article).  Each with claims off, claims on without an index, and claims on with an index
+    of every shared fact-checked claim.
+    """
+    import statistics
+    import subprocess
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from run import _articles_4kb  # the same 4 KB articles as the speed benchmark
+
+    import newscred
+    from newscred.claims.matching import ClaimIndex, fact_checked_claims
+
+    articles = _articles_4kb(n_articles)
+    result: dict[str, Any] = {"machine": _machine(), "articles": len(articles),
+                              "mean_chars": statistics.mean(map(len, articles))}
+    with tempfile.TemporaryDirectory() as tmp:
+        index_path = Path(tmp) / "claims-index"
+        t = time.perf_counter()
+        index = ClaimIndex.build(fact_checked_claims(), index_path)
+        result["index"] = {"claims": len(index), "build_seconds": time.perf_counter() - t,
+                           "bytes": sum(f.stat().st_size for f in index_path.iterdir())}
+        configs = {"claims off": {"claims": False}, "claims, no index": {"claims": True},
+                   "claims + index": {"claims": True, "claims_index": index_path}}
+        per_article: dict[str, float] = {}
+        for name, kwargs in configs.items():
+            analyzer = newscred.load(**kwargs)
+            for text in articles[:20]:
+                analyzer.analyze(text)  # warm: models loaded, caches filled
+            t = time.perf_counter()
+            for text in articles:
+                analyzer.analyze(text).to_dict()
+            per_article[name] = (time.perf_counter() - t) / len(articles) * 1000
+        result["in_process_ms"] = per_article
+        sample = Path(tmp) / "article.txt"
+        sample.write_text(articles[0])
+        binary = Path(sys.executable).parent / "newscred"
+        flags = {"claims off": ["--no-claims"], "claims, no index": [], "claims + index": ["--claims-index", str(index_path)]}
+        cold: dict[str, float] = {}
+        for name, extra in flags.items():
+            times = []
+            for _ in range(cli_runs):
+                t = time.perf_counter()
+                proc = subprocess.run([str(binary), "analyze", str(sample), "--json", *extra], capture_output=True, text=True)
+                times.append(time.perf_counter() - t)
+                assert proc.returncode == 0, proc.stderr
+            cold[name] = statistics.median(times)
+        result["cli_cold_seconds"] = cold
+    base_cli, base_mem = cold["claims off"], per_article["claims off"]
+    result["added_share"] = {
+        name: {"cli": cold[name] / base_cli - 1, "in_process": per_article[name] / base_mem - 1}
+        for name in ("claims, no index", "claims + index")
+    }
+    lines = ["| configuration | `newscred analyze` (cold, median) | in-process per article | added (cold) | added (in-process) |",
+             "|---|---|---|---|---|"]
+    for name in configs:
+        added = result["added_share"].get(name)
+        lines.append(f"| {name} | {cold[name]:.3f} s | {per_article[name]:.1f} ms | "
+                     + (f"{added['cli']:+.0%} | {added['in_process']:+.0%} |" if added else "– | – |"))
+    result["markdown"] = "\n".join(lines)
+    return result
+
+
 # ------------------------------------------------------------------------------------- runner
 def _benches() -> dict[str, Callable[[], dict[str, Any]]]:
     return {name[len("bench_"):]: fn for name, fn in globals().items() if name.startswith("bench_") and callable(fn)}

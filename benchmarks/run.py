@@ -2,6 +2,8 @@
 
     python benchmarks/run.py                 # everything (about 15 minutes on 2 cores)
     python benchmarks/run.py --only speed    # just the speed part; quality numbers are kept
+    python benchmarks/run.py --only claims   # short-claim model + check-worthy claims (sentences,
+                                             # check-worthiness, matching, cost)
 
 Each part stores its raw results in benchmarks/results/*.json; the Markdown is rendered from those
 files only, so every number in docs/benchmarks.md was printed by this script.
@@ -189,6 +191,46 @@ def render(quality: dict | None, speed: dict | None) -> str:
     return "\n".join(lines)
 
 
+def run_claims() -> None:
+    """The claim model's benchmark and every part of benchmarks/claims_bench.py, in one run."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import claim_model_bench
+    import claims_bench
+
+    if claim_model_bench.main([]) != 0 or claims_bench.main([]) != 0:
+        raise SystemExit("a claims benchmark failed")
+
+
+def render_claims() -> str:
+    """The claim model and check-worthy claims sections (tables printed by their scripts)."""
+    load = lambda name: json.loads((RESULTS / name).read_text()) if (RESULTS / name).exists() else None  # noqa: E731
+    lines: list[str] = []
+    model = load("claim_model.json")
+    if model:
+        lines += ["## Short claims: the claim model (`python benchmarks/run.py --only claims`)", "",
+                  f"Machine: {_machine_text(model['machine'])}. Texts under 60 words (statements, headlines, posts) go to a "
+                  "separate model in `auto` mode. Official test splits; hyper-parameters chosen on the validation splits; "
+                  "text only (no speaker, party or credit history).", "", model["markdown"], ""]
+    parts = [("claims_sentences.json", "### Sentences in text without punctuation"),
+             ("claims_checkworthy.json", "### Check-worthiness"),
+             ("claims_matching.json", "### Matching against already fact-checked claims"),
+             ("claims_cost.json", "### What the claims section costs")]
+    found = [(load(name), title) for name, title in parts]
+    if any(r for r, _ in found):
+        lines += ["## Check-worthy claims (`python benchmarks/run.py --only claims`)", ""]
+        for result, title in found:
+            if result:
+                machine = result.get("machine")
+                lines += [title, "", *([f"Machine: {_machine_text(machine)}.", ""] if machine else []), result["markdown"], ""]
+        cost = load("claims_cost.json")
+        if cost:
+            lines += [f"Articles: {cost['articles']} real articles cut to about 4 KB (mean {cost['mean_chars']:.0f} characters). "
+                      f"Index: {cost['index']['claims']:,} distinct fact-checked claims from the shared claim sets "
+                      f"({cost['index']['bytes'] / 1e6:.1f} MB, built in {cost['index']['build_seconds']:.1f} s). "
+                      "Issue #6 allows claims to add at most 50% to `newscred analyze`.", ""]
+    return "\n".join(lines)
+
+
 def render_extras() -> str:
     """Sections from the other benchmark scripts' results, when they have been run."""
     lines: list[str] = []
@@ -267,7 +309,7 @@ def render_extras() -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", choices=["quality", "speed", "render"], default=None,
+    parser.add_argument("--only", choices=["quality", "speed", "claims", "render"], default=None,
                         help="run one part (the other's stored results are kept), or only re-render the Markdown")
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -275,8 +317,10 @@ def main() -> None:
         (RESULTS / "quality.json").write_text(json.dumps(run_quality(), indent=1))
     if args.only in (None, "speed"):
         (RESULTS / "speed.json").write_text(json.dumps(run_speed(), indent=1))
+    if args.only in (None, "claims"):
+        run_claims()
     load = lambda name: json.loads((RESULTS / name).read_text()) if (RESULTS / name).exists() else None  # noqa: E731
-    DOC.write_text(render(load("quality.json"), load("speed.json")) + "\n" + render_extras())
+    DOC.write_text(render(load("quality.json"), load("speed.json")) + "\n" + render_claims() + "\n" + render_extras())
     print(f"wrote {DOC}")
 
 

@@ -35,7 +35,6 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 import numpy as np
-from scipy import sparse
 
 from ..errors import DataError
 from ..model.artifact import npz_bytes, verify_artifact, write_bundle
@@ -134,7 +133,22 @@ class _Featuriser:
         idf = np.array([math.log((1 + n_docs) / (1 + df[t])) + 1.0 for t in kept], dtype=np.float64)
         return cls({t: i for i, t in enumerate(kept)}, idf)
 
-    def transform(self, term_lists: Sequence[Sequence[str]]) -> sparse.csr_matrix:
+    def transform(self, term_lists: Sequence[Sequence[str]]) -> Any:
+        """A scipy CSR matrix of the features (training and evaluation)."""
+        from scipy import sparse
+
+        data, indices, indptr = self._rows(term_lists)
+        return sparse.csr_matrix((data, indices, indptr), shape=(len(term_lists), self.n_features))
+
+    def dot(self, term_lists: Sequence[Sequence[str]], coef: np.ndarray) -> np.ndarray:
+        """``transform(term_lists) @ coef`` without building the matrix, so scoring needs no
+        scipy (importing it would add ~0.1 s to every cold 'newscred analyze')."""
+        data, indices, indptr = self._rows(term_lists)
+        products = data * coef[indices]
+        sums = np.add.reduceat(products, indptr[:-1]) if len(products) else np.zeros(len(term_lists))
+        return np.where(np.diff(indptr) > 0, sums, 0.0)
+
+    def _rows(self, term_lists: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         n_vocab = len(self.vocabulary)
         indptr, indices, data = [0], [], []
         for terms in term_lists:
@@ -150,10 +164,7 @@ class _Featuriser:
             indices.extend(range(n_vocab, n_vocab + len(hand)))
             data.extend(hand)
             indptr.append(len(indices))
-        return sparse.csr_matrix(
-            (np.asarray(data, dtype=np.float64), np.asarray(indices, dtype=np.int64), np.asarray(indptr)),
-            shape=(len(term_lists), self.n_features),
-        )
+        return np.asarray(data, dtype=np.float64), np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64)
 
 
 # ----------------------------------------------------------------------------- the model
@@ -187,8 +198,7 @@ class CheckWorthinessModel:
         """Uncalibrated linear scores (the logistic regression's log-odds)."""
         if len(sentences) == 0:
             return np.zeros(0, dtype=np.float64)
-        features = self.featuriser.transform([sentence_terms(s) for s in sentences])
-        return np.asarray(features @ self.coef, dtype=np.float64) + self.intercept
+        return self.featuriser.dot([sentence_terms(s) for s in sentences], self.coef) + self.intercept
 
     def score(self, sentences: Sequence[str]) -> np.ndarray:
         """Check-worthiness of every sentence, in [0, 1], in input order (empty in -> empty out)."""

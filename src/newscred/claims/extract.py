@@ -81,6 +81,7 @@ class ClaimFinder:
         self.checkworthiness = checkworthiness or CheckWorthinessModel.load()
         self.sentence_model = sentence_model or default_model()
         self.index = index
+        self._index_info: dict[str, Any] | None = None
         self.top_k = top_k
         self.matches_per_claim = matches_per_claim
         # The model's threshold is the cut that maximised F1 on its training data.
@@ -96,11 +97,14 @@ class ClaimFinder:
         return cls(index=index, **kwargs)
 
     def index_info(self) -> dict[str, Any] | None:
+        """What the report says about the index (computed once: ``ClaimIndex.info()`` walks every entry)."""
         if self.index is None:
             return None
-        info = self.index.info()
-        return {"path": info.get("path"), "claims": info.get("claims"), "datasets": info.get("datasets"),
-                "method": info.get("default_method")}
+        if self._index_info is None:
+            info = self.index.info()
+            self._index_info = {"path": info.get("path"), "claims": info.get("claims"), "datasets": info.get("datasets"),
+                                "method": info.get("default_method")}
+        return dict(self._index_info)
 
     def find(self, text: str, *, normalised: bool | None = None,
              skip_spans: Sequence[tuple[int, int]] = ()) -> ClaimsSection:

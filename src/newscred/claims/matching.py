@@ -343,6 +343,34 @@ class _Lexical:
 # ----------------------------------------------------------------------------------------------
 
 
+class _LazyEntries(Sequence[list[FactCheckedClaim]]):
+    """The index's entries (claims sharing one normalised text), parsed from JSON lines on demand."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self._lines = lines
+        self._parsed: dict[int, list[FactCheckedClaim]] = {}
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        i = range(len(self))[i]  # negative indices, IndexError
+        entry = self._parsed.get(i)
+        if entry is None:
+            try:
+                entry = [FactCheckedClaim.from_dict(c) for c in json.loads(self._lines[i])["claims"]]
+            except (KeyError, ValueError, TypeError) as exc:
+                raise CorruptArtifactError(f"claim index entry {i} is not valid: {exc}") from exc
+            self._parsed[i] = entry
+        return entry
+
+    def __iter__(self) -> Iterator[list[FactCheckedClaim]]:
+        return (self[i] for i in range(len(self)))
+
+
+
 def _top_k(scores: np.ndarray, k: int) -> np.ndarray:
     """Indices of the k largest scores, best first (ties broken by index, so results are stable)."""
     k = min(k, scores.shape[0])
@@ -509,11 +537,10 @@ class ClaimIndex:
         manifest = verify_artifact(root, required=_REQUIRED, task=INDEX_TASK)
         try:
             config = json.loads((root / "config.json").read_text())
-            entries = []
-            with open(root / "claims.jsonl", encoding="utf-8") as fh:
-                for line in fh:
-                    if line.strip():
-                        entries.append([FactCheckedClaim.from_dict(c) for c in json.loads(line)["claims"]])
+            # Parsed on first access: a query reads a handful of the ~15,000 entries, and parsing
+            # them all would double the cold start of 'newscred analyze --claims-index'.
+            lines = (root / "claims.jsonl").read_text(encoding="utf-8").splitlines()
+            entries = _LazyEntries([line for line in lines if line.strip()])
             lexical = _Lexical.from_state(root)
             embeddings = None
             post = None
