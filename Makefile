@@ -27,6 +27,7 @@ install: $(STAMP_BASE)
 demo: $(STAMP_BASE)
 	$(VENV)/bin/newscred analyze examples/wire-story.txt
 	$(VENV)/bin/newscred analyze examples/viral-post.txt
+	$(VENV)/bin/newscred analyze examples/short-claim.txt
 
 test: $(STAMP_TEST)
 	$(PY) -m pytest

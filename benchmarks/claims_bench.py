@@ -299,14 +299,29 @@ def bench_sentences(max_docs: int | None = None, repeats: int = 200) -> dict[str
 
     model = S.SentenceBoundaryModel.load()
     result: dict[str, Any] = {"machine": _machine(), "model": {k: model.manifest[k] for k in ("name", "version", "created_at")},
+                              "architecture": model.architecture,
                               "decoding": {"threshold": model.threshold, "min_words": model.min_words,
                                            "max_words": model.max_words},
                               "train_datasets": [d["dataset"] for d in model.manifest.get("training_data", [])]}
     result["heldout"] = S.evaluate_heldout(model, S.HELDOUT_DATASETS, max_docs=max_docs)
+    # comparison row: the linear model fitted alongside the bundled one (same articles, same
+    # held-out protocol), measured at training time and stored in the bundle's metrics.json
+    linear: dict[str, Any] | None = None
+    metrics_path = S.DEFAULT_MODEL_DIR / "metrics.json"
+    if metrics_path.is_file():
+        baseline = json.loads(metrics_path.read_text()).get("linear_baseline")
+        if baseline and max_docs is None:
+            linear = {name: res for name, res in baseline["heldout"].items() if "model" in res}
+            result["linear_baseline"] = {"source": "metrics.json of the bundle (fitted and measured at training time)",
+                                         "decoding": baseline["decoding"],
+                                         "heldout": {name: res["model"] for name, res in linear.items()}}
     scored = [r for r in result["heldout"].values() if "model" in r]
     if scored:
         tp_like = {k: sum(r[k]["f1"] * r["gold_boundaries"] for r in scored) / sum(r["gold_boundaries"] for r in scored)
                    for k in ("model", "every_20_words", "before_the")}
+        if linear and all(name in linear for name, r in result["heldout"].items() if "model" in r):
+            tp_like["linear_model"] = (sum(linear[n]["model"]["f1"] * r["gold_boundaries"] for n, r in result["heldout"].items()
+                                           if "model" in r) / sum(r["gold_boundaries"] for r in scored))
         result["gold_weighted_mean_f1"] = {k: round(v, 4) for k, v in tp_like.items()}
 
     seed = S._seed_check(model, S.SEED_ARTICLE if S.SEED_ARTICLE.is_file() else ROOT.parent / "shared" / "examples" / "seed-article.txt")
@@ -339,11 +354,13 @@ def bench_sentences(max_docs: int | None = None, repeats: int = 200) -> dict[str
     result["speed_per_4kb_article"] = speed
 
     lines = ["Sentence boundaries in normalised text (exact word position; gold = rule-based splitter on the "
-             "punctuated original; datasets never used in training).", "", S.markdown_table(result["heldout"])]
+             "punctuated original; datasets never used in training).", "",
+             S.markdown_table(result["heldout"], linear)]
     if "gold_weighted_mean_f1" in result:
         w = result["gold_weighted_mean_f1"]
-        lines += ["", f"Mean F1 weighted by gold boundaries: model {w['model']:.3f}, every 20 words "
-                  f"{w['every_20_words']:.3f}, before \"the\" {w['before_the']:.3f}."]
+        lin = f", linear model {w['linear_model']:.3f}" if "linear_model" in w else ""
+        lines += ["", f"Mean F1 weighted by gold boundaries: model ({model.architecture}) {w['model']:.3f}{lin}, "
+                  f"every 20 words {w['every_20_words']:.3f}, before \"the\" {w['before_the']:.3f}."]
     if seed:
         lines += ["", f"Seed article: {seed['sentences']} sentences, longest {seed['max_words']} words; "
                   f"\"new round of sanctions\" sentence: \"{seed['sanctions_sentence']}\""]

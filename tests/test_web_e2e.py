@@ -148,8 +148,15 @@ def test_paste_submit_and_see_the_verdict_with_highlights(page, server, analyzer
     # The other sections are there; source/provenance/claims only when the report has them.
     assert page.locator("#signals tr").count() == len(expected["content"]["signals"])
     expect(page.locator("#facts")).to_contain_text("Wire agencies credited")
-    present = [k for k in ("source", "provenance", "claims") if expected.get(k) not in (None, [], {})]
+    present = [k for k in ("source", "provenance") if expected.get(k) not in (None, [], {})]
     assert page.eval_on_selector_all("#extra-sections section", "els => els.map(e => e.dataset.section)") == present
+    # Check-worthy claims: one list item per claim in the report, most check-worthy first, with its score.
+    items = expected["claims"]["items"]
+    assert items, "the wire story has check-worthy sentences"
+    claims = page.locator("#claims-section .claim-item")
+    expect(claims).to_have_count(len(items))
+    expect(claims.first).to_contain_text(items[0]["text"][:40])
+    expect(claims.first.locator(".claim-score")).to_have_text(f"{items[0]['score']:.2f}")
     shoot(page, tmp_path, "wire-story-1280.png")
     assert not page.problems, page.problems
     assert not page.outside, page.outside

@@ -48,7 +48,8 @@ def render_report(report: Report, text: str, console: Console | None = None) -> 
     c = report.content
     colour = _COLOURS.get(c.label, "white")
     head = Text()
-    head.append(f"Content verdict: {c.label.upper()}", style=f"bold {colour}")
+    what = "Claim verdict (short-claim model)" if c.mode == "claim" else "Content verdict"
+    head.append(f"{what}: {c.label.upper()}", style=f"bold {colour}")
     head.append(f"   p_unreliable = {c.p_unreliable:.2f}\n")
     head.append_text(_bar(c.p_unreliable))
     for reason in c.reasons:
@@ -74,15 +75,23 @@ def render_report(report: Report, text: str, console: Console | None = None) -> 
             table.add_row(*row)
         console.print(table)
 
-    sig = Table(title="Style signals (per 100 words)")
-    sig.add_column("signal")
-    sig.add_column("value", justify="right")
-    sig.add_column("push", justify="right")
-    sig.add_column("what it counts", style="dim")
-    for s in c.signals[:6]:
-        style = "red" if s.weight > 0 else "green"
-        sig.add_row(s.name, f"{s.value:.2f}", Text(f"{s.weight:+.3f}", style=style), s.description)
-    console.print(sig)
+    if c.signals:
+        sig = Table(title="Style signals (per 100 words)")
+        sig.add_column("signal")
+        sig.add_column("value", justify="right")
+        sig.add_column("push", justify="right")
+        sig.add_column("what it counts", style="dim")
+        for s in c.signals[:6]:
+            style = "red" if s.weight > 0 else "green"
+            sig.add_row(s.name, f"{s.value:.2f}", Text(f"{s.weight:+.3f}", style=style), s.description)
+        console.print(sig)
+    if c.ratings:
+        ratings = Table(title="PolitiFact-style rating, from the wording alone (weak: check the matched fact-checks)")
+        for name in c.ratings:
+            ratings.add_column(name, justify="right")
+        best = max(c.ratings, key=lambda k: c.ratings[k])  # type: ignore[index]
+        ratings.add_row(*(Text(f"{v:.0%}", style="bold" if k == best else "") for k, v in c.ratings.items()))
+        console.print(ratings)
 
     if report.source is not None:
         src = report.source

@@ -12,7 +12,7 @@
   const alertBox = $("alert");
   const results = $("results");
   const MAX_FILE_BYTES = 2000000;
-  const GENERIC_SECTIONS = [["source", "Source"], ["provenance", "Provenance"], ["claims", "Claims"]];
+  const GENERIC_SECTIONS = [["source", "Source"], ["provenance", "Provenance"]];
 
   // ---------------------------------------------------------------- small helpers
   function el(tag, attrs, children) {
@@ -315,6 +315,52 @@
     }
   }
 
+  // ---------------------------------------------------------------- check-worthy claims
+  function renderClaims(claims, shownText) {
+    const host = $("claims-section");
+    clear(host);
+    if (!claims) {
+      host.hidden = true;
+      return;
+    }
+    host.hidden = false;
+    const items = claims.items || [];
+    host.append(el("h2", { id: "claims-heading", text: "Check-worthy claims" }));
+    host.append(el("p", { className: "help", text: items.length
+      ? items.length + " of " + claims.sentences + " sentences, most worth checking first."
+      : "No sentence scored above the check-worthiness threshold." }));
+    const mapper = offsetMapper(shownText);
+    const ol = el("ol", { className: "claims-list" });
+    for (const item of items) {
+      const start = mapper(item.start), end = mapper(item.end);
+      const sentence = shownText.slice(start, end) || item.text;
+      const li = el("li", { className: "claim-item" }, [
+        el("p", { className: "claim-text" }, [
+          el("span", { className: "claim-score", text: item.score.toFixed(2), title: "check-worthiness score (0-1)" }),
+          document.createTextNode(" " + sentence),
+        ]),
+      ]);
+      const matches = item.matches || [];
+      if (matches.length) {
+        const ul = el("ul", { className: "claim-matches", "aria-label": "already fact-checked claims like this one" });
+        for (const m of matches) {
+          const c = m.claim || {};
+          const verdict = el("strong", { className: "verdict-" + (c.label || "unknown"), text: c.verdict || "?" });
+          const parts = [verdict, document.createTextNode(" \u2014 \u201c" + c.text + "\u201d (" + c.dataset +
+            ", similarity " + m.similarity.toFixed(2) + ")")];
+          if (c.url && /^https?:\/\//.test(c.url)) {
+            parts.push(document.createTextNode(" "), el("a", { href: c.url, rel: "noopener noreferrer", text: "fact-check" }));
+          }
+          ul.append(el("li", null, parts));
+        }
+        li.append(ul);
+      }
+      ol.append(li);
+    }
+    host.append(ol);
+    for (const note of claims.notes || []) host.append(el("p", { className: "help", text: note }));
+  }
+
   function renderModel(model) {
     if (model && model.name) $("model-info").textContent = model.name + " " + model.version;
   }
@@ -328,6 +374,7 @@
     $("evidence-detail").textContent = evidence.length ? "Hover or focus a highlight to see its weight." : "No words moved the score.";
     renderSignals(report.content.signals);
     renderFacts(report.facts);
+    renderClaims(report.claims, shownText);
     renderExtraSections(report);
     renderModel(report.model);
     results.hidden = false;
