@@ -98,8 +98,14 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(model_path: str, settings: dict[str, Any], cols: Columns) -> None:
+    from threadpoolctl import threadpool_limits
+
     from ..analyzer import Analyzer
     from ..model.artifact import load_artifact
+
+    # One worker per core already: a BLAS thread pool per worker would oversubscribe the cores
+    # (OpenBLAS then spins, and a 2 ms claim-index product takes 15 ms).
+    threadpool_limits(1)
 
     _WORKER["analyzer"] = Analyzer(load_artifact(model_path), **settings)
     _WORKER["cols"] = cols
