@@ -100,7 +100,10 @@ def tokenize(text: str) -> list[Token]:
         if folded is not None:
             text = folded
     if text.isascii():  # the common case, without per-word checks
-        return [Token(m.group().lower(), m.start(), m.end()) for m in _ASCII_WORD_RE.finditer(text)]
+        # ASCII lower-casing keeps every offset; tuple.__new__ skips NamedTuple's slower
+        # constructor (a third of the time of tokenising an article).
+        make = tuple.__new__
+        return [make(Token, (m.group(), m.start(), m.end())) for m in _ASCII_WORD_RE.finditer(text.lower())]
     return _tokenize_slow(text)
 
 
