@@ -114,3 +114,22 @@ def test_artifact_loads_without_pickle(tiny_model_dir: Path) -> None:
     with np.load(tiny_model_dir / "arrays.npz", allow_pickle=False) as npz:
         assert all(npz[key].dtype.kind == "f" for key in npz.files)
     assert not list(tiny_model_dir.glob("*.pkl")) and not list(tiny_model_dir.glob("*.joblib"))
+
+
+def test_every_bundled_artifact_verifies_and_none_loads_as_another_task() -> None:
+    from click.testing import CliRunner
+
+    import newscred
+    from newscred.analyzer import BUILTIN_MODELS
+    from newscred.cli import main
+    from newscred.errors import IncompatibleArtifactError
+
+    runner = CliRunner()
+    listing = runner.invoke(main, ["models", "list"])
+    assert listing.exit_code == 0, listing.output
+    for name in BUILTIN_MODELS:
+        assert f"builtin:{name}" in listing.output
+        result = runner.invoke(main, ["models", "verify", f"builtin:{name}"])
+        assert result.exit_code == 0 and result.output.startswith("OK:"), result.output
+    with pytest.raises(IncompatibleArtifactError, match="task 'claim'"):
+        newscred.load("builtin:claim")

@@ -22,7 +22,9 @@ from .text.artefacts import find_artefacts, strip_artefacts
 from .text.normalise import Token, looks_normalised, tokenize
 from .text.validate import DEFAULT_MAX_CHARS, check_text, decode_bytes
 
-BUILTIN_MODELS = {"default": Path(__file__).parent / "models" / "default"}
+_MODELS_DIR = Path(__file__).parent / "models"
+#: every artifact installed with the package; only "default" is an article model that load() takes
+BUILTIN_MODELS = {name: _MODELS_DIR / name for name in ("default", "claim", "sentences", "checkworthy", "claim-embedder")}
 
 #: below this many words (after bylines and boilerplate are removed) "auto" mode uses the claim
 #: model: statements, headlines and posts are a different task from articles

@@ -207,7 +207,8 @@ def verify_artifact(path: str | os.PathLike[str], *, required: tuple[str, ...] =
     manifest = read_manifest(root)
     if task is not None and manifest.get("task", "article") != task:
         raise IncompatibleArtifactError(
-            f"'{root}' is a {manifest.get('task', 'article')!r} artifact, not a {task!r} one.", path=str(root),
+            f"'{root}' is an artifact for task {manifest.get('task', 'article')!r}; this loader needs task {task!r} "
+            "(see 'newscred models list').", path=str(root),
             found=manifest.get("task"))
     files = manifest.get("files")
     if not isinstance(files, dict) or not files:
@@ -235,7 +236,7 @@ def verify_artifact(path: str | os.PathLike[str], *, required: tuple[str, ...] =
 def load_artifact(path: str | os.PathLike[str]) -> Artifact:
     """Verify and load an artifact directory."""
     root = Path(path)
-    manifest = verify_artifact(root)
+    manifest = verify_artifact(root, task="article")
     try:
         config = json.loads((root / "config.json").read_text())
         vocabulary = json.loads((root / "vocabulary.json").read_text())
