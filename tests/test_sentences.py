@@ -169,3 +169,76 @@ def test_heldout_boundary_f1_above_floor(shared_data: Path, model: SentenceBound
     f1 = result["model"]["f1"]
     assert f1 >= 0.40, result
     assert f1 >= 3 * max(result["every_20_words"]["f1"], result["before_the"]["f1"]), result
+
+
+# ----------------------------------------------------------------------------- model internals
+def test_numpy_convolution_matches_a_direct_loop() -> None:
+    """The run-time convolution (one matrix product over shifted copies) is the textbook
+    zero-padded, dilated cross-correlation torch trains with."""
+    import numpy as np
+
+    from newscred.claims.sentences import _conv1d
+
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((13, 4)).astype(np.float32)
+    for width, dilation in ((5, 1), (5, 3), (3, 2)):
+        weight = rng.standard_normal((6, 4, width)).astype(np.float32)
+        bias = rng.standard_normal(6).astype(np.float32)
+        pad = (width // 2) * dilation
+        expected = np.tile(bias, (13, 1))
+        for t in range(13):
+            for tap in range(width):
+                j = t + tap * dilation - pad
+                if 0 <= j < 13:
+                    expected[t] += weight[:, :, tap] @ x[j]
+        np.testing.assert_allclose(_conv1d(x, weight, bias, dilation), expected, rtol=1e-5, atol=1e-5)
+
+
+def test_conv_model_round_trips_and_reads_beyond_the_linear_window(tmp_path: Path) -> None:
+    """The (experimental) convolutional model saves as a verified bundle, loads back as itself
+    through SentenceBoundaryModel.load, and sees +-8 words: changing a word 6 places after a gap
+    moves that gap's score (the linear model's window stops at 3), one 9 places away does not."""
+    import numpy as np
+
+    from newscred.claims.sentences import ConvBoundaryModel
+
+    rng = np.random.default_rng(0)
+    vocabulary = "the minister resigned on monday he said had no choice in matter at all".split()
+    dims, channels, hidden = 8, 6, 4
+
+    def r(*shape: int) -> np.ndarray:
+        return rng.standard_normal(shape).astype(np.float32)
+
+    params = {"embeddings": r(len(vocabulary) + 5, dims), "conv1_weight": r(channels, dims, 5), "conv1_bias": r(channels),
+              "conv2_weight": r(channels, channels, 5), "conv2_bias": r(channels), "hidden_weight": r(hidden, 2 * channels),
+              "hidden_bias": r(hidden), "out_weight": r(1, hidden), "out_bias": r(1)}
+    params["embeddings"][0] = 0.0
+    conv = ConvBoundaryModel(vocabulary=vocabulary, params=params, width1=5, width2=5, dilation2=3)
+    assert conv.reach == 8
+    loaded = SentenceBoundaryModel.load(conv.save(tmp_path / "conv"))
+    assert isinstance(loaded, ConvBoundaryModel)
+    words = "the minister resigned on monday he said he had no choice in the matter at all".split()
+    np.testing.assert_allclose(loaded.scores(words), conv.scores(words), atol=0.05)  # float16 on disk
+    near, far = list(words), list(words)
+    near[4 + 6] = "banana"
+    far[4 + 9] = "banana"
+    assert conv.scores(near)[4] != conv.scores(words)[4]
+    assert conv.scores(far)[4] == conv.scores(words)[4]
+    assert all(0 <= i < len(words) - 1 for i in loaded.boundaries(words))
+
+
+def test_a_linear_bundle_still_loads(tmp_path: Path) -> None:
+    """Bundles of the linear architecture still load, as the right class."""
+    import json
+
+    from newscred.claims.sentences import LinearBoundaryModel, LabelledDoc, TrainParams, fit
+
+    docs = [LabelledDoc(str(i), "toy", ("he won the race she lost it " * 6).split(), list(range(3, 40, 7)))
+            for i in range(5)]
+    linear = fit(docs, TrainParams(hash_bits=10, epochs=2, min_count=1))
+    path = linear.save(tmp_path / "linear")
+    config = json.loads((path / "config.json").read_text())
+    assert config["architecture"] == "linear"
+    loaded = SentenceBoundaryModel.load(path)
+    assert isinstance(loaded, LinearBoundaryModel)
+    assert loaded.scores(docs[0].words).shape == (len(docs[0].words),)
