@@ -694,14 +694,15 @@ LIAR = "liar"
 _LIAR_COUNTS = ("barely_true", "false", "half_true", "mostly_true", "pants_on_fire")
 
 
-def _liar_record(*, id: str, label: str, statement: Any, speaker: Any, split: str | None, extra: dict[str, Any]) -> Record:
+def _liar_record(*, id: str, label: str, statement: Any, speaker: Any, split: str | None, extra: dict[str, Any],
+                 dataset: str = LIAR) -> Record:
     speaker = _opt(speaker)
     return Record(
         id=id,
         text=_clean(statement),
-        dataset=LIAR,
+        dataset=dataset,
         title="",
-        label=_map_label(LIAR, id, label, LIAR_LABELS),
+        label=_map_label(dataset, id, label, LIAR_LABELS),
         original_label=label,
         source=speaker,
         domain=None,
@@ -1220,20 +1221,10 @@ LIAR_PLUS = "liar_plus_partial"
 
 def _liar_plus_record(*, id: str, label: str, statement: Any, justification: Any, speaker: Any, split: str | None,
                       extra: dict[str, Any]) -> Record:
-    speaker = _opt(speaker)
-    return Record(
-        id=id,
-        text=_clean(statement),
-        dataset=LIAR_PLUS,
-        title="",
-        label=_map_label(LIAR_PLUS, id, label, LIAR_LABELS),
-        original_label=label,
-        source=speaker,  # raw/ only: data.jsonl has no speaker column
-        group=speaker,
-        subset=split,
-        # The PolitiFact verdict article's sentences about this claim (may leak the verdict).
-        extra={"justification": _clean(justification), **extra},
-    )
+    # LIAR's record (speaker only in raw/: data.jsonl has no speaker column), plus the PolitiFact
+    # verdict article's sentences about the claim (they may leak the verdict).
+    return _liar_record(id=id, label=label, statement=statement, speaker=speaker, split=split,
+                        extra={"justification": _clean(justification), **extra}, dataset=LIAR_PLUS)
 
 
 def _unquote(field: str) -> str:

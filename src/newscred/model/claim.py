@@ -52,6 +52,7 @@ import numpy as np
 
 from ..errors import CorruptArtifactError, EmptyInputError
 from ..text.normalise import Token, tokenize
+from .content import Block  # the same TF-IDF block as the article model
 
 __all__ = [
     "ClaimModel",
@@ -127,19 +128,6 @@ class ClaimParams:
 
 
 @dataclass
-class _Block:
-    """One TF-IDF block: term -> column (within the block), idf, and where it starts overall."""
-
-    prefix: str
-    terms: list[str]
-    idf: np.ndarray
-    offset: int
-
-    def __post_init__(self) -> None:
-        self.index = {t: i for i, t in enumerate(self.terms)}
-
-
-@dataclass
 class _Features:
     """The TF-IDF vector of one text plus where each feature came from in the text."""
 
@@ -155,7 +143,7 @@ class ClaimModel:
 
     def __init__(self, params: ClaimParams | None = None) -> None:
         self.params = params or ClaimParams()
-        self.blocks: list[_Block] = []
+        self.blocks: list[Block] = []
         self.experts: list[str] = list(EXPERTS)
         self.expert_coef = np.zeros((len(self.experts), 0))
         self.expert_intercept = np.zeros(len(self.experts))
@@ -358,7 +346,7 @@ class ClaimModel:
             )
             vec.fit(token_lists)
             terms = [str(t) for t in vec.get_feature_names_out()]
-            self.blocks.append(_Block(prefix, terms, vec.idf_.astype(np.float64), offset))
+            self.blocks.append(Block(prefix, terms, vec.idf_.astype(np.float64), offset))
             offset += len(terms)
         return self
 
@@ -442,7 +430,7 @@ class ClaimModel:
             idf = np.asarray(arrays[f"idf_{prefix}"], dtype=np.float64)
             if len(idf) != len(terms):
                 raise ValueError(f"block {prefix}: {len(terms)} terms but {len(idf)} idf values")
-            model.blocks.append(_Block(prefix, terms, idf, offset))
+            model.blocks.append(Block(prefix, terms, idf, offset))
             offset += len(terms)
         model.experts = list(config["experts"])
         model.expert_coef = np.asarray(arrays["expert_coef"], dtype=np.float64)
