@@ -78,15 +78,24 @@ DESCRIPTIONS: dict[str, str] = {s.name: s.description for s in SIGNALS} | {
 }
 
 
+#: every word that starts a phrase or is a one-word cue (one set lookup rejects the other ~90%)
+_ANY_CUE = frozenset(_STARTS) | frozenset(_UNIGRAMS)
+
+
 def signal_matches(words: Sequence[str]) -> dict[str, list[tuple[int, int]]]:
     """Token spans ``[i, j)`` where each signal fires: leftmost-longest, non-overlapping per signal."""
     out: dict[str, list[tuple[int, int]]] = {s.name: [] for s in SIGNALS}
     free = {s.name: 0 for s in SIGNALS}
     n_words = len(words)
+    numbers = out["numbers"]
     for i, word in enumerate(words):
+        if word not in _ANY_CUE:  # most words: no signal, at most a number
+            if word.isdigit():
+                numbers.append((i, i + 1))
+            continue
         if word.isdigit():
-            out["numbers"].append((i, i + 1))
-        if word not in _STARTS:  # the common case: at most a one-word phrase
+            numbers.append((i, i + 1))
+        if word not in _STARTS:  # a one-word cue
             names = _UNIGRAMS.get(word)
             if names:
                 for name in names:
@@ -114,7 +123,7 @@ def style_vector(words: Sequence[str], matches: dict[str, list[tuple[int, int]]]
     per100 = 100.0 / max(n, 1)
     values = [len(matches.get(s.name, ())) * per100 for s in SIGNALS]
     if n:
-        lengths = np.fromiter((len(w) for w in words), dtype=np.float64, count=n)
+        lengths = np.fromiter(map(len, words), dtype=np.float64, count=n)
         head = list(words[:500])
         values += [
             float(lengths.mean()),

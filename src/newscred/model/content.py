@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any, Sequence
 
 import numpy as np
@@ -189,11 +190,17 @@ class ContentModel:
     # ------------------------------------------------------------------ inference
     def term_weights(self, words: Sequence[str]) -> dict[int, float]:
         """Column -> sublinear, per-block L2-normalised TF-IDF weight, for ``words``."""
-        out: dict[int, float] = {}
+        cols, weights = self._term_arrays(words)
+        return dict(zip(cols.tolist(), weights.tolist()))
+
+    def _term_arrays(self, words: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(columns, weights) of :meth:`term_weights` as arrays, blocks in order."""
+        all_cols: list[np.ndarray] = []
+        all_weights: list[np.ndarray] = []
         for b in self.blocks_:
             if b.prefix == "w":
                 index = b.index
-                ids = np.fromiter((index.get(w, -1) for w in words), dtype=np.int64, count=len(words))
+                ids = np.fromiter(map(index.get, words, repeat(-1)), dtype=np.int64, count=len(words))
                 cols, counts = np.unique(ids[ids >= 0], return_counts=True)
             else:
                 cols, counts = self._fw_counts(b.prefix, words)
@@ -201,14 +208,17 @@ class ContentModel:
                 continue
             weights = (1.0 + np.log(counts)) * b.idf[cols]
             weights /= np.sqrt(np.dot(weights, weights))
-            out.update(zip((cols + b.offset).tolist(), weights.tolist()))
-        return out
+            all_cols.append(cols + b.offset)
+            all_weights.append(weights)
+        if not all_cols:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        return np.concatenate(all_cols), np.concatenate(all_weights)
 
     def _fw_counts(self, prefix: str, words: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """(column within block, count) of the function-word n-grams of ``words``."""
         term_keys, term_cols = self._fast[prefix]
         fw_id = self._fw_id
-        sym = np.fromiter((fw_id.get(w, 0) + 1 for w in words), dtype=np.int64, count=len(words))
+        sym = np.fromiter(map(fw_id.get, words, repeat(0)), dtype=np.int64, count=len(words)) + 1
         base = self._fw_base
         parts = [sym]
         packed = sym
@@ -227,9 +237,11 @@ class ContentModel:
         """Logit ``z`` plus the per-column and per-style-feature contributions that sum to it."""
         if style is None:
             style = style_vector(list(words))
-        term_contrib = {i: w * self.coef_[i] for i, w in self.term_weights(words).items()}
+        cols, weights = self._term_arrays(words)
+        contrib = weights * self.coef_[cols]
+        term_contrib = dict(zip(cols.tolist(), contrib.tolist()))
         style_contrib = self._scale_style(style) * self.coef_[self.n_terms :]
-        z = self.intercept_ + sum(term_contrib.values()) + float(style_contrib.sum())
+        z = self.intercept_ + float(contrib.sum()) + float(style_contrib.sum())
         return z, term_contrib, style_contrib
 
     def calibrate(self, z: float | np.ndarray) -> Any:

@@ -134,7 +134,7 @@ def looks_normalised(text: str) -> bool:
     Used for reporting and to pick a sentence splitter; the model never depends on it.
     """
     sample = text[:5000]
-    letters = len(_LETTER_RE.findall(sample))
+    letters = sum(map(len, _LETTER_RUN_RE.findall(sample)))  # runs, not one string per letter: 2x faster
     if letters == 0:
         return False
     uppers = len(_UPPER_RE.findall(sample))
@@ -142,6 +142,6 @@ def looks_normalised(text: str) -> bool:
     return uppers / letters < 0.002 and punct / max(len(sample), 1) < 0.002
 
 
-_LETTER_RE = re.compile(r"[^\W\d_]")
+_LETTER_RUN_RE = re.compile(r"[^\W\d_]+")
 _UPPER_RE = re.compile(r"[A-Z\u00c0-\u00de]")
 _PUNCT_RE = re.compile(r"[^\w\s]")
