@@ -94,6 +94,9 @@ class Analyzer:
         self.model = artifact.model
         self.max_chars = max_chars
         self.model_info = ModelInfo(artifact.name, artifact.version, artifact.sha256)
+        # columns of patterns made only of masked words: they carry weight but mean nothing to a reader
+        self._opaque_mask = np.zeros(self.model.n_terms, dtype=bool)
+        self._opaque_mask[list(self.model.opaque_columns_)] = True
 
     def __repr__(self) -> str:
         return f"Analyzer(model={self.artifact.name!r}, version={self.artifact.version!r})"
@@ -285,11 +288,16 @@ class Analyzer:
 
         Function-word patterns are shown with "…" for the masked words ("according to …").
         """
-        opaque = self.model.opaque_columns_
-        shown = [kv for kv in term_contrib.items() if kv[0] not in opaque]
-        if not shown:
+        if not term_contrib:
             return ()
-        ranked = sorted(shown, key=lambda kv: kv[1])
+        cols = np.fromiter(term_contrib.keys(), dtype=np.int64, count=len(term_contrib))
+        vals = np.fromiter(term_contrib.values(), dtype=np.float64, count=len(term_contrib))
+        keep = ~self._opaque_mask[cols]
+        cols, vals = cols[keep], vals[keep]
+        if not len(cols):
+            return ()
+        order = np.argsort(vals, kind="stable")  # as sorted(): ties keep column order
+        ranked = list(zip(cols[order].tolist(), vals[order].tolist()))
         negatives = [kv for kv in ranked[:_MAX_EVIDENCE_PER_SIDE] if kv[1] < 0]
         positives = [kv for kv in reversed(ranked[-_MAX_EVIDENCE_PER_SIDE:]) if kv[1] > 0]
         chosen = sorted(positives + negatives, key=lambda kv: -abs(kv[1]))

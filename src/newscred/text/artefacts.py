@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from itertools import accumulate
 
 from .normalise import Token
 
@@ -109,16 +110,13 @@ def find_artefacts(tokens: list[Token]) -> list[Artefact]:
     """Every artefact in the token stream, non-overlapping, in order of position."""
     if not tokens:
         return []
-    joined = " ".join(t.text for t in tokens)
+    words = [t[0] for t in tokens]
+    joined = " ".join(words)
     # char position in ``joined`` where each token starts, for mapping matches to tokens
-    starts: list[int] = []
-    pos = 0
-    for token in tokens:
-        starts.append(pos)
-        pos += len(token.text) + 1
+    starts = list(accumulate(map((1).__add__, map(len, words[:-1])), initial=0))  # word + one space
     found: list[Artefact] = []
     taken = bytearray(len(tokens))
-    present = {t.text for t in tokens}
+    present = set(words)
     for kind, regex, triggers in _COMPILED:
         if present.isdisjoint(triggers):
             continue
