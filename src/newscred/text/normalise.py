@@ -134,14 +134,26 @@ def looks_normalised(text: str) -> bool:
     Used for reporting and to pick a sentence splitter; the model never depends on it.
     """
     sample = text[:5000]
-    letters = sum(map(len, _LETTER_RUN_RE.findall(sample)))  # runs, not one string per letter: 2x faster
+    if sample.isascii():
+        # str.translate deletes in C: counting by what is left is ~10x faster than the regexes
+        n = len(sample)
+        letters = n - len(sample.translate(_DROP_LETTERS))
+        uppers = n - len(sample.translate(_DROP_UPPERS))
+        punct = len(sample.translate(_DROP_WORD_AND_SPACE))
+    else:
+        letters = sum(map(len, _LETTER_RUN_RE.findall(sample)))  # runs, not one string per letter
+        uppers = len(_UPPER_RE.findall(sample))
+        punct = len(_PUNCT_RE.findall(sample))
     if letters == 0:
         return False
-    uppers = len(_UPPER_RE.findall(sample))
-    punct = len(_PUNCT_RE.findall(sample))
     return uppers / letters < 0.002 and punct / max(len(sample), 1) < 0.002
 
 
 _LETTER_RUN_RE = re.compile(r"[^\W\d_]+")
 _UPPER_RE = re.compile(r"[A-Z\u00c0-\u00de]")
 _PUNCT_RE = re.compile(r"[^\w\s]")
+_ASCII = [chr(i) for i in range(128)]
+_DROP_LETTERS = str.maketrans("", "", "".join(c for c in _ASCII if c.isalpha()))
+_DROP_UPPERS = str.maketrans("", "", "".join(c for c in _ASCII if c.isupper()))
+# what _PUNCT_RE matches in ASCII is what remains after deleting word characters and whitespace
+_DROP_WORD_AND_SPACE = str.maketrans("", "", "".join(c for c in _ASCII if re.match(r"[\w\s]", c)))
