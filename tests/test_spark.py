@@ -58,6 +58,20 @@ def test_spark_and_local_backends_agree(spark, analyzer, tmp_path: Path) -> None
         assert report["content"] == local.to_dict()["content"]
 
 
+def test_spark_executors_read_bundled_data_claim_model_and_source_ratings(spark) -> None:
+    """Claim mode and source ratings read files bundled in the package: executors must have them."""
+    from newscred.batch.spark import score_dataframe
+
+    rows = [{"id": "claim", "text": "Says crime doubled last year in the city.", "url": "https://www.reuters.com/a"},
+            {"id": "article", "text": (EXAMPLES / "wire-story.txt").read_text(), "url": None}]
+    scored = {r["id"]: json.loads(r["report"]) for r in score_dataframe(spark.createDataFrame(rows), text_col="text",
+                                                                       id_col="id", url_col="url").collect()}
+    assert "error" not in scored["claim"], scored["claim"]
+    assert scored["claim"]["content"]["mode"] == "claim"
+    assert scored["claim"]["source"]["domain"] == "reuters.com"
+    assert scored["article"]["content"]["mode"] == "article" and scored["article"]["source"] is None
+
+
 def test_score_command_on_spark_writes_every_row(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
@@ -74,3 +88,4 @@ def test_score_command_on_spark_writes_every_row(tmp_path: Path) -> None:
     table = pq.read_table(out)
     assert table.num_rows == 30
     assert sorted(table.column("id").to_pylist()) == sorted(r["id"] for r in _rows())
+

@@ -107,19 +107,18 @@ _SHIPPED: set[int] = set()
 
 
 def _ship_package(sc: Any) -> None:
-    """Send newscred's own code to the executors (once per SparkContext), so a cluster whose
-    Python has numpy but not newscred can still score."""
-    import tempfile
-    import zipfile
+    """Send newscred's code *and data* to the executors (once per SparkContext), so a cluster
+    whose Python has numpy but not newscred can still score.
 
+    The package goes as a directory (``addFile(recursive=True)``), not a zip of modules: the
+    bundled models and rating lists are read from real files, which zipimport cannot provide.
+    Executors put the SparkFiles root on ``sys.path``, so ``import newscred`` finds it there when
+    newscred is not installed on them.
+    """
     if id(sc) in _SHIPPED:
         return
     package = Path(__file__).resolve().parents[1]
-    archive = Path(tempfile.mkdtemp(prefix="newscred-spark-")) / "newscred.zip"
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
-        for file in package.rglob("*.py"):
-            zf.write(file, Path("newscred") / file.relative_to(package))
-    sc.addPyFile(str(archive))
+    sc.addFile(str(package), recursive=True)
     _SHIPPED.add(id(sc))
 
 
