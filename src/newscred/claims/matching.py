@@ -295,18 +295,27 @@ class _Lexical:
             idf[i] = math.log((1 + n) / (1 + df[term])) + 1.0
         return cls(vocabulary, idf, _vectorise(docs, vocabulary, idf))
 
-    def _query_vectors(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
-        data, indices, indptr = _vectorise([Counter(_terms(t)) for t in texts], self.vocabulary, self.idf)
-        return [(indices[indptr[i]:indptr[i + 1]], data[indptr[i]:indptr[i + 1]]) for i in range(len(texts))]
-
     def scores(self, texts: Sequence[str]) -> np.ndarray:
-        """(len(texts), n_entries) cosine similarities."""
-        out = np.zeros((len(texts), self.n_rows), dtype=np.float32)
-        for row, (cols, vals) in zip(out, self._query_vectors(texts)):
-            for j, v in zip(cols.tolist(), vals.tolist()):
-                a, b = self.post_ptr[j], self.post_ptr[j + 1]
-                row[self.post_rows[a:b]] += v * self.post_data[a:b]  # a term's rows are distinct
-        return out
+        """(len(texts), n_entries) cosine similarities.
+
+        All queries at once: every (query, term) pair's posting list is gathered into one array
+        and summed per (query, row) with a single ``np.bincount``, with no Python loop per term.
+        """
+        data, cols, indptr = _vectorise([Counter(_terms(t)) for t in texts], self.vocabulary, self.idf)
+        n_queries = len(texts)
+        if not len(cols):
+            return np.zeros((n_queries, self.n_rows), dtype=np.float32)
+        query_of = np.repeat(np.arange(n_queries), np.diff(indptr))
+        starts, ends = self.post_ptr[cols], self.post_ptr[cols + 1]
+        lengths = ends - starts
+        total = int(lengths.sum())
+        # positions starts[k] .. ends[k]-1 for every query term k, concatenated
+        offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
+        positions = offsets + np.arange(total)
+        rows = self.post_rows[positions].astype(np.int64) + np.repeat(query_of * self.n_rows, lengths)
+        weights = self.post_data[positions] * np.repeat(data, lengths)
+        flat = np.bincount(rows, weights=weights, minlength=n_queries * self.n_rows)
+        return flat.reshape(n_queries, self.n_rows).astype(np.float32)
 
     def state(self) -> tuple[bytes, bytes]:
         arrays = npz_bytes({"data": self.data, "indices": self.indices, "indptr": self.indptr, "idf": self.idf,
