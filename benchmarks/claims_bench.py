@@ -371,11 +371,11 @@ def bench_sentences(max_docs: int | None = None, repeats: int = 200) -> dict[str
 
 
 # ------------------------------------------------------------------------------------- cost
-def bench_cost(n_articles: int = 300, cli_runs: int = 7) -> dict[str, Any]:
+def bench_cost(n_articles: int = 300, cli_runs: int = 15) -> dict[str, Any]:
     """What the claims section adds to ``newscred analyze`` on ~4 KB articles.
 
     Two views: the cold command (what a user waits for: start, load, analyse, print; median of
-    ``cli_runs`` runs) and in-process analysis with models loaded (what a service or batch pays
+    ``cli_runs`` runs, interleaved) and in-process analysis with models loaded (what a service or batch pays
     per article).  Each with claims off, claims on without an index, and claims on with an index
     of every shared fact-checked claim.
     """
@@ -399,29 +399,32 @@ def bench_cost(n_articles: int = 300, cli_runs: int = 7) -> dict[str, Any]:
                            "bytes": sum(f.stat().st_size for f in index_path.iterdir())}
         configs = {"claims off": {"claims": False}, "claims, no index": {"claims": True},
                    "claims + index": {"claims": True, "claims_index": index_path}}
-        per_article: dict[str, float] = {}
-        for name, kwargs in configs.items():
-            analyzer = newscred.load(**kwargs)
+        analyzers = {name: newscred.load(**kwargs) for name, kwargs in configs.items()}
+        for analyzer in analyzers.values():
             for text in articles[:20]:
                 analyzer.analyze(text)  # warm: models loaded, caches filled
-            t = time.perf_counter()
-            for text in articles:
-                analyzer.analyze(text).to_dict()
-            per_article[name] = (time.perf_counter() - t) / len(articles) * 1000
+        spent = {name: 0.0 for name in configs}
+        for _ in range(3):
+            for text in articles:  # interleaved per article, so machine noise hits every configuration alike
+                for name, analyzer in analyzers.items():
+                    t = time.perf_counter()
+                    analyzer.analyze(text).to_dict()
+                    spent[name] += time.perf_counter() - t
+        per_article = {name: spent[name] / (3 * len(articles)) * 1000 for name in configs}
         result["in_process_ms"] = per_article
         sample = Path(tmp) / "article.txt"
         sample.write_text(articles[0])
         binary = Path(sys.executable).parent / "newscred"
         flags = {"claims off": ["--no-claims"], "claims, no index": [], "claims + index": ["--claims-index", str(index_path)]}
-        cold: dict[str, float] = {}
-        for name, extra in flags.items():
-            times = []
-            for _ in range(cli_runs):
+        times: dict[str, list[float]] = {name: [] for name in flags}
+        # round robin, so a slow spell of the machine hits every configuration alike
+        for _ in range(cli_runs):
+            for name, extra in flags.items():
                 t = time.perf_counter()
                 proc = subprocess.run([str(binary), "analyze", str(sample), "--json", *extra], capture_output=True, text=True)
-                times.append(time.perf_counter() - t)
+                times[name].append(time.perf_counter() - t)
                 assert proc.returncode == 0, proc.stderr
-            cold[name] = statistics.median(times)
+        cold = {name: statistics.median(ts) for name, ts in times.items()}
         result["cli_cold_seconds"] = cold
     base_cli, base_mem = cold["claims off"], per_article["claims off"]
     result["added_share"] = {
