@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sys
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -30,7 +29,7 @@ from typing import Any, Callable, Iterable, Iterator
 from ..analyzer import Analyzer
 from ..datasets.tabular import RowResult, iter_rows
 from ..errors import ConfigError, InputError
-from .score import Columns, ScoreSummary, _chunks, _init_worker, _outcome, _plain, _score_chunk, score_one
+from .score import Columns, ScoreSummary, _chunks, _outcome, _plain, _score_chunk, score_one, worker_pool
 
 MANIFEST = "_manifest.json"
 INPUT_SUFFIXES = (".jsonl", ".json", ".ndjson", ".csv", ".tsv", ".parquet", ".jsonl.gz", ".csv.gz", ".tsv.gz")
@@ -205,11 +204,7 @@ def _ordered_results(analyzer: Analyzer, rows: Iterable[RowResult], cols: Column
             out = score_one(analyzer, *_plain(row), cols)
             yield out["row"], json.dumps(out, ensure_ascii=False), _outcome(out)
         return
-    import multiprocessing as mp
-
-    ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    init = (str(analyzer.artifact.path), analyzer.settings(), cols)
-    with ctx.Pool(workers, initializer=_init_worker, initargs=init) as pool:
+    with worker_pool(analyzer, workers, cols) as pool:
         pending: deque[Any] = deque()
         chunks = _chunks(rows, chunk_size)
         limit = 4 * workers  # bounded: the input is never read far ahead of the output

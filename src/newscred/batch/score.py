@@ -107,8 +107,31 @@ def _init_worker(model_path: str, settings: dict[str, Any], cols: Columns) -> No
     # (OpenBLAS then spins, and a 2 ms claim-index product takes 15 ms).
     threadpool_limits(1)
 
-    _WORKER["analyzer"] = Analyzer(load_artifact(model_path), **settings)
+    parent = _WORKER.pop("parent", None)
+    if parent is not None and str(parent.artifact.path) == model_path and parent.settings() == settings:
+        # forked from the process that loaded (and verified) the model: share its pages, copy on write
+        _WORKER["analyzer"] = parent
+    else:
+        _WORKER["analyzer"] = Analyzer(load_artifact(model_path), **settings)
     _WORKER["cols"] = cols
+
+
+def worker_pool(analyzer: Analyzer, workers: int, cols: Columns) -> Any:
+    """A process pool whose workers each hold an analyzer like ``analyzer``.
+
+    On Linux the workers are forked and reuse the parent's loaded model (no second load and hash
+    check per worker); elsewhere they are spawned and load it from its path.
+    """
+    import multiprocessing as mp
+
+    fork = sys.platform.startswith("linux")
+    ctx = mp.get_context("fork" if fork else "spawn")
+    if fork:
+        _WORKER["parent"] = analyzer
+    try:
+        return ctx.Pool(workers, initializer=_init_worker, initargs=(str(analyzer.artifact.path), analyzer.settings(), cols))
+    finally:
+        _WORKER.pop("parent", None)
 
 
 def _outcome(out: dict[str, Any]) -> dict[str, Any]:
@@ -169,11 +192,7 @@ def score_file(
                 if progress is not None:
                     progress(1)
         else:
-            import multiprocessing as mp
-
-            ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-            init = (str(analyzer.artifact.path), analyzer.settings(), cols)
-            with ctx.Pool(workers, initializer=_init_worker, initargs=init) as pool:
+            with worker_pool(analyzer, workers, cols) as pool:
                 for results in pool.imap(_score_chunk, _chunks(rows, chunk_size)):
                     for line, outcome in results:
                         fh.write(line + "\n")
