@@ -216,3 +216,14 @@ def test_keyboard_only_tab_order(page, server) -> None:
         order.append(page.evaluate("document.activeElement.id || document.activeElement.className"))
     # Skip link, then the form in reading order.
     assert order[:6] == ["skip-link", "text", "file", "url", "submit", "clear"], order
+
+
+def test_a_short_claim_is_labelled_as_read_by_the_claim_model(page, server, tmp_path) -> None:
+    page.goto(server + "/")
+    analyse(page, "Says the governor cut school funding by 40 percent last year.")
+    expect(page.locator("#verdict-heading")).to_have_text("Claim verdict (short-claim model)")
+    expect(page.locator("#claims-section .claim-item")).to_have_count(1)
+    analyse(page, WIRE)
+    expect(page.locator("#verdict-heading")).to_have_text("Content verdict")
+    shoot(page, tmp_path, "short-claim-1280.png")
+    assert not page.problems, page.problems

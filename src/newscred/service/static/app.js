@@ -116,6 +116,8 @@
       pct(p) + " probability that the text is unreliable (calibrated; expected share of unreliable articles " +
       c.prior + ")";
     $("summary").textContent = report.summary || "";
+    // Short texts are read by the claim model: say so, since its verdict means something else.
+    $("verdict-heading").textContent = c.mode === "claim" ? "Claim verdict (short-claim model)" : "Content verdict";
     const reasons = $("reasons");
     clear(reasons);
     for (const r of c.reasons || []) reasons.append(el("li", { text: r }));
