@@ -52,7 +52,7 @@ import numpy as np
 
 from ..errors import CorruptArtifactError, EmptyInputError
 from ..text.normalise import Token, tokenize
-from .content import Block  # the same TF-IDF block as the article model
+from .content import Block, ngrams  # the same TF-IDF block and n-grams as the article model
 
 __all__ = [
     "ClaimModel",
@@ -76,12 +76,8 @@ TASK = "claim"
 
 
 # ---------------------------------------------------------------------------- n-grams
-def word_grams(words: Sequence[str], n_max: int) -> list[str]:
-    """Word 1..n_max-grams of normalised ``words`` (space-joined)."""
-    grams = list(words)
-    for n in range(2, n_max + 1):
-        grams.extend(" ".join(words[i : i + n]) for i in range(len(words) - n + 1))
-    return grams
+#: word 1..n_max-grams of normalised words (space-joined): the article model's n-grams
+word_grams = ngrams
 
 
 def char_grams(word: str, n_min: int, n_max: int) -> list[str]:
