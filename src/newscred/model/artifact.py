@@ -226,7 +226,8 @@ def verify_artifact(path: str | os.PathLike[str], *, required: tuple[str, ...] =
         if actual != expected:
             raise CorruptArtifactError(
                 f"{rel} in {root} has been modified: its sha256 does not match the manifest. "
-                "Re-install newscred or retrain; never edit an artifact by hand.",
+                + ("Rebuild it with 'newscred claims index build'" if manifest.get("task") == "claim-index"
+                   else "Re-install newscred or retrain") + "; never edit an artifact by hand.",
                 path=str(root),
                 file=rel,
             )
