@@ -111,8 +111,9 @@ def test_empty_claim_raises(model: ClaimModel, text: str) -> None:
 
 
 def test_bundled_model_beats_majority_on_official_test_splits(model: ClaimModel, shared_data: Path) -> None:
-    # Measured at training time (see the model card): LIAR 6-way 0.248 vs majority 0.208, binary 0.635 vs
-    # 0.567; Constraint weighted F1 0.951 vs 0.360.  Asserted with slack so data-reader fixes do not flake.
+    # Measured at training time (see the model card): LIAR 6-way 0.249 vs majority 0.208, binary 0.634 vs
+    # 0.567; Constraint weighted F1 0.940 vs 0.360 (0.951 when the model could read links: see model_tokens).
+    # Asserted with slack so data-reader fixes do not flake.
     data = load_claim_data(shared_data)
     data = {k: v for k, v in data.items() if k in ("liar", "constraint_covid19")}
     res = evaluate(model, data, "test")
@@ -120,5 +121,17 @@ def test_bundled_model_beats_majority_on_official_test_splits(model: ClaimModel,
     assert L["n"] == 1283 and C["n"] == 2140  # the official test splits, LIAR read without quoting
     assert L["accuracy"] >= L["majority_accuracy"] + 0.04
     assert L["six_way"]["accuracy"] >= L["six_way"]["majority_accuracy"] + 0.02
-    assert C["weighted_f1"] >= 0.94
+    assert C["weighted_f1"] >= 0.93
     assert C["routed_to"]["health"] > 0.95 and L["routed_to"]["politics"] > 0.95
+
+
+def test_links_are_not_evidence(model: ClaimModel) -> None:
+    """Constraint's reliable posts link to their sources; the model must not learn "has a link"."""
+    from newscred.model.claim import model_tokens
+
+    text = "CDC says wear masks https://t.co/AbC123 and https://www.cdc.gov/masks now"
+    words = [t.text for t in model_tokens(text)]
+    assert "https" not in words and "abc123" not in words and "www" not in words
+    assert words == [t.text for t in model_tokens(normalise(text))]
+    # a shortened link changes nothing at all
+    assert model.p_unreliable(text.replace("https://t.co/AbC123", "")) == pytest.approx(model.p_unreliable(text), abs=1e-12)
