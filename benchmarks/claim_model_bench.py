@@ -49,6 +49,19 @@ def bench_claim_model(model_path: str | os.PathLike[str] | None = None, *, retra
         train_claim_model(model_path, root=data_root)
     model = ClaimModel.load(model_path)
     test = evaluate(model, data, "test")
+    # How often a claim gets a verdict (outside the uncertain band) and how often that verdict is right.
+    import numpy as np
+
+    low, high = model.params.uncertain_low, model.params.uncertain_high
+    band: dict[str, Any] = {"low": low, "high": high}
+    for name in [n for n in ("liar", "constraint_covid19", "coaid_claims", "climate_fever") if n in data]:
+        rows = data[name]["test"]
+        y = np.array([r.y for r in rows])
+        p = model.predict_proba([r.text for r in rows])
+        covered = (p <= low) | (p >= high)
+        band[name] = {"coverage": float(covered.mean()),
+                      "accuracy_when_covered": float(((p >= 0.5) == y)[covered].mean()) if covered.any() else None,
+                      "confident_error_rate": float((covered & ((p >= 0.5) != y)).mean())}
     speed_texts = [r.text for name in ("liar", "constraint_covid19") for r in data[name]["test"]][:n_speed]
     claims_per_s = throughput(model, speed_texts)
     if tmp is not None:
@@ -60,6 +73,7 @@ def bench_claim_model(model_path: str | os.PathLike[str] | None = None, *, retra
         "model": {"name": model.manifest.get("name"), "version": model.manifest.get("version"),
                   "retrained": retrain},
         "test": test,
+        "uncertain_band": band,
         "headline": {
             "liar_six_way_accuracy": L["six_way"]["accuracy"],
             "liar_six_way_majority": L["six_way"]["majority_accuracy"],
@@ -108,6 +122,15 @@ def render_markdown(result: dict[str, Any]) -> str:
             e = t[ext]
             rows.append(f"| {ext} ({note}) | macro-F1 / ROC AUC | {e['macro_f1']:.3f} / {e.get('roc_auc', float('nan')):.3f} | {e['majority_macro_f1']:.3f} / 0.5 | - | - | - |")
     h = result["headline"]
+    band = result.get("uncertain_band")
+    if band:
+        rows += ["", f"Verdicts only outside the uncertain band ({band['low']:.2f}-{band['high']:.2f}); elsewhere the label is "
+                 "`uncertain`:", "", "| test set | claims given a verdict | accuracy of those verdicts | confident errors (share of all) |",
+                 "|---|---|---|---|"]
+        for name, b in band.items():
+            if isinstance(b, dict):
+                acc = "–" if b["accuracy_when_covered"] is None else f"{b['accuracy_when_covered']:.3f}"
+                rows.append(f"| {name} | {b['coverage']:.1%} | {acc} | {b['confident_error_rate']:.1%} |")
     rows += [
         "",
         "Cross-dataset (one expert alone on the other corpus's test set):",
