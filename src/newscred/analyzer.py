@@ -205,7 +205,7 @@ class Analyzer:
         kept = strip_artefacts(tokens, artefacts)
         words = [t.text for t in kept]
         if mode == "claim" or (mode == "auto" and len(words) < CLAIM_MAX_WORDS):
-            return self._analyze_claim(text, tokens, artefacts, kept, title=title, url=url, id=id, prior=prior)
+            return self._analyze_claim(text, tokens, artefacts, words, title=title, url=url, id=id, prior=prior)
         matches = signal_matches(words)
         style = style_vector(words, matches)
         z, term_contrib, style_contrib = self.model.decision(words, style)
@@ -214,7 +214,7 @@ class Analyzer:
         p = _sigmoid(a * z + b + math.log(prior / (1.0 - prior)))
 
         lexicon = self.artifact.lexicon
-        known_share = (sum(map(lexicon.__contains__, words)) / len(words)) if words else 0.0
+        known_share = _known_share(words, lexicon)
         reasons: list[str] = []
         if len(words) < params.min_words:
             reasons.append(
@@ -248,7 +248,7 @@ class Analyzer:
         return Report(content, facts, self.model_info, _summary(content, facts, source, prov), id=id, title=title, url=url,
                       source=source, provenance=prov, claims=claims)
 
-    def _analyze_claim(self, text: str, tokens: list[Token], artefacts: list[TextArtefact], kept: list[Token], *,
+    def _analyze_claim(self, text: str, tokens: list[Token], artefacts: list[TextArtefact], words: list[str], *,
                        title: str | None, url: str | None, id: str | None, prior: float) -> Report:
         """A short text (statement, headline, post) scored by the claim model.
 
@@ -256,9 +256,7 @@ class Analyzer:
         check, so ``claims`` lists it alone (with its fact-checked matches when an index is set).
         """
         cm = self.claim_model
-        words = [t.text for t in kept]
-        model_text = " ".join(words) if words else text
-        p_even = cm.p_unreliable(text) if words else cm.p_unreliable(model_text)
+        p_even = cm.p_unreliable(text)  # the claim model reads the whole text (it drops only links)
         z = math.log(max(p_even, 1e-12) / max(1.0 - p_even, 1e-12))
         p = _sigmoid(z + math.log(prior / (1.0 - prior)))
         reasons: list[str] = []
@@ -274,8 +272,7 @@ class Analyzer:
         content = ContentVerdict(p, label, tuple(reasons), evidence, (), mode="claim", prior=prior, ratings=ratings)
         normalised_input = looks_normalised(text)
         lexicon = self.artifact.lexicon
-        known_share = (sum(map(lexicon.__contains__, words)) / len(words)) if words else 0.0
-        facts = self._facts(text, tokens, artefacts, known_share, lexicon, None, normalised_input)
+        facts = self._facts(text, tokens, artefacts, _known_share(words, lexicon), lexicon, None, normalised_input)
         source = self.source_verdict(url)
         claims = None
         if self.claims:
@@ -378,6 +375,11 @@ class Analyzer:
             wire_agencies=agencies,
             artefacts=tuple(a.to_dict() for a in artefacts),
         )
+
+
+def _known_share(words: list[str], lexicon: frozenset[str]) -> float:
+    """Share of ``words`` in the model's training vocabulary (0 for no words)."""
+    return (sum(map(lexicon.__contains__, words)) / len(words)) if words else 0.0
 
 
 def _sigmoid(x: float) -> float:

@@ -115,10 +115,10 @@ class ClaimFinder:
         republisher injected, found by provenance); a sentence lying mostly inside one is not
         listed, since its claims are not the article's.
         """
-        from .sentences import split_normalised, split_raw
+        from .sentences import split_sentences
 
         is_normalised = looks_normalised(text) if normalised is None else normalised
-        sentences = split_normalised(text, model=self.sentence_model) if is_normalised else split_raw(text)
+        sentences = split_sentences(text, normalised=is_normalised, model=self.sentence_model)
         notes: list[str] = []
         if is_normalised:
             notes.append("the text has no punctuation: sentence ends were predicted by the boundary model")
