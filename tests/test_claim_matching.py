@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -12,8 +13,10 @@ import pytest
 from click.testing import CliRunner
 
 from newscred.claims import embedder as embedder_module
-from newscred.claims.embedder import DEFAULT_EMBEDDER_PATH, StaticEmbedder, write_embedder
+from newscred.claims.embedder import DEFAULT_EMBEDDER_PATH, StaticEmbedder, read_tokenizer_json, write_embedder
 from newscred.claims.matching import (
+    DEFAULT_MIN_SIMILARITY,
+    INDEX_VERSION,
     ClaimIndex,
     ClaimMatch,
     FactCheckedClaim,
@@ -22,7 +25,8 @@ from newscred.claims.matching import (
     read_claims_jsonl,
 )
 from newscred.cli import main
-from newscred.errors import CorruptArtifactError, IncompatibleArtifactError, IndexNotFoundError
+from newscred.errors import CorruptArtifactError, IncompatibleArtifactError, IndexNotFoundError, IndexVersionError
+from newscred.model.artifact import npz_bytes, read_npz
 from newscred.text.normalise import normalise
 
 FIXTURE = Path(__file__).parent / "data" / "claims" / "fact_checked.jsonl"
@@ -85,6 +89,49 @@ def test_similar_sentences_are_closer_than_unrelated(embedder: StaticEmbedder) -
     assert v[0] @ v[1] > v[0] @ v[2] + 0.3
 
 
+#: real sentences of news text (normalised, they are what the claim index embeds)
+_SENTENCES = [
+    "SPRINGFIELD, Ill. — The city council voted 9-2 on Tuesday to spend $48 million over the next six years.",
+    "Says Barack Obama's health-care law will cut Medicare by $716 billion.",
+    "Hydroxychloroquine cures COVID-19 in 100% of cases, a viral post claimed.",
+    "The unemployment rate fell to 3.5 percent, the lowest since 1969, officials said on Friday.",
+    "Glaciers are advancing, not retreating, in most of the world's mountain ranges.",
+    "We have more natural gas in this country than Saudi Arabia has oil.",
+    "Pneumonoultramicroscopicsilicovolcanoconiosis is the longest word in English dictionaries.",
+]
+
+
+def test_python_wordpiece_equals_the_tokenizers_library(embedder: StaticEmbedder,
+                                                         fixture_claims: list[FactCheckedClaim]) -> None:
+    """Normalised text is tokenised in Python (no Rust tokenizer built at load): the ids must be
+    exactly the library's, including [UNK] for over-long or untokenisable words."""
+    tokenizer = embedder.tokenizer
+    texts = [normalise(t) for t in _SENTENCES + [c.text for c in fixture_claims]]
+    texts += ["", "  two  spaces ", "a" * 100, "b" * 101, "x" * 250 + " ok", "qzxqzxqzx 12345678901234 covid19",
+              "unaffordable antidisestablishmentarianism 3d 2nd"]
+    fresh = StaticEmbedder.load()
+    fresh.encode(texts)
+    assert fresh.tokenizer._library is None  # normalised text never needed the Rust tokenizer
+    fast = tokenizer.ids(texts)
+    library = [enc.ids for enc in tokenizer.library.encode_batch(texts, add_special_tokens=False)]
+    assert fast == library
+    assert 1 in fast[texts.index("b" * 101)]  # [UNK] (dropped later by the embedder)
+    # raw text (punctuation, capitals, accents) goes through the library, with the same result
+    raw = _SENTENCES + ["Café «naïve» façade", "日本語のテキスト"]
+    assert tokenizer.ids(raw) == [enc.ids for enc in tokenizer.library.encode_batch(raw, add_special_tokens=False)]
+
+
+def test_embedder_batch_equals_one_at_a_time(embedder: StaticEmbedder) -> None:
+    texts = _SENTENCES + [normalise(t) for t in _SENTENCES] + ["", "!!!"]
+    batch = embedder.encode(texts)
+    single = np.stack([embedder.encode([t])[0] for t in texts])
+    assert np.array_equal(batch, single)
+    # the mean of the token rows, as float32, normalised
+    ids = embedder.token_ids([texts[0]])[0]
+    expected = np.asarray(embedder.embeddings, dtype=np.float32)[ids].mean(axis=0)
+    assert np.allclose(batch[0], expected / np.linalg.norm(expected), rtol=0, atol=1e-6)
+
+
 def test_tampered_embedder_is_refused(tmp_path: Path) -> None:
     copy = tmp_path / "emb"
     shutil.copytree(DEFAULT_EMBEDDER_PATH, copy)
@@ -133,6 +180,130 @@ def test_normalised_query_finds_the_same_claim(index: ClaimIndex) -> None:
     assert index.query([raw[0]], k=1)[0][0].claim.id == "coaid:1"
 
 
+def _brute_force(index: ClaimIndex, texts: list[str], k: int, floor: float, method: str) -> list[list[tuple[str, float]]]:
+    """The definition of a query: score every claim (the full matrix), best first, ties by entry."""
+    out = []
+    for text, row in zip(texts, index.scores(texts, method)):
+        order = sorted(range(len(row)), key=lambda j: (-float(row[j]), j))[:k]
+        out.append([(index.entries[j][0].id, float(row[j])) for j in order
+                    if float(row[j]) >= floor and float(row[j]) > 0 and dedupe_key(text)])
+    return out
+
+
+@pytest.mark.parametrize("method", ["fused", "lexical", "embedding"])
+def test_query_equals_the_full_similarity_matrix(index: ClaimIndex, fixture_claims: list[FactCheckedClaim],
+                                                 method: str) -> None:
+    """A query scores only the claims that could reach the threshold: it must find exactly what
+    scoring all of them finds, at every threshold."""
+    texts = _SENTENCES + [c.text for c in fixture_claims] + [" ".join(c.text.split()[::-1]) for c in fixture_claims]
+    texts += ["", "the of and", "Vaccines"]
+    for floor in (None, 0.0, 0.1, DEFAULT_MIN_SIMILARITY[method], 0.5, 0.9):
+        cut = DEFAULT_MIN_SIMILARITY[method] if floor is None else floor
+        got = [[(m.claim.id, m.similarity) for m in ms]
+               for ms in index.query(texts, k=3, min_similarity=floor, method=method)]
+        want = _brute_force(index, texts, 3, cut, method)
+        assert [[i for i, _ in row] for row in got] == [[i for i, _ in row] for row in want], floor
+        assert [s for row in got for _, s in row] == pytest.approx([s for row in want for _, s in row], abs=1e-6)
+
+
+def test_batch_query_equals_one_sentence_at_a_time(index: ClaimIndex, fixture_claims: list[FactCheckedClaim]) -> None:
+    texts = _SENTENCES + [c.text for c in fixture_claims] + ["", "Obama -- born in Kenya, they say."]
+    for method in ("fused", "lexical", "embedding"):
+        for floor in (None, 0.0):
+            batch = index.query(texts, k=3, min_similarity=floor, method=method)
+            single = [index.query([t], k=3, min_similarity=floor, method=method)[0] for t in texts]
+            assert [[m.claim.id for m in ms] for ms in batch] == [[m.claim.id for m in ms] for ms in single]
+            assert [m.similarity for ms in batch for m in ms] == pytest.approx(
+                [m.similarity for ms in single for m in ms], abs=1e-6)
+    assert any(batch)  # the fixture claims find themselves
+
+
+def test_equal_scores_are_ordered_by_entry(tmp_path: Path, embedder: StaticEmbedder) -> None:
+    """Two claims with the same words in another order embed identically and, lexically, differ
+    only in bigrams: with the embedding scorer they tie, and the earlier entry comes first, also
+    when the tie is at the k-th place."""
+    claims = [FactCheckedClaim(id=f"c{i}", text=t, verdict="false", label="unreliable", dataset="test")
+              for i, t in enumerate(["The moon is made of green cheese.", "Cheese, green, is what the moon is made of.",
+                                     "Green cheese is what the moon is made of.", "Taxes rose by ten percent."])]
+    index = ClaimIndex.build(claims, tmp_path / "ties", embedder=embedder)
+    [row] = index.scores(["moon made of green cheese"], "embedding")
+    assert row[1] == row[2]
+    for k in (1, 2, 3):
+        [ms] = index.query(["moon made of green cheese"], k=k, min_similarity=0, method="embedding")
+        ranked = sorted(range(len(row)), key=lambda j: (-float(row[j]), j))[:k]
+        assert [m.claim.id for m in ms] == [f"c{j}" for j in ranked]
+
+
+def test_index_files_are_read_in_place(index: ClaimIndex) -> None:
+    """Arrays are stored uncompressed and aligned, and opened without copying or inflating."""
+    reopened = ClaimIndex.open(index.path)
+    assert reopened.config["index_version"] == INDEX_VERSION == "2"
+    assert reopened.embeddings.dtype == np.float16 and not reopened.embeddings.flags.writeable
+    lexical = reopened.lexical
+    for array in (lexical.post_rows, lexical.post_data, lexical.idf, reopened.embeddings):
+        assert array.flags.aligned and not array.flags.owndata
+    arrays = {"a": np.arange(5, dtype=np.int32), "b": np.ones((3, 2), dtype=np.float16), "long_name_c": np.zeros(0)}
+    stored = npz_bytes(arrays, compressed=False)
+    assert stored == npz_bytes(arrays, compressed=False)  # reproducible bytes
+    for data in (stored, npz_bytes(arrays)):  # deflated (older artifacts) still read
+        loaded = read_npz(data)
+        assert all(np.array_equal(loaded[k], v) and loaded[k].dtype == v.dtype for k, v in arrays.items())
+
+
+def test_word_table_is_exact_despite_crc32_collisions() -> None:
+    from newscred.claims.matching import _StringTable
+
+    # pairs of distinct strings with the same crc32
+    pairs = [("suwcpwzmsvrpj", "zjefnynbqql"), ("spmfrofvq", "jznteaj")]
+    assert all(zlib.crc32(a.encode()) == zlib.crc32(b.encode()) for a, b in pairs)
+    words = sorted({"budget", "taxes", "vaccines", *(w for pair in pairs for w in pair)})
+    table = _StringTable.from_terms(words)
+    queries = [*words, "budgets", "tax", "", *(a + "x" for a, _ in pairs)]
+    found, positions = table.lookup(queries)
+    assert dict(zip(found, positions)) == {w: i for i, w in enumerate(words)}
+    half = _StringTable.from_terms(sorted(a for a, _ in pairs))  # only one string of each pair
+    assert half.lookup([b for _, b in pairs]) == ([], [])
+    assert sorted(half.lookup([a for a, _ in pairs])[0]) == sorted(a for a, _ in pairs)
+
+
+def test_query_vectors_equal_the_reference_transform(index: ClaimIndex, fixture_claims: list[FactCheckedClaim]) -> None:
+    """Queries are vectorised word by word in numpy; the rows must be bit for bit those of the
+    term-by-term reference (_vectorise, which also built the index)."""
+    from collections import Counter
+
+    from newscred.claims.matching import _terms, _vectorise
+
+    lexical = index.lexical
+    blob, offsets = lexical.words.blob, lexical.words.offsets
+    words = [blob[offsets[i] : offsets[i + 1]].decode() for i in range(len(lexical.words))]
+    columns = {w: int(c) for w, c in zip(words, lexical.unigram_column) if c >= 0}
+    columns.update({f"{words[k // len(words)]} {words[k % len(words)]}": int(c)
+                    for k, c in zip(lexical.bigram_keys.tolist(), lexical.bigram_columns.tolist())})
+    assert sorted(columns.values()) == list(range(lexical.n_terms))
+    idf = lexical.idf.tolist()
+    vocabulary = {term: (column, idf[column]) for term, column in columns.items()}
+    texts = [dedupe_key(t) for t in _SENTENCES + [c.text for c in fixture_claims]]
+    texts += ["obama born kenya obama born kenya barack obama", "vaccines vaccines autism vaccines", "", "the of"]
+    for batch in (texts, texts[:1], texts[-2:], [], [" ".join(texts)]):
+        expected = _vectorise([Counter(_terms(t)) for t in batch], vocabulary)
+        got = lexical.vectorise(batch)
+        for a, b in zip(got, expected):
+            assert a.dtype == b.dtype and np.array_equal(a, b)
+
+
+def test_old_index_format_asks_for_a_rebuild(index: ClaimIndex, tmp_path: Path) -> None:
+    copy = tmp_path / "v1"
+    shutil.copytree(index.path, copy)
+    manifest = json.loads((copy / "manifest.json").read_text())
+    manifest["version"] = "1"
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(IndexVersionError, match="rebuild|Rebuild") as err:
+        ClaimIndex.open(copy)
+    assert err.value.code == "index.incompatible" and "newscred claims index build" in err.value.message
+    res = CliRunner().invoke(main, ["claims", "index", "info", str(copy)])
+    assert res.exit_code != 0 and "index.incompatible" in res.output
+
+
 def test_tampered_index_is_refused(index: ClaimIndex, tmp_path: Path) -> None:
     copy = tmp_path / "idx"
     shutil.copytree(index.path, copy)
@@ -141,13 +312,19 @@ def test_tampered_index_is_refused(index: ClaimIndex, tmp_path: Path) -> None:
     (copy / "claims.jsonl").write_text("\n".join(lines) + "\n")
     with pytest.raises(CorruptArtifactError, match="claims.jsonl"):
         ClaimIndex.open(copy)
+    shutil.rmtree(copy)
+    shutil.copytree(index.path, copy)
+    data = bytearray((copy / "lexical.npz").read_bytes())
+    data[-200] ^= 1
+    (copy / "lexical.npz").write_bytes(bytes(data))
+    with pytest.raises(CorruptArtifactError, match="lexical.npz"):
+        ClaimIndex.open(copy)
     with pytest.raises(IndexNotFoundError):
         ClaimIndex.open(tmp_path / "nowhere")
 
 
 def test_other_embedder_is_refused(index: ClaimIndex, embedder: StaticEmbedder, tmp_path: Path) -> None:
-    other = write_embedder(tmp_path / "emb64", embedder.embeddings[:, :64],
-                           (DEFAULT_EMBEDDER_PATH / "tokenizer.json").read_text(),
+    other = write_embedder(tmp_path / "emb64", embedder.embeddings[:, :64], read_tokenizer_json(),
                            config={"max_tokens": 512, "unk_token_id": embedder.unk_token_id})
     with pytest.raises(IncompatibleArtifactError, match="rebuild"):
         ClaimIndex.open(index.path, embedder=StaticEmbedder.load(other))

@@ -53,3 +53,14 @@ def test_fast_path_tokenizes_like_the_reference(text: str) -> None:
 
     reference = _tokenize_slow(_repair_mojibake(text))
     assert [t.text for t in tokenize(text)] == [t.text for t in reference]
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200))
+def test_normalise_joins_the_tokens(text: str) -> None:
+    assert normalise(text) == " ".join(t.text for t in tokenize(text))
+
+
+def test_normalise_joins_the_tokens_on_news_text() -> None:
+    texts = ["BOGOTA, Colombia (AP) — The U.S. won't say; Nicolás Maduro's “party”.", "Straße, ﬁne, İstanbul",
+             "He\u00e2\u0080\u0099s at the caf\u00c3\u00a9", "日本語 text 123", "", "  x_y  "]
+    assert [normalise(t) for t in texts] == [" ".join(tok.text for tok in tokenize(t)) for t in texts]

@@ -20,7 +20,7 @@ Every error carries a stable ``code`` used by the CLI, batch error rows and (lat
         + ModelNotFoundError(KeyError)      model.not_found
         + ArtifactError                     artifact
           - IncompatibleArtifactError       artifact.incompatible
-            . IndexVersionError             index.incompatible   (a republication index)
+            . IndexVersionError             index.incompatible   (a republication or claim index)
           - CorruptArtifactError            artifact.corrupt
             . CorruptIndexError             index.corrupt
       x MissingExtraError(ImportError)      dependency.missing
@@ -120,7 +120,8 @@ class CorruptArtifactError(ArtifactError):
 
 
 class IndexVersionError(IncompatibleArtifactError):
-    """A republication index written by an unknown (newer or older) schema version."""
+    """A republication index or claim index written by an unknown (newer or older) format version:
+    rebuild it with this newscred."""
 
     code = "index.incompatible"
 

@@ -8,8 +8,10 @@ MiniLM's paraphrase geometry in a plain ``vocabulary x dims`` matrix, so encodin
 Bundle (``src/newscred/models/claim-embedder/``, written by :func:`write_embedder`)::
 
     manifest.json     sha256 of every file, task "embedder" (see newscred.model.artifact)
-    embeddings.npz    "embeddings": float16 (vocabulary, dims), row i = token id i
-    tokenizer.json    the (uncased WordPiece) tokenizer of the distilled model
+    embeddings.npz    "embeddings": float16 (vocabulary, dims), row i = token id i; stored, not
+                      deflated, so loading maps it instead of inflating 7.5 MB on every start
+    tokenizer.json.gz the (uncased WordPiece) tokenizer of the distilled model, gzipped (keeps the
+                      bundle under 8 MB); bundles with a plain tokenizer.json load too
     config.json       dims, max_tokens, unk_token_id, base model, how it was made
     README.md         the model card
 
@@ -31,21 +33,26 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
+import zlib
 from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
 
 from ..errors import ConfigError, CorruptArtifactError, MissingExtraError
-from ..model.artifact import npz_bytes, verify_artifact, write_bundle
+from ..model.artifact import npz_bytes, read_npz, read_verified_artifact, write_bundle
 
-__all__ = ["DEFAULT_EMBEDDER_PATH", "EMBEDDER_TASK", "StaticEmbedder", "distill", "write_embedder"]
+__all__ = ["DEFAULT_EMBEDDER_PATH", "EMBEDDER_TASK", "Float32Rows", "StaticEmbedder", "WordPieceTokenizer", "distill",
+           "read_tokenizer_json", "write_embedder"]
 
 #: Where the bundled embedder lives (package data).
 DEFAULT_EMBEDDER_PATH = Path(__file__).resolve().parents[1] / "models" / "claim-embedder"
 EMBEDDER_TASK = "embedder"
-_REQUIRED = ("embeddings.npz", "tokenizer.json", "config.json")
+_REQUIRED = ("embeddings.npz", "config.json")
+#: the tokenizer file, gzipped since bundle 1.1 (``tokenizer.json`` in 1.0 bundles)
+TOKENIZER_FILES = ("tokenizer.json.gz", "tokenizer.json")
 BASE_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 DISTILL_COMMAND = (
     "PYTHONPATH=src python -m newscred.claims.embedder distill -o src/newscred/models/claim-embedder --dims {dims}"
@@ -66,6 +73,146 @@ def _tokenizer_from_str(text: str) -> Any:
     return tokenizer
 
 
+#: Text in normalised form (``newscred.text.normalise``): what the claim index embeds and queries.
+_NORMALISED_TEXT = re.compile(r"[a-z0-9 ]*")
+_WORD_CACHE_LIMIT = 200_000
+
+
+class WordPieceTokenizer:
+    """A ``tokenizer.json``, with its WordPiece model run in Python on normalised text.
+
+    The claim index only ever embeds normalised text (lower-case ASCII letters and digits
+    separated by single spaces).  For such text a BERT tokenizer (BertNormalizer, BertPreTokenizer,
+    WordPiece) reduces to: split on spaces, then greedy longest-match WordPiece per word, which is
+    a few dictionary look-ups per word (memoised).  That spares every cold start building the Rust
+    tokenizer (~15 ms for 30k tokens) and importing ``tokenizers``; any other text, or a tokenizer
+    with another pipeline, goes through the ``tokenizers`` library (built on first need), so ids
+    are always exactly the library's (tests/test_claim_matching.py compares both on real text).
+    """
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._library: Any = None
+        try:
+            spec = json.loads(text)
+            model = spec["model"]
+            vocab = model["vocab"]
+            added = spec.get("added_tokens") or []
+            ids = [*vocab.values(), *(int(t["id"]) for t in added)]
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise CorruptArtifactError(f"not a tokenizer.json: {exc}") from exc
+        self.vocab_size = (max(ids) + 1) if ids else 0
+        self._vocab: dict[str, int] | None = None
+        normalizer = spec.get("normalizer") or {}
+        pre = spec.get("pre_tokenizer") or {}
+        if (isinstance(vocab, dict) and model.get("type") == "WordPiece" and normalizer.get("type") == "BertNormalizer"
+                and pre.get("type") == "BertPreTokenizer" and model.get("unk_token") in vocab
+                # an added token made of letters/digits could match inside normalised text: not handled here
+                and not any(_NORMALISED_TEXT.fullmatch(str(t.get("content", "")).lower()) for t in added)):
+            self._vocab = vocab
+            self._prefix = str(model.get("continuing_subword_prefix", "##"))
+            self._max_chars = int(model.get("max_input_chars_per_word", 100))
+            self._unk = [int(vocab[model["unk_token"]])]
+            self._words: dict[str, tuple[int, ...]] = {}
+
+    @property
+    def library(self) -> Any:
+        """The ``tokenizers.Tokenizer`` (built on first use)."""
+        if self._library is None:
+            self._library = _tokenizer_from_str(self._text)
+        return self._library
+
+    def get_vocab_size(self, with_added_tokens: bool = True) -> int:
+        return self.vocab_size
+
+    def encode_batch(self, texts: Sequence[str], add_special_tokens: bool = True) -> list[Any]:
+        return self.library.encode_batch(list(texts), add_special_tokens=add_special_tokens)
+
+    def ids(self, texts: Sequence[str]) -> list[list[int]]:
+        """Token ids of each text, without special tokens ([CLS]/[SEP]); [UNK] included."""
+        out: list[list[int] | None] = []
+        rest: list[int] = []
+        words, split = self._words if self._vocab is not None else None, self._word_ids
+        for i, text in enumerate(texts):
+            if words is not None and _NORMALISED_TEXT.fullmatch(text):
+                out.append([j for word in text.split() for j in (words.get(word) or split(word))])
+            else:
+                out.append(None)
+                rest.append(i)
+        if rest:
+            library = self.library
+            if len(rest) <= 16:  # a few sentences: one at a time (the batch call spreads them over threads)
+                encodings = [library.encode(texts[i], add_special_tokens=False) for i in rest]
+            else:
+                encode = getattr(library, "encode_batch_fast", None) or library.encode_batch
+                encodings = encode([texts[i] for i in rest], add_special_tokens=False)
+            for i, enc in zip(rest, encodings):
+                out[i] = list(enc.ids)
+        return out  # type: ignore[return-value]
+
+    def _word_ids(self, word: str) -> tuple[int, ...]:
+        ids = self._words.get(word)
+        if ids is None:
+            ids = tuple(self._wordpiece(word))  # never empty: a word is at least [UNK]
+            if len(self._words) >= _WORD_CACHE_LIMIT:
+                self._words.clear()
+            self._words[word] = ids
+        return ids
+
+    def _wordpiece(self, word: str) -> list[int]:
+        """tokenizers' ``WordPiece::tokenize``: greedy longest match, [UNK] for the whole word if stuck."""
+        vocab = self._vocab
+        assert vocab is not None
+        if len(word) > self._max_chars:
+            return self._unk
+        pieces: list[int] = []
+        start, n = 0, len(word)
+        while start < n:
+            end = n
+            found = None
+            while start < end:
+                piece = word[start:end] if start == 0 else self._prefix + word[start:end]
+                found = vocab.get(piece)
+                if found is not None:
+                    break
+                end -= 1
+            if found is None:
+                return self._unk
+            pieces.append(found)
+            start = end
+        return pieces
+
+
+class Float32Rows:
+    """Rows of a float16 matrix as float32, each row widened once.
+
+    Widening float16 costs numpy ~2 ns a value: for the ~300 token rows of an article, or the few
+    hundred claim rows a query scores, that is more than the arithmetic.  Rows are widened when
+    first asked for, into a float32 matrix the OS only backs where it is written (so a short-lived
+    process pays for the rows it used, a service for each row once).  Safe to share between
+    threads: a row is marked widened only after it is written, and writing it twice is harmless.
+    """
+
+    def __init__(self, matrix: np.ndarray) -> None:
+        self.matrix = matrix
+        self._rows: np.ndarray | None = None
+        self._done: np.ndarray | None = None
+
+    def __getitem__(self, ids: Any) -> np.ndarray:
+        if self.matrix.dtype == np.float32:
+            return self.matrix[ids]
+        ids = np.asarray(ids, dtype=np.intp)
+        if self._rows is None:
+            self._done = np.zeros(len(self.matrix), dtype=bool)
+            self._rows = np.empty(self.matrix.shape, dtype=np.float32)
+        assert self._done is not None
+        new = ids[~self._done[ids]]
+        if len(new):
+            self._rows[new] = self.matrix[new].astype(np.float32)
+            self._done[new] = True
+        return self._rows[ids]
+
+
 class StaticEmbedder:
     """Sentence vectors as the mean of distilled MiniLM token vectors (L2-normalised, float32).
 
@@ -77,7 +224,11 @@ class StaticEmbedder:
                  max_tokens: int = 512, path: Path | None = None, manifest: dict[str, Any] | None = None) -> None:
         if embeddings.ndim != 2:
             raise ConfigError(f"embeddings must be a 2-D matrix, got shape {embeddings.shape}")
-        self.embeddings = np.asarray(embeddings, dtype=np.float32)
+        # float16 as stored (rows are widened to float32 when looked up: exact, and the matrix is
+        # never copied), any other dtype as float32
+        self.embeddings = embeddings if embeddings.dtype in (np.float16, np.float32) else np.asarray(
+            embeddings, dtype=np.float32)
+        self._rows: Float32Rows | None = None
         self.tokenizer = tokenizer
         self.unk_token_id = unk_token_id
         self.max_tokens = int(max_tokens)
@@ -92,6 +243,12 @@ class StaticEmbedder:
     def name(self) -> str:
         return str(self.manifest.get("name", "claim-embedder"))
 
+    @property
+    def sha256(self) -> str | None:
+        """The verified sha256 of the bundle's matrix (what a claim index records), if loaded from one."""
+        digest = (self.manifest.get("files") or {}).get("embeddings.npz")
+        return str(digest) if digest else None
+
     @classmethod
     def load(cls, path: str | os.PathLike[str] | None = None) -> StaticEmbedder:
         """Verify (sha256 of every file, task "embedder") and load an embedder bundle.
@@ -101,15 +258,18 @@ class StaticEmbedder:
         :class:`~newscred.errors.CorruptArtifactError` when any file was changed.
         """
         root = Path(path) if path is not None else DEFAULT_EMBEDDER_PATH
-        manifest = verify_artifact(root, required=_REQUIRED, task=EMBEDDER_TASK)
+        manifest, files = read_verified_artifact(root, required=_REQUIRED, task=EMBEDDER_TASK)
+        name = next((f for f in TOKENIZER_FILES if f in files), None)
+        if name is None:
+            raise CorruptArtifactError(f"{root / 'manifest.json'} does not list required file tokenizer.json.gz",
+                                       path=str(root))
         try:
-            config = json.loads((root / "config.json").read_text())
-            with np.load(root / "embeddings.npz", allow_pickle=False) as npz:
-                embeddings = npz["embeddings"]
-            tokenizer = _tokenizer_from_str((root / "tokenizer.json").read_text(encoding="utf-8"))
-        except MissingExtraError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - numpy/json/tokenizers each raise their own types
+            config = json.loads(files["config.json"])
+            embeddings = read_npz(files["embeddings.npz"])["embeddings"]
+            raw = files[name]
+            text = (zlib.decompress(raw, wbits=31) if name.endswith(".gz") else raw).decode("utf-8")
+            tokenizer = WordPieceTokenizer(text)
+        except Exception as exc:  # noqa: BLE001 - numpy/json/zlib each raise their own types
             raise CorruptArtifactError(f"{root} could not be read as a claim embedder: {exc}", path=str(root)) from exc
         vocab = tokenizer.get_vocab_size(with_added_tokens=True)
         if embeddings.ndim != 2 or embeddings.shape[0] < vocab:
@@ -121,11 +281,14 @@ class StaticEmbedder:
     def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
         """WordPiece ids without [CLS]/[SEP] and without [UNK] (as model2vec does), truncated."""
         texts = [t if isinstance(t, str) else str(t) for t in texts]
-        encode = getattr(self.tokenizer, "encode_batch_fast", None) or self.tokenizer.encode_batch
-        encodings = encode(texts, add_special_tokens=False)
+        ids_of = getattr(self.tokenizer, "ids", None)
+        if ids_of is not None:
+            all_ids = ids_of(texts)
+        else:  # a plain tokenizers.Tokenizer
+            encode = getattr(self.tokenizer, "encode_batch_fast", None) or self.tokenizer.encode_batch
+            all_ids = [enc.ids for enc in encode(texts, add_special_tokens=False)]
         out = []
-        for enc in encodings:
-            ids = enc.ids
+        for ids in all_ids:
             if self.unk_token_id is not None:
                 ids = [i for i in ids if i != self.unk_token_id]
             out.append(ids[: self.max_tokens])
@@ -138,11 +301,24 @@ class StaticEmbedder:
         """
         if isinstance(texts, str):
             texts = [texts]
+        if self._rows is None or self._rows.matrix is not self.embeddings:  # (embeddings may be swapped)
+            self._rows = Float32Rows(self.embeddings)
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for start in range(0, len(texts), batch_size):
-            for offset, ids in enumerate(self.token_ids(texts[start : start + batch_size])):
-                if ids:
-                    out[start + offset] = self.embeddings[ids].mean(axis=0)
+            token_ids = self.token_ids(texts[start : start + batch_size])
+            used = [i for i, ids in enumerate(token_ids) if ids]
+            if not used:
+                continue
+            counts = [len(token_ids[i]) for i in used]
+            rows = self._rows[[j for i in used for j in token_ids[i]]]  # every token row of the batch at once
+            sums = np.empty((len(used), self.dim), dtype=np.float32)
+            end = 0
+            for r, n in enumerate(counts):
+                np.add.reduce(rows[end : end + n], axis=0, out=sums[r])  # the row-by-row sum np.mean does
+                end += n
+            # ... and its division: float32 sums by an integer count, computed in float64
+            np.true_divide(sums, np.asarray(counts, dtype=np.intp)[:, None], out=sums, casting="unsafe")
+            out[start + np.asarray(used)] = sums
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         np.divide(out, norms, out=out, where=norms > 0)
         return out
@@ -227,11 +403,14 @@ def model_card(config: dict[str, Any], metrics: dict[str, Any] | None = None) ->
 def write_embedder(path: str | os.PathLike[str], embeddings: np.ndarray, tokenizer_json: str, *,
                    config: dict[str, Any], version: str = "1.0.0", metrics: dict[str, Any] | None = None) -> Path:
     """Write an embedder bundle (hashed manifest, float16 matrix, tokenizer, card, metrics)."""
+    import gzip
+
     matrix = np.asarray(embeddings, dtype=np.float16)
     config = {**config, "dims": int(matrix.shape[1]), "vocabulary": int(matrix.shape[0])}
     files = {
-        "embeddings.npz": npz_bytes({"embeddings": matrix}),
-        "tokenizer.json": tokenizer_json.encode("utf-8"),
+        # stored (not deflated): mapped at load instead of inflated; the tokenizer is gzipped instead
+        "embeddings.npz": npz_bytes({"embeddings": matrix}, compressed=False),
+        "tokenizer.json.gz": gzip.compress(tokenizer_json.encode("utf-8"), compresslevel=9, mtime=0),
         "config.json": json.dumps(config, indent=2, sort_keys=True).encode(),
         "README.md": model_card(config, metrics).encode(),
     }
@@ -282,11 +461,19 @@ def evaluate_embedder(path: str | os.PathLike[str], root: str | os.PathLike[str]
             "fusion_weight": index.config["fusion_weight"]}
 
 
+def read_tokenizer_json(path: str | os.PathLike[str] | None = None) -> str:
+    """The ``tokenizer.json`` text of an embedder bundle (gzipped or not; not verified)."""
+    root = Path(path) if path is not None else DEFAULT_EMBEDDER_PATH
+    if (root / "tokenizer.json.gz").is_file():
+        return zlib.decompress((root / "tokenizer.json.gz").read_bytes(), wbits=31).decode("utf-8")
+    return (root / "tokenizer.json").read_text(encoding="utf-8")
+
+
 def rewrite_card(path: str | os.PathLike[str], root: str | os.PathLike[str] | None = None) -> Path:
     """Re-measure an existing bundle and rewrite it with the metrics in its card (no torch needed)."""
     embedder = StaticEmbedder.load(path)
     config = json.loads((Path(path) / "config.json").read_text())
-    tokenizer_json = (Path(path) / "tokenizer.json").read_text(encoding="utf-8")
+    tokenizer_json = read_tokenizer_json(path)
     metrics = evaluate_embedder(path, root)
     return write_embedder(path, embedder.embeddings, tokenizer_json, config=config,
                           version=str(embedder.manifest.get("version", "1.0.0")), metrics=metrics)

@@ -23,9 +23,14 @@ verdict is kept (:attr:`ClaimMatch.also`), because two fact-checkers, or the sam
 may disagree.
 
 The index is a directory written with :func:`newscred.model.artifact.write_bundle`
-(task ``claim-index``): ``claims.jsonl``, ``embeddings.npz`` (float16), ``lexical.npz`` +
-``lexical.json`` (TF-IDF state), ``config.json``, ``manifest.json`` (sha256 of each file).
-No pickle anywhere; a tampered index is refused on open.
+(task ``claim-index``, format version :data:`INDEX_VERSION`): ``claims.jsonl`` (one entry per
+line) and ``claims-offsets.npy`` (where each line starts), ``embeddings.npz`` (float16),
+``lexical.npz`` (TF-IDF postings and the vocabulary's words) + ``lexical.json``, ``config.json``,
+``manifest.json`` (sha256 of each file).  No pickle anywhere; a tampered index is refused on open.
+Every array is stored uncompressed and read in place, and nothing is parsed that a query does not
+need, so opening an index costs little more than hashing its files (``newscred analyze
+--claims-index`` opens it on every run).  An index of another format version is refused with
+:class:`~newscred.errors.IndexVersionError` ("rebuild it").
 """
 
 from __future__ import annotations
@@ -36,8 +41,9 @@ import math
 import os
 import re
 import time
+import zlib
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Literal, Mapping, Sequence
 
@@ -48,10 +54,20 @@ from ..errors import (
     CorruptArtifactError,
     IncompatibleArtifactError,
     IndexNotFoundError,
+    IndexVersionError,
     MissingExtraError,
     ModelError,
 )
-from ..model.artifact import npz_bytes, sha256_file, verify_artifact, write_bundle
+from ..model.artifact import (
+    npy_bytes,
+    npz_bytes,
+    read_manifest,
+    read_npy,
+    read_npz,
+    read_verified_artifact,
+    sha256_file,
+    write_bundle,
+)
 from ..text.normalise import normalise
 
 __all__ = [
@@ -69,7 +85,10 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 INDEX_TASK = "claim-index"
-INDEX_VERSION = "1"
+#: "2": uncompressed arrays read in place, TF-IDF stored as postings, the vocabulary as a hashed
+#: word table with unigram and bigram columns, line offsets of claims.jsonl ("1" stored a
+#: compressed CSR matrix and a JSON list of terms).
+INDEX_VERSION = "2"
 Method = Literal["embedding", "lexical", "fused"]
 METHODS: tuple[str, ...] = ("embedding", "lexical", "fused")
 
@@ -85,7 +104,13 @@ DEFAULT_FUSION_WEIGHT = 0.2
 #: report half, 60% of queries kept for fused); pass ``min_similarity=0`` for the k nearest.
 DEFAULT_MIN_SIMILARITY: Mapping[str, float] = {"embedding": 0.66, "lexical": 0.21, "fused": 0.24}
 
-_REQUIRED = ("claims.jsonl", "lexical.npz", "lexical.json", "config.json")
+_REQUIRED = ("claims.jsonl", "claims-offsets.npy", "lexical.npz", "lexical.json", "config.json")
+
+#: Upper bound of the embedding cosine of a query with an indexed claim: both are unit vectors,
+#: the claim's rounded to float16 (relative error <= 2**-11 per component), plus a wide margin.
+#: With it, a fused query only embeds-scores the claims whose lexical score could still reach the
+#: threshold (see :meth:`ClaimIndex.query`).
+_MAX_COSINE = 1.01
 
 #: "All-but-the-top" post-processing of the static embeddings (Mu & Viswanath 2018): subtract
 #: the index's mean vector and project out its top principal directions, which every averaged
@@ -122,7 +147,9 @@ class FactCheckedClaim:
     date: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # the same dict as dataclasses.asdict, without its recursive deep copy (a report lists ~30)
+        return {"id": self.id, "text": self.text, "verdict": self.verdict, "label": self.label,
+                "dataset": self.dataset, "url": self.url, "speaker": self.speaker, "date": self.date}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> FactCheckedClaim:
@@ -262,25 +289,121 @@ def _terms(normalised: str) -> list[str]:
     return terms
 
 
+_KNOWN_WORDS_LIMIT = 200_000
+
+
+def _narrow(ints: np.ndarray) -> np.ndarray:
+    """Non-negative integers in the smallest of uint16 / int32 / int64 that holds them (less to hash
+    on every open); readers widen them as needed."""
+    top = int(ints.max()) if len(ints) else 0
+    dtype = np.uint16 if top <= np.iinfo(np.uint16).max else np.int32 if top <= np.iinfo(np.int32).max else np.int64
+    return ints.astype(dtype, copy=False)
+
+
+class _StringTable:
+    """Position of each of a sorted list of strings, usable the moment the index is read.
+
+    A ``dict`` of the vocabulary (~130,000 terms, ~15,000 words for the shared claims) would be
+    parsed and built on every cold ``newscred analyze --claims-index`` (~35 ms for the terms).
+    Instead the index stores the strings (UTF-8, sorted, concatenated) with the crc32 of each,
+    sorted: looking strings up is one vectorised binary search over their hashes and one byte
+    comparison per hit (so a crc32 collision never maps a string to another's position).
+    """
+
+    def __init__(self, blob: bytes, offsets: np.ndarray, hashes: np.ndarray, order: np.ndarray) -> None:
+        self.blob = blob
+        self.offsets = offsets
+        self.hashes = hashes
+        self.order = order
+
+    @classmethod
+    def from_terms(cls, terms: Sequence[str]) -> _StringTable:
+        encoded = [t.encode("utf-8") for t in terms]
+        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+        np.cumsum([len(b) for b in encoded], out=offsets[1:])
+        hashes = np.fromiter(map(zlib.crc32, encoded), dtype=np.uint32, count=len(encoded))
+        order = np.argsort(hashes, kind="stable")
+        return cls(b"".join(encoded), _narrow(offsets), hashes[order], _narrow(order))
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {"words": np.frombuffer(self.blob, dtype=np.uint8), "word_offsets": self.offsets,
+                "word_hashes": self.hashes, "word_order": self.order}
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, np.ndarray]) -> _StringTable:
+        blob = np.asarray(arrays["words"], dtype=np.uint8).tobytes()
+        offsets, hashes, order = arrays["word_offsets"], arrays["word_hashes"], arrays["word_order"]
+        n = len(offsets) - 1
+        if (n < 0 or len(hashes) != n or len(order) != n or hashes.dtype != np.uint32
+                or (n and (int(offsets[0]) != 0 or int(offsets[-1]) != len(blob)))):
+            raise ValueError("the word table's arrays do not fit together")
+        return cls(blob, offsets, hashes, order)
+
+    def lookup(self, terms: Sequence[str]) -> tuple[list[str], list[int]]:
+        """Those of ``terms`` (distinct) that are in the table, and their positions."""
+        n = len(self.hashes)
+        if not terms or not n:
+            return [], []
+        encoded = [t.encode("utf-8") for t in terms]
+        wanted = np.fromiter(map(zlib.crc32, encoded), dtype=np.uint32, count=len(encoded))
+        by_hash = np.argsort(wanted)  # sorted keys: numpy's binary search starts from the previous answer
+        wanted = wanted[by_hash]
+        at = np.minimum(np.searchsorted(self.hashes, wanted), n - 1)
+        hit = self.hashes[at] == wanted
+        at, which = at[hit], by_hash[hit]
+        columns = self.order[at]
+        starts, ends = self.offsets[columns].tolist(), self.offsets[columns + 1].tolist()
+        blob, found, found_columns = self.blob, [], []
+        for k, column, a, b, p in zip(which.tolist(), columns.tolist(), starts, ends, at.tolist()):
+            term = encoded[k]
+            if blob[a:b] != term:  # a crc32 collision: another term with this hash, if any, follows
+                column = None
+                p += 1
+                while p < n and self.hashes[p] == self.hashes[p - 1]:
+                    other = int(self.order[p])
+                    if blob[int(self.offsets[other]) : int(self.offsets[other + 1])] == term:
+                        column = other
+                        break
+                    p += 1
+                if column is None:
+                    continue
+            found.append(terms[k])
+            found_columns.append(column)
+        return found, found_columns
+
+
 class _Lexical:
     """Sublinear TF x smoothed IDF, L2-normalised rows; the same transform at build and query.
 
-    Stored as CSR arrays (one row per entry); queried through per-term postings built at load, in
-    plain numpy: scipy's import alone would add 0.2 s to every cold 'newscred analyze'.
+    Stored as per-term postings (for term j, rows ``post_rows[post_ptr[j]:post_ptr[j+1]]`` with
+    weights ``post_data[...]``), exactly what a query reads, in plain numpy: scipy's import alone
+    would add 0.2 s to every cold 'newscred analyze'.
+
+    Terms are found word by word: the words of the vocabulary (a :class:`_StringTable`), the column
+    of each word as a unigram (``unigram_column``, -1 if none) and the sorted ``first * n_words +
+    second`` keys of the bigrams (``bigram_keys``, ``bigram_columns``).  So a query maps its words
+    to ids (memoised: a service sees the same words again and again) and everything else is
+    numpy, with the same float64 arithmetic in the same order as :func:`_vectorise`.
     """
 
-    def __init__(self, vocabulary: dict[str, int], idf: np.ndarray,
-                 csr: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
-        self.vocabulary = vocabulary
-        self.idf = idf.astype(np.float32)
-        self.data, self.indices, self.indptr = (np.asarray(csr[0], dtype=np.float32), np.asarray(csr[1], dtype=np.int32),
-                                                np.asarray(csr[2], dtype=np.int64))
-        self.n_rows = len(self.indptr) - 1
-        # postings: for term j, rows post_rows[post_ptr[j]:post_ptr[j+1]] with weights post_data[...]
-        order = np.argsort(self.indices, kind="stable")
-        self.post_rows = np.repeat(np.arange(self.n_rows, dtype=np.int32), np.diff(self.indptr))[order]
-        self.post_data = self.data[order]
-        self.post_ptr = np.concatenate([[0], np.cumsum(np.bincount(self.indices, minlength=len(vocabulary)))])
+    def __init__(self, words: _StringTable, unigram_column: np.ndarray, bigram_keys: np.ndarray,
+                 bigram_columns: np.ndarray, idf: np.ndarray, post_ptr: np.ndarray, post_rows: np.ndarray,
+                 post_data: np.ndarray, n_rows: int) -> None:
+        self.words = words
+        self.unigram_column = np.asarray(unigram_column, dtype=np.int64)
+        self.bigram_keys = np.asarray(bigram_keys, dtype=np.int64)
+        self.bigram_columns = np.asarray(bigram_columns, dtype=np.int64)
+        self.idf = np.asarray(idf, dtype=np.float32)
+        self.post_ptr = np.asarray(post_ptr, dtype=np.int64)
+        self.post_rows = post_rows if post_rows.dtype in (np.uint16, np.int32, np.int64) else np.asarray(
+            post_rows, dtype=np.int64)  # as stored (widened per query)
+        self.post_data = np.asarray(post_data, dtype=np.float32)
+        self.n_rows = int(n_rows)
+        self.n_terms = len(self.idf)
+        self._word_ids: dict[str, int] = {}  # word -> id, -1 if not in the vocabulary (bounded)
 
     @classmethod
     def fit(cls, texts: Sequence[str]) -> _Lexical:
@@ -288,74 +411,200 @@ class _Lexical:
         df: Counter[str] = Counter()
         for d in docs:
             df.update(d.keys())
-        vocabulary = {term: i for i, term in enumerate(sorted(df))}
+        terms = sorted(df)
+        vocabulary = {term: i for i, term in enumerate(terms)}
         n = len(docs)
         idf = np.zeros(len(vocabulary), dtype=np.float32)
         for term, i in vocabulary.items():
             idf[i] = math.log((1 + n) / (1 + df[term])) + 1.0
-        return cls(vocabulary, idf, _vectorise(docs, vocabulary, idf))
+        idf_values = idf.tolist()
+        data, indices, indptr = _vectorise(docs, {term: (i, idf_values[i]) for term, i in vocabulary.items()})
+        n_rows = len(indptr) - 1
+        order = np.argsort(indices, kind="stable")
+        post_rows = np.repeat(np.arange(n_rows, dtype=np.int32), np.diff(indptr))[order]
+        post_ptr = np.concatenate([[0], np.cumsum(np.bincount(indices, minlength=len(vocabulary)))])
+        # the word-level view of the vocabulary
+        words = sorted({w for term in terms for w in term.split(" ")})
+        word_id = {w: i for i, w in enumerate(words)}
+        unigram_column = np.full(len(words), -1, dtype=np.int64)
+        keys, columns = [], []
+        for column, term in enumerate(terms):
+            first, _, second = term.partition(" ")
+            if second:
+                keys.append(word_id[first] * len(words) + word_id[second])
+                columns.append(column)
+            else:
+                unigram_column[word_id[first]] = column
+        by_key = np.argsort(np.asarray(keys, dtype=np.int64), kind="stable")
+        return cls(_StringTable.from_terms(words), unigram_column, np.asarray(keys, dtype=np.int64)[by_key],
+                   np.asarray(columns, dtype=np.int64)[by_key], idf, post_ptr, post_rows, data[order], n_rows)
 
     def scores(self, texts: Sequence[str]) -> np.ndarray:
-        """(len(texts), n_entries) cosine similarities.
+        """(len(texts), n_entries) cosine similarities."""
+        return self.sums(texts).reshape(len(texts), self.n_rows).astype(np.float32)
+
+    def sums(self, texts: Sequence[str]) -> np.ndarray:
+        """The float64 cosines before :meth:`scores` rounds them to float32, flat: query ``i``'s
+        similarity to entry ``j`` is at ``i * n_entries + j``.
 
         All queries at once: every (query, term) pair's posting list is gathered into one array
         and summed per (query, row) with a single ``np.bincount``, with no Python loop per term.
         """
-        data, cols, indptr = _vectorise([Counter(_terms(t)) for t in texts], self.vocabulary, self.idf)
-        n_queries = len(texts)
-        if not len(cols):
-            return np.zeros((n_queries, self.n_rows), dtype=np.float32)
-        query_of = np.repeat(np.arange(n_queries), np.diff(indptr))
+        rows, weights, bounds = self._postings(texts)
+        query_of = np.repeat(np.arange(len(texts), dtype=np.int64), np.diff(bounds))
+        return np.bincount(rows.astype(np.int64) + query_of * self.n_rows, weights=weights,
+                           minlength=len(texts) * self.n_rows)
+
+    def candidates(self, texts: Sequence[str], threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(query, entry, float64 cosine)`` of every pair whose cosine is at least ``threshold``,
+        by query then entry: the entries of :meth:`sums` above the threshold, computed a query
+        at a time (15,000 sums that stay in cache, instead of a queries x 15,000 matrix)."""
+        rows, weights, bounds = self._postings(texts)
+        which, ids, values = [], [], []
+        for i, (a, b) in enumerate(zip(bounds[:-1].tolist(), bounds[1:].tolist())):
+            if a == b:
+                continue
+            row = np.bincount(rows[a:b], weights=weights[a:b], minlength=self.n_rows)
+            kept = np.flatnonzero(row >= threshold)
+            if len(kept):
+                which.append(np.full(len(kept), i, dtype=np.intp))
+                ids.append(kept)
+                values.append(row[kept])
+        if not ids:
+            return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.float64)
+        return np.concatenate(which), np.concatenate(ids), np.concatenate(values)
+
+    def _postings(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The postings the queries' terms select: ``(rows, weights, bounds)``, query ``i``'s in
+        ``[bounds[i], bounds[i + 1])``, in term order (so any sum over them has one fixed order)."""
+        data, cols, indptr = self.vectorise(texts)
         starts, ends = self.post_ptr[cols], self.post_ptr[cols + 1]
         lengths = ends - starts
-        total = int(lengths.sum())
+        ends_of_terms = np.cumsum(lengths)
+        total = int(ends_of_terms[-1]) if len(lengths) else 0
         # positions starts[k] .. ends[k]-1 for every query term k, concatenated
-        offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
+        offsets = np.repeat(starts - (ends_of_terms - lengths), lengths)
         positions = offsets + np.arange(total)
-        rows = self.post_rows[positions].astype(np.int64) + np.repeat(query_of * self.n_rows, lengths)
         weights = self.post_data[positions] * np.repeat(data, lengths)
-        flat = np.bincount(rows, weights=weights, minlength=n_queries * self.n_rows)
-        return flat.reshape(n_queries, self.n_rows).astype(np.float32)
+        bounds = np.concatenate([[0], ends_of_terms])[indptr]
+        return self.post_rows[positions], weights, bounds
+
+    def _ids_of_words(self, words: list[str]) -> np.ndarray:
+        known = self._word_ids
+        new = list({w for w in words if w not in known})
+        if new:
+            if len(known) + len(new) > _KNOWN_WORDS_LIMIT:
+                known = self._word_ids = {w: known[w] for w in words if w in known}
+            found, ids = self.words.lookup(new)
+            known.update(dict.fromkeys(new, -1))
+            known.update(zip(found, ids))
+        return np.fromiter(map(known.__getitem__, words), dtype=np.int64, count=len(words))
+
+    def vectorise(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``_vectorise([Counter(_terms(t)) for t in texts], vocabulary)``, in numpy, bit for bit.
+
+        A text's found terms, in the order :func:`_terms` lists them (its unigrams, then its
+        bigrams), are exactly its vocabulary columns in that order: stop-word unigrams and
+        stop-word bigrams are never in the vocabulary, so leaving them to the look-up is the same
+        as leaving them out.
+        """
+        split = [t.split() for t in texts]
+        n_words = [len(ws) for ws in split]
+        words = [w for ws in split for w in ws]
+        n_texts = len(texts)
+        empty = (np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int32), np.zeros(n_texts + 1, dtype=np.int64))
+        if not words or not len(self.unigram_column):
+            return empty
+        ids = self._ids_of_words(words)
+        text_of = np.repeat(np.arange(n_texts, dtype=np.int64), n_words)
+        unigram = np.where(ids >= 0, self.unigram_column[np.maximum(ids, 0)], -1)
+        # bigrams: consecutive words of the same text, both among the vocabulary's words
+        bigram = np.full(len(ids) - 1, -1, dtype=np.int64)
+        pair = np.flatnonzero((text_of[:-1] == text_of[1:]) & (ids[:-1] >= 0) & (ids[1:] >= 0))
+        if len(pair) and len(self.bigram_keys):
+            keys = ids[pair] * len(self.unigram_column) + ids[pair + 1]
+            at = np.minimum(np.searchsorted(self.bigram_keys, keys), len(self.bigram_keys) - 1)
+            hit = self.bigram_keys[at] == keys
+            bigram[pair[hit]] = self.bigram_columns[at[hit]]
+        # each text's term sequence: its unigrams, then its bigrams (the order of _terms)
+        seq_text = np.concatenate([text_of, text_of[:-1]])
+        seq_rank = np.concatenate([np.zeros(len(ids), dtype=np.int64), np.ones(len(ids) - 1, dtype=np.int64)])
+        seq_col = np.concatenate([unigram, bigram])
+        order = np.lexsort((seq_rank, seq_text))  # stable: by text, unigrams before bigrams, in text order
+        seq_text, seq_col = seq_text[order], seq_col[order]
+        found = seq_col >= 0
+        seq_text, seq_col = seq_text[found], seq_col[found]
+        if not len(seq_col):
+            return empty
+        # term frequencies and first occurrences, per (text, column), sorted by text then column
+        key = seq_text * self.n_terms + seq_col
+        uniq, first, tf = np.unique(key, return_index=True, return_counts=True)
+        text_u, col_u = uniq // self.n_terms, uniq % self.n_terms
+        vals = self.idf[col_u].astype(np.float64)
+        for i in np.flatnonzero(tf > 1).tolist():  # (1 + log tf) * idf, with math.log as _vectorise
+            vals[i] = (1.0 + math.log(int(tf[i]))) * float(vals[i])
+        # the norm: squares summed one after another in order of first occurrence, as Python's sum()
+        by_first = np.argsort(first, kind="stable")
+        squares = (vals * vals)[by_first].tolist()
+        counts = np.bincount(text_u, minlength=n_texts).tolist()
+        norms, start = [], 0
+        for n in counts:
+            norms.append(math.sqrt(sum(squares[start : start + n])) if n else 1.0)
+            start += n
+        data = (vals / np.repeat(np.asarray(norms), counts)).astype(np.float32)
+        indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        return data, col_u.astype(np.int32), indptr
 
     def state(self) -> tuple[bytes, bytes]:
-        arrays = npz_bytes({"data": self.data, "indices": self.indices, "indptr": self.indptr, "idf": self.idf,
-                            "shape": np.asarray([self.n_rows, len(self.vocabulary)], dtype=np.int64)})
-        terms = [""] * len(self.vocabulary)
-        for term, i in self.vocabulary.items():
-            terms[i] = term
-        meta = {"terms": terms, "tf": "sublinear", "idf": "smooth", "ngrams": [1, 2], "stop_words": sorted(_STOP)}
-        return arrays, json.dumps(meta, ensure_ascii=True).encode()
+        arrays = {"idf": self.idf, "post_ptr": _narrow(self.post_ptr), "post_rows": _narrow(self.post_rows),
+                  "post_data": self.post_data, "shape": np.asarray([self.n_rows, self.n_terms], dtype=np.int64),
+                  "unigram_column": self.unigram_column.astype(np.int32), "bigram_keys": self.bigram_keys,
+                  "bigram_columns": _narrow(self.bigram_columns), **self.words.arrays()}
+        meta = {"tf": "sublinear", "idf": "smooth", "ngrams": [1, 2], "stop_words": sorted(_STOP),
+                "storage": "postings (post_ptr, post_rows, post_data) per term (column); words: UTF-8, sorted "
+                           "(words, word_offsets), their crc32 sorted (word_hashes, word_order); a word's unigram "
+                           "column (unigram_column, -1 if none); bigram columns by first * n_words + second "
+                           "(bigram_keys, sorted, and bigram_columns)"}
+        return npz_bytes(arrays, compressed=False), json.dumps(meta, ensure_ascii=True).encode()
 
     @classmethod
-    def from_state(cls, root: Path) -> _Lexical:
-        meta = json.loads((root / "lexical.json").read_text())
-        with np.load(root / "lexical.npz", allow_pickle=False) as npz:
-            shape = tuple(int(x) for x in npz["shape"])
-            csr = (npz["data"], npz["indices"], npz["indptr"])
-            idf = npz["idf"]
-        vocabulary = {term: i for i, term in enumerate(meta["terms"])}
-        if (len(vocabulary) != shape[1] or len(idf) != shape[1] or len(csr[2]) != shape[0] + 1
-                or (len(csr[1]) and int(csr[1].max()) >= shape[1]) or len(csr[0]) != len(csr[1])):
+    def from_state(cls, arrays: Mapping[str, np.ndarray], root: Path) -> _Lexical:
+        shape = tuple(int(x) for x in arrays["shape"])
+        words = _StringTable.from_arrays(arrays)
+        idf, post_ptr, post_rows, post_data = (arrays["idf"], arrays["post_ptr"], arrays["post_rows"],
+                                               arrays["post_data"])
+        unigram_column, bigram_keys, bigram_columns = (arrays["unigram_column"], arrays["bigram_keys"],
+                                                       arrays["bigram_columns"])
+        if (len(shape) != 2 or len(idf) != shape[1] or len(post_ptr) != shape[1] + 1
+                or len(post_rows) != len(post_data) or (len(post_ptr) and int(post_ptr[-1]) != len(post_rows))
+                or (len(post_rows) and int(post_rows.max()) >= shape[0])
+                or len(unigram_column) != len(words) or len(bigram_keys) != len(bigram_columns)
+                or (len(unigram_column) and int(unigram_column.max()) >= shape[1])
+                or (len(bigram_columns) and int(bigram_columns.max()) >= shape[1])):
             raise CorruptArtifactError(f"{root}: lexical vocabulary and matrix sizes disagree", path=str(root))
-        return cls(vocabulary, idf, csr)
+        return cls(words, unigram_column, bigram_keys, bigram_columns, idf, post_ptr, post_rows, post_data, shape[0])
 
 
-def _vectorise(docs: Sequence[Counter[str]], vocabulary: dict[str, int],
-               idf: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """CSR arrays (data, indices, indptr) of sublinear-TF x IDF rows, L2-normalised, columns sorted."""
+def _vectorise(docs: Sequence[Counter[str]],
+               weights: Mapping[str, tuple[int, float] | None]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """CSR arrays (data, indices, indptr) of sublinear-TF x IDF rows, L2-normalised, columns sorted.
+
+    ``weights[term]`` is ``(column, idf)`` (idf as a Python float), absent or None when the term is
+    not in the vocabulary.
+    """
     indptr, indices, data = [0], [], []
     for d in docs:
         cols, vals = [], []
         for term, tf in d.items():
-            j = vocabulary.get(term)
-            if j is not None:
-                cols.append(j)
-                vals.append((1.0 + math.log(tf)) * float(idf[j]))
+            known = weights.get(term)
+            if known is not None:
+                cols.append(known[0])
+                vals.append(known[1] if tf == 1 else (1.0 + math.log(tf)) * known[1])  # (1 + log 1) * x == x
         if vals:
             norm = math.sqrt(sum(v * v for v in vals))
             vals = [v / norm for v in vals]
-        order = np.argsort(cols) if cols else []
-        indices.extend(int(cols[i]) for i in order)
+        order = sorted(range(len(cols)), key=cols.__getitem__)  # columns are distinct within a row
+        indices.extend(cols[i] for i in order)
         data.extend(vals[i] for i in order)
         indptr.append(len(indices))
     return (np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int64))
@@ -367,14 +616,20 @@ def _vectorise(docs: Sequence[Counter[str]], vocabulary: dict[str, int],
 
 
 class _LazyEntries(Sequence[list[FactCheckedClaim]]):
-    """The index's entries (claims sharing one normalised text), parsed from JSON lines on demand."""
+    """The index's entries (claims sharing one normalised text), parsed from their JSON line on demand.
 
-    def __init__(self, lines: list[str]) -> None:
-        self._lines = lines
+    ``data`` is claims.jsonl, ``offsets[i]`` where line ``i`` starts (``offsets[-1] == len(data)``):
+    a query reads a handful of the ~15,000 entries, and parsing (or even splitting) them all
+    would cost more than the query.
+    """
+
+    def __init__(self, data: bytes, offsets: np.ndarray) -> None:
+        self._data = data
+        self._offsets = offsets
         self._parsed: dict[int, list[FactCheckedClaim]] = {}
 
     def __len__(self) -> int:
-        return len(self._lines)
+        return len(self._offsets) - 1
 
     def __getitem__(self, i: Any) -> Any:
         if isinstance(i, slice):
@@ -383,7 +638,8 @@ class _LazyEntries(Sequence[list[FactCheckedClaim]]):
         entry = self._parsed.get(i)
         if entry is None:
             try:
-                entry = [FactCheckedClaim.from_dict(c) for c in json.loads(self._lines[i])["claims"]]
+                line = self._data[int(self._offsets[i]) : int(self._offsets[i + 1])]
+                entry = [FactCheckedClaim.from_dict(c) for c in json.loads(line)["claims"]]
             except (KeyError, ValueError, TypeError) as exc:
                 raise CorruptArtifactError(f"claim index entry {i} is not valid: {exc}") from exc
             self._parsed[i] = entry
@@ -393,14 +649,38 @@ class _LazyEntries(Sequence[list[FactCheckedClaim]]):
         return (self[i] for i in range(len(self)))
 
 
-
-def _top_k(scores: np.ndarray, k: int) -> np.ndarray:
-    """Indices of the k largest scores, best first (ties broken by index, so results are stable)."""
-    k = min(k, scores.shape[0])
+def _best(scores: np.ndarray, k: int, ids: np.ndarray | None = None) -> list[tuple[int, float]]:
+    """The ``k`` highest ``(id, score)``, best first, ties broken by the lower id (so results are
+    stable); ``ids[i]`` is the id of ``scores[i]`` (default: ``i``)."""
+    n = scores.shape[0]
+    k = min(k, n)
     if k <= 0:
-        return np.zeros(0, dtype=np.int64)
-    part = np.argpartition(-scores, k - 1)[:k] if k < scores.shape[0] else np.arange(scores.shape[0])
-    return part[np.lexsort((part, -scores[part]))]
+        return []
+    if ids is None:
+        ids = np.arange(n)
+    if n > 64 and n > 4 * k:
+        kth = np.partition(scores, n - k)[n - k]  # the k-th highest score: keep it and every tie
+        keep = np.flatnonzero(scores >= kth)
+        scores, ids = scores[keep], ids[keep]
+    order = np.lexsort((ids, -scores))[:k]
+    return list(zip(ids[order].tolist(), scores[order].tolist()))
+
+
+def _best_per_query(which: np.ndarray, ids: np.ndarray, scores: np.ndarray, n_queries: int,
+                    k: int) -> list[list[tuple[int, float]]]:
+    """:func:`_best` of every query at once, from ``(query, id, score)`` triples sorted by query
+    then id, scores in [-2, 2]."""
+    # one stable sort on query * 8 - score (exact in float64: a float32 score has 24 significant
+    # bits), so by query, then score descending, then id (the input order)
+    order = np.argsort(which * 8.0 - scores.astype(np.float64), kind="stable")
+    counts = np.bincount(which, minlength=n_queries).tolist()
+    ids_sorted, scores_sorted = ids[order].tolist(), scores[order].tolist()
+    out, start = [], 0
+    for n in counts:
+        m = min(k, n)
+        out.append(list(zip(ids_sorted[start : start + m], scores_sorted[start : start + m])))
+        start += n
+    return out
 
 
 class _PostProcess:
@@ -433,6 +713,9 @@ class _PostProcess:
 
 
 def _embedder_digest(embedder: Any) -> str | None:
+    digest = getattr(embedder, "sha256", None)  # checked when the bundle was loaded: no second hashing
+    if isinstance(digest, str) and digest:
+        return digest
     path = getattr(embedder, "path", None)
     if path is None:
         return None
@@ -461,6 +744,8 @@ class ClaimIndex:
         self.manifest = manifest
         self.fallback_reason = fallback_reason
         self.postprocess = postprocess
+        self._embeddings32: np.ndarray | None = None
+        self._rows32: Any = None
 
     # -- building ------------------------------------------------------------------------------
 
@@ -525,10 +810,13 @@ class ClaimIndex:
             "dedupe": "normalised text, leading 'says' dropped",
             "build_seconds": round(time.perf_counter() - started, 2),
         }
-        lines = [json.dumps({"entry": i, "claims": [c.to_dict() for c in e]}, ensure_ascii=False) for i, e in
-                 enumerate(entries)]
+        lines = [(json.dumps({"entry": i, "claims": [c.to_dict() for c in e]}, ensure_ascii=False) + "\n").encode("utf-8")
+                 for i, e in enumerate(entries)]
+        offsets = np.zeros(len(lines) + 1, dtype=np.int64)
+        np.cumsum([len(line) for line in lines], out=offsets[1:])
         files = {
-            "claims.jsonl": ("\n".join(lines) + "\n").encode("utf-8"),
+            "claims.jsonl": b"".join(lines),
+            "claims-offsets.npy": npy_bytes(offsets),
             "lexical.npz": lex_arrays,
             "lexical.json": lex_meta,
             "config.json": json.dumps(config, indent=2, sort_keys=True).encode(),
@@ -536,7 +824,7 @@ class ClaimIndex:
         if embeddings is not None:
             assert post is not None
             files["embeddings.npz"] = npz_bytes({"embeddings": embeddings, "center": post.center,
-                                                 "components": post.components})
+                                                 "components": post.components}, compressed=False)
         dest = write_bundle(path, files, name="claim-index", version=INDEX_VERSION, task=INDEX_TASK,
                             training_data=[{"dataset": k, "claims": v} for k, v in sorted(counts.items())])
         return cls.open(dest, embedder=embedder if embeddings is not None else None)
@@ -548,8 +836,9 @@ class ClaimIndex:
         """Verify (sha256 of every file) and load an index written by :meth:`build`.
 
         ``method="lexical"`` never loads the embedder.  Raises IndexNotFoundError for a missing
-        directory, CorruptArtifactError for a changed file and IncompatibleArtifactError when
-        ``embedder`` is not the one the index was built with.
+        directory, IndexVersionError for an index of another format version (rebuild it),
+        CorruptArtifactError for a changed file and IncompatibleArtifactError when ``embedder`` is
+        not the one the index was built with.
         """
         root = Path(path)
         if not root.is_dir():
@@ -557,20 +846,30 @@ class ClaimIndex:
                 f"no claim index at {root}: build one with 'newscred claims index build -o {root}'", path=str(root))
         if method is not None and method not in METHODS:
             raise ConfigError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
-        manifest = verify_artifact(root, required=_REQUIRED, task=INDEX_TASK)
+        found = read_manifest(root)
+        if found.get("task") == INDEX_TASK and str(found.get("version")) != INDEX_VERSION:
+            raise IndexVersionError(
+                f"{root} is a claim index of format version {found.get('version')!r}; this newscred reads version "
+                f"{INDEX_VERSION}. Rebuild it with 'newscred claims index build -o {root}'.",
+                path=str(root), version=found.get("version"))
+        manifest, files = read_verified_artifact(root, required=_REQUIRED, task=INDEX_TASK)
         try:
-            config = json.loads((root / "config.json").read_text())
-            # Parsed on first access: a query reads a handful of the ~15,000 entries, and parsing
-            # them all would double the cold start of 'newscred analyze --claims-index'.
-            lines = (root / "claims.jsonl").read_text(encoding="utf-8").splitlines()
-            entries = _LazyEntries([line for line in lines if line.strip()])
-            lexical = _Lexical.from_state(root)
+            config = json.loads(files["config.json"])
+            data = files["claims.jsonl"]
+            offsets = read_npy(files["claims-offsets.npy"])
+            if (offsets.ndim != 1 or not len(offsets) or int(offsets[0]) != 0 or int(offsets[-1]) != len(data)
+                    or bool((np.diff(offsets) <= 0).any())):
+                raise ValueError("claims-offsets.npy does not index claims.jsonl")
+            entries = _LazyEntries(data, offsets)
+            lexical = _Lexical.from_state(read_npz(files["lexical.npz"]), root)
             embeddings = None
             post = None
-            if "embeddings.npz" in manifest["files"]:
-                with np.load(root / "embeddings.npz", allow_pickle=False) as npz:
-                    embeddings = npz["embeddings"].astype(np.float32)
-                    post = _PostProcess(npz["center"], npz["components"])
+            if "embeddings.npz" in files:
+                arrays = read_npz(files["embeddings.npz"])
+                embeddings = arrays["embeddings"]  # float16, read in place
+                post = _PostProcess(arrays["center"], arrays["components"])
+                if embeddings.ndim != 2:
+                    raise ValueError(f"embeddings of shape {embeddings.shape}")
         except (KeyError, ValueError, TypeError, ConfigError) as exc:
             raise CorruptArtifactError(f"{root} could not be read as a claim index: {exc}", path=str(root)) from exc
         if lexical.n_rows != len(entries) or (embeddings is not None and embeddings.shape[0] != len(entries)):
@@ -609,24 +908,82 @@ class ClaimIndex:
     def default_method(self) -> str:
         return "fused" if "fused" in self.methods else "lexical"
 
-    def scores(self, texts: Sequence[str], method: str | None = None) -> np.ndarray:
-        """(len(texts), len(self)) similarity of each query to each indexed claim."""
-        method = method or self.default_method
+    def _check_method(self, method: str) -> None:
         if method not in self.methods:
             why = f" ({self.fallback_reason})" if self.fallback_reason else ""
             raise ConfigError(f"method {method!r} is not available for this index{why}; use 'lexical'")
+
+    def _float32_embeddings(self) -> np.ndarray:
+        """The index's embeddings as float32 (made on first need: a default query never needs all)."""
+        if self._embeddings32 is None:
+            self._embeddings32 = np.ascontiguousarray(self.embeddings, dtype=np.float32)
+        return self._embeddings32
+
+    def _float32_rows(self, ids: np.ndarray) -> np.ndarray:
+        """Rows ``ids`` of the embeddings as float32 (each float16 row widened once)."""
+        source = self.embeddings if self._embeddings32 is None else self._embeddings32
+        if self._rows32 is None or self._rows32.matrix is not source:
+            from .embedder import Float32Rows
+
+            self._rows32 = Float32Rows(source)
+        return self._rows32[ids]
+
+    def _queries(self, keys: Sequence[str]) -> np.ndarray:
+        queries = self.embedder.encode(list(keys))  # type: ignore[union-attr]
+        return self.postprocess(queries) if self.postprocess is not None else queries
+
+    def scores(self, texts: Sequence[str], method: str | None = None) -> np.ndarray:
+        """(len(texts), len(self)) similarity of each query to each indexed claim."""
+        method = method or self.default_method
+        self._check_method(method)
         keys = [dedupe_key(t) for t in texts]
+        return self._scores(keys, method)
+
+    def _scores(self, keys: Sequence[str], method: str) -> np.ndarray:
         if method == "lexical":
             return self.lexical.scores(keys)
-        queries = self.embedder.encode(keys)  # type: ignore[union-attr]
-        if self.postprocess is not None:
-            queries = self.postprocess(queries)
+        queries = self._queries(keys)
         # (n x d) @ (d x q), not (q x d) @ (n x d).T: numpy's transposed-view path is ~15x slower
-        emb = np.ascontiguousarray((self.embeddings @ queries.T).T)  # type: ignore[union-attr]
+        emb = np.ascontiguousarray((self._float32_embeddings() @ queries.T).T)
         if method == "embedding":
             return emb.astype(np.float32)
         w = float(self.config.get("fusion_weight", DEFAULT_FUSION_WEIGHT))
         return (w * emb + (1.0 - w) * self.lexical.scores(keys)).astype(np.float32)
+
+    def _nearest(self, keys: Sequence[str], method: str, k: int, floor: float) -> list[list[tuple[int, float]]]:
+        """For each key, its up to ``k`` best ``(entry, score)``, best first; entries that cannot reach
+        ``floor`` may be left out (never one that can), and some below it may be listed."""
+        if method == "embedding":
+            return [_best(row, k) for row in self._scores(keys, method)]
+        if method == "lexical":
+            if floor <= 0:
+                return [_best(row, k) for row in self.lexical.scores(keys)]
+            # the float64 sums are selected, their float32 rounding (the score) is checked against the floor
+            which, ids, values = self.lexical.candidates(keys, floor - 1e-6)
+            return _best_per_query(which, ids, values.astype(np.float32), len(keys), k)
+        # fused = w * embedding + (1 - w) * lexical, embedding <= _MAX_COSINE: an entry whose lexical
+        # score is below (floor - w * _MAX_COSINE) / (1 - w) cannot reach the floor, so only the
+        # others (those sharing enough words with the query, a few hundred of 15,000) are
+        # embedding-scored, with the same float32 operations as the full matrix's.  (Only for
+        # post-processed embeddings, which are unit vectors by construction.)
+        w = float(self.config.get("fusion_weight", DEFAULT_FUSION_WEIGHT))
+        threshold = (floor - w * _MAX_COSINE) / (1.0 - w) - 1e-6 if 0.0 <= w < 1.0 else 0.0
+        if self.postprocess is None:
+            threshold = 0.0
+        if threshold <= 0.0:
+            return [_best(row, k) for row in self._scores(keys, method)]
+        which, ids, values = self.lexical.candidates(keys, threshold)  # by query then entry
+        if not len(ids):
+            return [[] for _ in keys]
+        todo = np.flatnonzero(np.bincount(which, minlength=len(keys)))
+        slot = np.zeros(len(keys), dtype=np.intp)
+        slot[todo] = np.arange(len(todo))
+        queries = self._queries([keys[i] for i in todo.tolist()])
+        # row-wise sums of products, not BLAS: a few hundred rows per query, for which OpenBLAS
+        # would start (and on a busy machine wait for) its threads
+        emb = np.einsum("ij,ij->i", self._float32_rows(ids), queries[slot[which]])
+        fused = (w * emb + (1.0 - w) * values.astype(np.float32)).astype(np.float32)
+        return _best_per_query(which, ids, fused, len(keys), k)
 
     def query(self, texts: Sequence[str], k: int = 5, min_similarity: float | None = None,
               method: str | None = None, batch_size: int = 256) -> list[list[ClaimMatch]]:
@@ -635,26 +992,25 @@ class ClaimIndex:
         ``min_similarity=None`` uses the per-method default (:data:`DEFAULT_MIN_SIMILARITY`);
         ``0`` returns the ``k`` nearest whatever their score.  ``method``: "fused" (default when
         the embedder is available), "embedding" or "lexical".  Raw and normalised text give
-        the same answer (both sides are normalised).
+        the same answer (both sides are normalised).  Equal scores are ordered by entry.
         """
         if isinstance(texts, str):
             texts = [texts]
         if k < 1:
             raise ConfigError(f"k must be at least 1, got {k}")
         method = method or self.default_method
+        self._check_method(method)
         floor = DEFAULT_MIN_SIMILARITY[method] if min_similarity is None else float(min_similarity)
         results: list[list[ClaimMatch]] = []
         for start in range(0, len(texts), batch_size):
-            batch = list(texts[start : start + batch_size])
-            scores = self.scores(batch, method)
-            for row, text in zip(scores, batch):
+            keys = [dedupe_key(t) for t in texts[start : start + batch_size]]
+            for key, best in zip(keys, self._nearest(keys, method, k, floor)):
                 matches = []
-                if dedupe_key(text):
-                    for j in _top_k(row, k):
-                        score = float(row[j])
+                if key:
+                    for j, score in best:
                         if score < floor or score <= 0.0:
                             break
-                        entry = self.entries[int(j)]
+                        entry = self.entries[j]
                         matches.append(ClaimMatch(entry[0], score, method, tuple(entry[1:])))
                 results.append(matches)
         return results

@@ -111,11 +111,92 @@ def save_artifact(
                         extra={"labels": ["reliable", "unreliable"]})
 
 
-def npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
-    """``arrays`` as compressed .npz bytes (plain numeric arrays only: loadable without pickle)."""
+def npz_bytes(arrays: dict[str, np.ndarray], *, compressed: bool = True) -> bytes:
+    """``arrays`` as .npz bytes (plain numeric arrays only: loadable without pickle).
+
+    ``compressed=False`` stores the members as they are: a little larger on disk, but
+    :func:`read_npz` then maps them without copying or inflating (what a loader on the cold path of
+    every command wants: inflating 7 MB of float16 costs more than reading and hashing it).
+    """
     buf = io.BytesIO()
-    np.savez_compressed(buf, **arrays)
+    if compressed:
+        np.savez_compressed(buf, **arrays)
+        return buf.getvalue()
+    import struct
+    import zipfile
+
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_STORED) as zf:
+        for key, value in arrays.items():
+            name = f"{key}.npy"
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))  # fixed: same arrays, same bytes
+            info.compress_type = zipfile.ZIP_STORED
+            # pad the local header (an extra field, as Android's zipalign does) so that the member,
+            # and the array inside it (np.save pads its own header to 64 bytes), starts 64-byte
+            # aligned: read in place, an unaligned array would be slow in every numpy operation
+            data_start = buf.tell() + 30 + len(name.encode("utf-8")) + 4
+            pad = -data_start % 64
+            info.extra = struct.pack("<HH", _ALIGNMENT_EXTRA_ID, pad) + bytes(pad)
+            zf.writestr(info, npy_bytes(value))
     return buf.getvalue()
+
+
+#: zip extra-field id of alignment padding (the one Android's zipalign uses)
+_ALIGNMENT_EXTRA_ID = 0xD935
+
+
+def npy_bytes(array: np.ndarray) -> bytes:
+    """``array`` as .npy bytes (a plain numeric array: readable without pickle by :func:`read_npy`)."""
+    buf = io.BytesIO()
+    np.save(buf, np.asarray(array), allow_pickle=False)
+    return buf.getvalue()
+
+
+def read_npy(data: bytes | memoryview) -> np.ndarray:
+    """The array held by .npy bytes, as a read-only view of ``data`` (no copy, never unpickles)."""
+    from numpy.lib import format as npformat
+
+    view = memoryview(data)
+    head = io.BytesIO(view[: min(len(view), 1 << 16)])
+    major, _minor = npformat.read_magic(head)
+    if major == 1:
+        shape, fortran, dtype = npformat.read_array_header_1_0(head)
+    elif major in (2, 3):
+        shape, fortran, dtype = npformat.read_array_header_2_0(head)
+    else:
+        raise ValueError(f"unsupported .npy version {major}")
+    if dtype.hasobject:
+        raise ValueError("object arrays are not allowed (they would need pickle)")
+    count = int(np.prod(shape, dtype=np.int64))
+    array = np.frombuffer(view, dtype=dtype, count=count, offset=head.tell())
+    if not array.flags.aligned:  # e.g. a member of an npz written by np.savez: copy once, not slow forever
+        array = array.copy()
+        array.flags.writeable = False
+    return array.reshape(shape, order="F" if fortran else "C")
+
+
+def read_npz(data: bytes) -> dict[str, np.ndarray]:
+    """The arrays of .npz bytes: stored members as read-only views of ``data``, deflated ones
+    (older artifacts) inflated by ``np.load``; never unpickles.  The caller has checked ``data``
+    (sha256 against the manifest), so the zip CRCs are not re-computed."""
+    import struct
+    import zipfile
+
+    out: dict[str, np.ndarray] = {}
+    view = memoryview(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        infos = zf.infolist()
+        if any(info.compress_type != zipfile.ZIP_STORED for info in infos):
+            with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+                return {key: npz[key] for key in npz.files}
+        for info in infos:
+            start = info.header_offset
+            if bytes(view[start : start + 4]) != b"PK\x03\x04":
+                raise ValueError(f"bad zip member header for {info.filename}")
+            name_len, extra_len = struct.unpack("<HH", view[start + 26 : start + 30])
+            begin = start + 30 + name_len + extra_len
+            key = info.filename[:-4] if info.filename.endswith(".npy") else info.filename
+            out[key] = read_npy(view[begin : begin + info.file_size])
+    return out
 
 
 def write_bundle(
@@ -196,14 +277,8 @@ def read_manifest(path: str | os.PathLike[str]) -> dict[str, Any]:
     return manifest
 
 
-def verify_artifact(path: str | os.PathLike[str], *, required: tuple[str, ...] = _REQUIRED,
-                    task: str | None = None) -> dict[str, Any]:
-    """Check every hash in the manifest; return the manifest or raise CorruptArtifactError.
-
-    ``required`` lists files the artifact must have; ``task`` (when given) must equal the
-    manifest's, so a sentence splitter is never loaded as a content model.
-    """
-    root = Path(path)
+def _listed_files(root: Path, required: tuple[str, ...], task: str | None) -> tuple[dict[str, Any], list[tuple[str, Path, str]]]:
+    """The manifest and its ``(name, path, expected sha256)`` entries, after the checks that need no hashing."""
     manifest = read_manifest(root)
     if task is not None and manifest.get("task", "article") != task:
         raise IncompatibleArtifactError(
@@ -216,22 +291,56 @@ def verify_artifact(path: str | os.PathLike[str], *, required: tuple[str, ...] =
     for rel in required:
         if rel not in files:
             raise CorruptArtifactError(f"{root / MANIFEST} does not list required file {rel}", path=str(root))
+    resolved_root = root.resolve()
+    listed = []
     for rel, expected in files.items():
         target = (root / rel).resolve()
-        if root.resolve() not in target.parents:
+        if resolved_root not in target.parents:
             raise CorruptArtifactError(f"manifest entry {rel!r} points outside the artifact", path=str(root))
         if not target.is_file():
             raise CorruptArtifactError(f"{rel} is listed in the manifest but missing from {root}", path=str(root))
-        actual = "sha256:" + sha256_file(target)
-        if actual != expected:
-            raise CorruptArtifactError(
-                f"{rel} in {root} has been modified: its sha256 does not match the manifest. "
-                + ("Rebuild it with 'newscred claims index build'" if manifest.get("task") == "claim-index"
-                   else "Re-install newscred or retrain") + "; never edit an artifact by hand.",
-                path=str(root),
-                file=rel,
-            )
+        listed.append((rel, target, expected))
+    return manifest, listed
+
+
+def _modified(root: Path, rel: str, manifest: dict[str, Any]) -> CorruptArtifactError:
+    return CorruptArtifactError(
+        f"{rel} in {root} has been modified: its sha256 does not match the manifest. "
+        + ("Rebuild it with 'newscred claims index build'" if manifest.get("task") == "claim-index"
+           else "Re-install newscred or retrain") + "; never edit an artifact by hand.",
+        path=str(root),
+        file=rel,
+    )
+
+
+def verify_artifact(path: str | os.PathLike[str], *, required: tuple[str, ...] = _REQUIRED,
+                    task: str | None = None) -> dict[str, Any]:
+    """Check every hash in the manifest; return the manifest or raise CorruptArtifactError.
+
+    ``required`` lists files the artifact must have; ``task`` (when given) must equal the
+    manifest's, so a sentence splitter is never loaded as a content model.
+    """
+    root = Path(path)
+    manifest, listed = _listed_files(root, required, task)
+    for rel, target, expected in listed:
+        if "sha256:" + sha256_file(target) != expected:
+            raise _modified(root, rel, manifest)
     return manifest
+
+
+def read_verified_artifact(path: str | os.PathLike[str], *, required: tuple[str, ...] = _REQUIRED,
+                           task: str | None = None) -> tuple[dict[str, Any], dict[str, bytes]]:
+    """:func:`verify_artifact` that also returns every listed file's bytes: each file is read once,
+    and the bytes a loader parses are exactly the bytes whose sha256 was checked."""
+    root = Path(path)
+    manifest, listed = _listed_files(root, required, task)
+    contents: dict[str, bytes] = {}
+    for rel, target, expected in listed:
+        data = target.read_bytes()
+        if "sha256:" + sha256_bytes(data) != expected:
+            raise _modified(root, rel, manifest)
+        contents[rel] = data
+    return manifest, contents
 
 
 def load_artifact(path: str | os.PathLike[str]) -> Artifact:
