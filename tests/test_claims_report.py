@@ -109,3 +109,37 @@ def test_batch_scoring_leaves_claims_off_unless_asked(tmp_path: Path) -> None:
         assert [g["id"] for g in got] == ["a", "b"]
         assert [g["content"]["mode"] for g in got] == ["article", "claim"]
         assert all((g["claims"] is not None) == expect_claims for g in got)
+
+
+def test_scores_from_the_articles_tokens_equal_scoring_each_sentence_again(shared_data: Path) -> None:
+    """The finder slices the article's own tokens per sentence instead of tokenising each sentence
+    again: same terms, so same scores, on real raw and normalised articles of every shared set."""
+    import itertools
+
+    from newscred.claims.checkworthy import sentence_terms, token_terms
+    from newscred.claims.extract import _tokens_within
+    from newscred.claims.sentences import split_sentences
+    from newscred.datasets.registry import article_datasets, load_dataset
+    from newscred.text.normalise import tokenize
+
+    checked = 0
+    for name in article_datasets():
+        for record in itertools.islice(load_dataset(name), 40):
+            for text in (record.text or "", normalise(record.text or "")):
+                if not text.strip():
+                    continue
+                tokens = tokenize(text)
+                starts = [t.start for t in tokens]
+                for sentence in split_sentences(text, tokens=tokens):
+                    sliced = token_terms(_tokens_within(tokens, starts, sentence.start, sentence.end))
+                    assert sliced == sentence_terms(sentence.text), (name, record.id, sentence.text[:80])
+                    checked += 1
+    assert checked > 5000
+
+
+def test_finder_gives_the_same_section_with_or_without_the_callers_tokens(analyzer, seed_article: str) -> None:
+    from newscred.text.normalise import tokenize
+
+    finder = analyzer.claim_finder
+    for text in (seed_article, (EXAMPLES / "wire-story.txt").read_text()):
+        assert finder.find(text).to_dict() == finder.find(text, tokens=tokenize(text)).to_dict()

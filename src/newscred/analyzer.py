@@ -244,7 +244,8 @@ class Analyzer:
         claims = None
         if self.claims:
             injected = [(b["start"], b["end"]) for b in prov["injected_blocks"]] if prov else []
-            claims = self.claim_finder.find(text, normalised=normalised_input, skip_spans=injected).to_dict()
+            claims = self.claim_finder.find(text, normalised=normalised_input, skip_spans=injected,
+                                              tokens=tokens).to_dict()
         return Report(content, facts, self.model_info, _summary(content, facts, source, prov), id=id, title=title, url=url,
                       source=source, provenance=prov, claims=claims)
 

@@ -13,12 +13,13 @@ Offsets always index the caller's text, so a user interface can highlight the se
 
 from __future__ import annotations
 
+import bisect
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-from ..text.normalise import looks_normalised
+from ..text.normalise import Token, looks_normalised, tokenize
 
 #: sentences listed per report (the most check-worthy first)
 DEFAULT_TOP_K = 10
@@ -108,17 +109,20 @@ class ClaimFinder:
         return dict(self._index_info)
 
     def find(self, text: str, *, normalised: bool | None = None,
-             skip_spans: Sequence[tuple[int, int]] = ()) -> ClaimsSection:
+             skip_spans: Sequence[tuple[int, int]] = (), tokens: Sequence[Token] | None = None) -> ClaimsSection:
         """The claims section for ``text``.
 
         ``skip_spans``: character ranges that are not the article's own words (the blocks a
         republisher injected, found by provenance); a sentence lying mostly inside one is not
-        listed, since its claims are not the article's.
+        listed, since its claims are not the article's.  ``tokens``: ``tokenize(text)``, when the
+        caller has it (the analyzer does), so the text is tokenised once, not once per sentence.
         """
+        from .checkworthy import token_terms
         from .sentences import split_sentences
 
+        tokens = tokenize(text) if tokens is None else tokens
         is_normalised = looks_normalised(text) if normalised is None else normalised
-        sentences = split_sentences(text, normalised=is_normalised, model=self.sentence_model)
+        sentences = split_sentences(text, normalised=is_normalised, model=self.sentence_model, tokens=tokens)
         notes: list[str] = []
         if is_normalised:
             notes.append("the text has no punctuation: sentence ends were predicted by the boundary model")
@@ -126,7 +130,9 @@ class ClaimFinder:
         if len(own) < len(sentences):
             notes.append(f"{len(sentences) - len(own)} sentence(s) inside blocks injected by a republisher were not considered")
         candidates = [s for s in own if len(s.text.split()) >= MIN_CLAIM_WORDS]
-        scores = self.checkworthiness.score([s.text for s in candidates]) if candidates else []
+        starts = [t.start for t in tokens]
+        terms = [token_terms(_tokens_within(tokens, starts, s.start, s.end)) for s in candidates]
+        scores = self.checkworthiness.score_terms(terms) if candidates else []
         ranked = sorted(zip(candidates, scores), key=lambda cs: (-float(cs[1]), cs[0].start))
         chosen = [(s, float(score)) for s, score in ranked if score >= self.min_score][: self.top_k]
         matches: list[tuple[dict[str, Any], ...]] = [()] * len(chosen)
@@ -154,6 +160,16 @@ class ClaimFinder:
             notes.append("no fact-check index loaded: build one with 'newscred claims index build' and pass --claims-index")
         items = (CheckWorthySentence(stripped, start, start + len(stripped), score, 1, matches),) if stripped else ()
         return ClaimsSection("whole-text", 1 if stripped else 0, self.min_score, items, self.index_info(), tuple(notes))
+
+
+def _tokens_within(tokens: Sequence[Token], starts: Sequence[int], start: int, end: int) -> Sequence[Token]:
+    """The tokens lying wholly inside ``[start, end)`` (``starts``: each token's start, sorted):
+    the same tokens ``tokenize(text[start:end])`` gives, since sentences start and end on word edges."""
+    lo = bisect.bisect_left(starts, start)
+    hi = bisect.bisect_left(starts, end, lo)
+    while hi > lo and tokens[hi - 1].end > end:
+        hi -= 1
+    return tokens[lo:hi]
 
 
 def _mostly_inside(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:

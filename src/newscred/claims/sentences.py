@@ -52,7 +52,7 @@ from typing import Any, ClassVar, Iterable, Iterator, Sequence
 import numpy as np
 
 from ..errors import CorruptArtifactError
-from ..text.normalise import looks_normalised, tokenize
+from ..text.normalise import Token, looks_normalised, tokenize
 
 TASK = "sentences"
 MODEL_NAME = "sentences"
@@ -612,12 +612,12 @@ def default_model() -> SentenceBoundaryModel:
 
 # =============================================================================== public entry
 def split_sentences(text: str, *, normalised: bool | None = None,
-                    model: SentenceBoundaryModel | None = None) -> list[Sentence]:
+                    model: SentenceBoundaryModel | None = None, tokens: Sequence[Token] | None = None) -> list[Sentence]:
     """Sentences of ``text`` with offsets into it.
 
     ``normalised=None`` decides with :func:`~newscred.text.normalise.looks_normalised`:
     punctuated text goes to the rule-based :func:`split_raw`, normalised text to the boundary
-    model (``model`` or the bundled one).
+    model (``model`` or the bundled one).  ``tokens``: ``tokenize(text)`` when the caller has it.
     """
     if not text or text.isspace():
         return []
@@ -625,13 +625,15 @@ def split_sentences(text: str, *, normalised: bool | None = None,
         normalised = looks_normalised(text)
     if not normalised:
         return split_raw(text)
-    return split_normalised(text, model=model)
+    return split_normalised(text, model=model, tokens=tokens)
 
 
-def split_normalised(text: str, *, model: SentenceBoundaryModel | None = None) -> list[Sentence]:
+def split_normalised(text: str, *, model: SentenceBoundaryModel | None = None,
+                     tokens: Sequence[Token] | None = None) -> list[Sentence]:
     """Split text without usable punctuation with the boundary model; works on any text, since
-    the model reads the canonical normalised words and maps them back to ``text``'s offsets."""
-    tokens = tokenize(text)
+    the model reads the canonical normalised words and maps them back to ``text``'s offsets.
+    ``tokens``: ``tokenize(text)`` when the caller has it."""
+    tokens = tokenize(text) if tokens is None else tokens
     if not tokens:
         return []
     model = model or default_model()
