@@ -289,6 +289,28 @@ def render_extras() -> str:
     """Sections from the other benchmark scripts' results, when they have been run."""
     lines: list[str] = []
     load = lambda name: json.loads((RESULTS / name).read_text()) if (RESULTS / name).exists() else None  # noqa: E731
+    probe = load("self_training_probe.json")
+    if probe:
+        lines += ["## Probe: adapting to an unlabelled corpus (`python benchmarks/self_training_probe.py --protocol`)", "",
+                  f"Not shipped. Each leave-one-dataset-out fold's model scores its held-out set, the most confident "
+                  f"{probe['share'] / 2:.0%} at each end become pseudo-labels (no held-out labels used), and the model is "
+                  f"retrained with them (total weight {probe['weight']:g} training cells). Run {probe['date']}.", "",
+                  "| held-out set | ROC-AUC before | after | pseudo-labels right |" +
+                  (" macro-F1 after (full protocol) |" if "protocol" in probe else ""),
+                  "|---|---|---|---|" + ("---|" if "protocol" in probe else "")]
+        for row in probe["folds"]:
+            f1 = probe.get("protocol", {}).get("macro_f1", {}).get(row["held_out"])
+            lines.append(f"| {row['held_out']} | {row['auc_before']:.3f} | {row['auc_after']:.3f} | "
+                         f"{row['pseudo_label_accuracy']:.0%} |" + (f" {f1:.3f} |" if f1 is not None else ""))
+        lines.append(f"| **mean** | {probe['mean_auc_before']:.3f} | {probe['mean_auc_after']:.3f} | |"
+                     + (f" **{probe['protocol']['mean_macro_f1']:.3f}** |" if "protocol" in probe else ""))
+        if "protocol" in probe:
+            pr = probe["protocol"]
+            lines += ["", f"Under the full protocol the adapted models reach mean macro-F1 {pr['mean_macro_f1']:.3f} (shipped recipe: "
+                      "see the quality table above), with pooled ECE at the even prior "
+                      f"{pr['ece_balanced']:.3f} and confident errors {pr['confident_error_rate']:.1%}. It needs the training "
+                      "corpora at adaptation time and fresh calibration, so it is a direction, not a feature yet."]
+        lines.append("")
     scale = load("scale.json")
     if scale:
         l1, l2 = scale["local_1"], scale["local_2"]
