@@ -109,8 +109,10 @@ class _Tagger:
         self._cache: dict[int, np.ndarray] = {}
 
     def scores(self, words: Sequence[str]) -> np.ndarray:
+        # tuning decodes every doc 108 times: score each once.  Keyed by the identity of the doc's
+        # word list, which lives (in the loaded docs) for the whole run.
         key = id(words)
-        if key not in self._cache:  # tuning decodes every doc 108 times: score each once
+        if key not in self._cache:
             self._cache[key] = self._score(list(words))
         return self._cache[key]
 
@@ -331,10 +333,9 @@ def measure(tagger: _Tagger, val_docs: Sequence[S.LabelledDoc],
         out["heldout"][name] = res
         out["errors"][name] = error_analysis(tagger, docs)
         log(f"{name}: {res['model']}")
-    total = {k: sum(r[k] for r in out["heldout"].values()) for k in ("gold_boundaries",)}
-    weights = {n: r["gold_boundaries"] for n, r in out["heldout"].items()}
-    out["weighted_f1"] = round(sum(out["heldout"][n]["model"]["f1"] * w for n, w in weights.items())
-                               / max(1, total["gold_boundaries"]), 4)
+    sets = out["heldout"].values()  # F1 per set, weighted by its gold boundaries
+    out["weighted_f1"] = round(sum(r["model"]["f1"] * r["gold_boundaries"] for r in sets)
+                               / max(1, sum(r["gold_boundaries"] for r in sets)), 4)
     return out
 
 

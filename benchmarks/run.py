@@ -201,9 +201,15 @@ def run_claims() -> None:
         raise SystemExit("a claims benchmark failed")
 
 
+def _result(name: str) -> dict | None:
+    """A benchmark's saved result (``benchmarks/results/NAME``), or None when it has not been run."""
+    path = RESULTS / name
+    return json.loads(path.read_text()) if path.exists() else None
+
+
 def render_claims() -> str:
     """The claim model and check-worthy claims sections (tables printed by their scripts)."""
-    load = lambda name: json.loads((RESULTS / name).read_text()) if (RESULTS / name).exists() else None  # noqa: E731
+    load = _result
     lines: list[str] = []
     model = load("claim_model.json")
     if model:
@@ -238,8 +244,7 @@ _BOUNDARY_NAMES = {"linear": "linear window model (bundled)", "bigru": "bidirect
 
 def render_boundary_experiments() -> list[str]:
     """The bigger sentence-boundary models tried (``benchmarks/boundary_neural.py``), when run."""
-    runs = [(name, json.loads((RESULTS / f"boundary_{name}.json").read_text()))
-            for name in _BOUNDARY_NAMES if (RESULTS / f"boundary_{name}.json").exists()]
+    runs = [(name, run) for name in _BOUNDARY_NAMES if (run := _result(f"boundary_{name}.json"))]
     if not runs:
         return []
     sets = list(runs[0][1]["heldout"])
@@ -288,7 +293,7 @@ def render_boundary_experiments() -> list[str]:
 def render_extras() -> str:
     """Sections from the other benchmark scripts' results, when they have been run."""
     lines: list[str] = []
-    load = lambda name: json.loads((RESULTS / name).read_text()) if (RESULTS / name).exists() else None  # noqa: E731
+    load = _result
     probe = load("self_training_probe.json")
     if probe:
         lines += ["## Probe: adapting to an unlabelled corpus (`python benchmarks/self_training_probe.py --protocol`)", "",
@@ -395,7 +400,7 @@ def main() -> None:
         (RESULTS / "speed.json").write_text(json.dumps(run_speed(), indent=1))
     if args.only in (None, "claims"):
         run_claims()
-    load = lambda name: json.loads((RESULTS / name).read_text()) if (RESULTS / name).exists() else None  # noqa: E731
+    load = _result
     DOC.write_text(render(load("quality.json"), load("speed.json")) + "\n" + render_claims() + "\n" + render_extras())
     print(f"wrote {DOC}")
 

@@ -38,7 +38,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 
 from ..errors import DataError
-from ..model.artifact import npz_bytes, verify_artifact, write_bundle
+from ..model.artifact import npz_bytes, read_npz, read_verified_artifact, write_bundle
 from ..text.normalise import tokenize
 
 __all__ = [
@@ -243,18 +243,18 @@ class CheckWorthinessModel:
     def load(cls, path: str | Path | None = None) -> "CheckWorthinessModel":
         """Verify (sha256 of every file, task ``checkworthiness``) and load a model directory."""
         root = Path(path) if path is not None else default_model_path()
-        manifest = verify_artifact(root, required=REQUIRED_FILES, task=TASK)
-        config = json.loads((root / "config.json").read_text())
-        vocabulary_terms = json.loads((root / "vocabulary.json").read_text())
-        with np.load(root / "arrays.npz", allow_pickle=False) as arrays:
-            idf = np.asarray(arrays["idf"], dtype=np.float64)
-            coef = np.asarray(arrays["coef"], dtype=np.float64)
+        # each file read once: what is parsed is exactly what was hashed
+        manifest, files = read_verified_artifact(root, required=REQUIRED_FILES, task=TASK)
+        config = json.loads(files["config.json"])
+        vocabulary_terms = json.loads(files["vocabulary.json"])
+        arrays = read_npz(files["arrays.npz"])
+        idf = np.asarray(arrays["idf"], dtype=np.float64)
+        coef = np.asarray(arrays["coef"], dtype=np.float64)
         if len(vocabulary_terms) != len(idf) or len(coef) != len(idf) + len(HAND_FEATURES):
             from ..errors import CorruptArtifactError
 
             raise CorruptArtifactError(f"{root}: vocabulary, idf and coefficients disagree in length", path=str(root))
-        metrics_path = root / "metrics.json"
-        metrics = json.loads(metrics_path.read_text()) if metrics_path.is_file() else {}
+        metrics = json.loads(files["metrics.json"]) if "metrics.json" in files else {}
         return cls(
             featuriser=_Featuriser({t: i for i, t in enumerate(vocabulary_terms)}, idf),
             coef=coef,

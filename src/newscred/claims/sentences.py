@@ -322,21 +322,21 @@ class SentenceBoundaryModel:
         before the convolutional model existed have no ``architecture`` key: they are linear.
         """
         from ..errors import IncompatibleArtifactError
-        from ..model.artifact import verify_artifact
+        from ..model.artifact import read_npz, read_verified_artifact
 
         root = Path(path) if path is not None else DEFAULT_MODEL_DIR
-        manifest = verify_artifact(root, required=_REQUIRED_FILES, task=TASK)
+        # each file read once: what is parsed is exactly what was hashed
+        manifest, files = read_verified_artifact(root, required=_REQUIRED_FILES, task=TASK)
         try:
-            config = json.loads((root / "config.json").read_text())
+            config = json.loads(files["config.json"])
             kind = _ARCHITECTURES.get(config.get("architecture", "linear"))
             if kind is None or (cls is not SentenceBoundaryModel and not issubclass(kind, cls)):
                 raise IncompatibleArtifactError(
                     f"{root} holds a sentence model of architecture {config.get('architecture')!r}, which this "
                     f"newscred cannot run as {cls.__name__}; retrain it with 'python -m newscred.claims.sentences "
                     "train'.", path=str(root))
-            vocabulary = json.loads((root / "vocabulary.json").read_text())
-            with np.load(root / "arrays.npz", allow_pickle=False) as npz:
-                arrays = {name: npz[name].astype(np.float32) for name in npz.files}
+            vocabulary = json.loads(files["vocabulary.json"])
+            arrays = {name: a.astype(np.float32) for name, a in read_npz(files["arrays.npz"]).items()}
             return kind._from_bundle(root, config, list(vocabulary), arrays, manifest)
         except (KeyError, ValueError, TypeError, json.JSONDecodeError) as exc:
             raise CorruptArtifactError(f"{root} could not be read as a sentence model: {exc}", path=str(root)) from exc

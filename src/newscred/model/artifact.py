@@ -346,16 +346,14 @@ def read_verified_artifact(path: str | os.PathLike[str], *, required: tuple[str,
 def load_artifact(path: str | os.PathLike[str]) -> Artifact:
     """Verify and load an artifact directory."""
     root = Path(path)
-    manifest = verify_artifact(root, task="article")
+    # each file read once: what is parsed is exactly what was hashed
+    manifest, files = read_verified_artifact(root, task="article")
     try:
-        config = json.loads((root / "config.json").read_text())
-        vocabulary = json.loads((root / "vocabulary.json").read_text())
-        lexicon = frozenset(json.loads((root / "lexicon.json").read_text()))
-        metrics_path = root / "metrics.json"
-        metrics = json.loads(metrics_path.read_text()) if metrics_path.is_file() else {}
-        with np.load(root / "arrays.npz", allow_pickle=False) as npz:
-            arrays = {key: npz[key] for key in npz.files}
-        model = ContentModel.from_state(config, arrays, vocabulary)
+        config = json.loads(files["config.json"])
+        vocabulary = json.loads(files["vocabulary.json"])
+        lexicon = frozenset(json.loads(files["lexicon.json"]))
+        metrics = json.loads(files["metrics.json"]) if "metrics.json" in files else {}
+        model = ContentModel.from_state(config, read_npz(files["arrays.npz"]), vocabulary)
     except (KeyError, ValueError, TypeError) as exc:
         raise CorruptArtifactError(f"{root} could not be read: {exc}", path=str(root)) from exc
     if len(model.coef_) != model.n_terms + len(model.style_mean_):

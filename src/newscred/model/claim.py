@@ -492,18 +492,16 @@ class ClaimModel:
     @classmethod
     def load(cls, path: str | os.PathLike[str] | None = None) -> "ClaimModel":
         """Verify every hash of the artifact at ``path`` (default: the bundled one) and load it."""
-        from .artifact import verify_artifact
+        from .artifact import read_npz, read_verified_artifact
 
         root = Path(path) if path is not None else DEFAULT_PATH
-        manifest = verify_artifact(root, required=REQUIRED_FILES, task=TASK)
+        # each file read once: what is parsed is exactly what was hashed
+        manifest, files = read_verified_artifact(root, required=REQUIRED_FILES, task=TASK)
         try:
-            config = json.loads((root / "config.json").read_text())
-            vocab = json.loads((root / "vocabulary.json").read_text())
-            with np.load(root / "arrays.npz", allow_pickle=False) as npz:
-                arrays = {key: npz[key] for key in npz.files}
-            model = cls.from_state(config, arrays, vocab)
-            metrics_path = root / "metrics.json"
-            model.metrics = json.loads(metrics_path.read_text()) if metrics_path.is_file() else {}
+            config = json.loads(files["config.json"])
+            vocab = json.loads(files["vocabulary.json"])
+            model = cls.from_state(config, read_npz(files["arrays.npz"]), vocab)
+            model.metrics = json.loads(files["metrics.json"]) if "metrics.json" in files else {}
         except (KeyError, ValueError, TypeError, OSError) as exc:
             raise CorruptArtifactError(f"{root} could not be read as a claim model: {exc}", path=str(root)) from exc
         model.manifest = manifest
