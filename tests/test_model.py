@@ -133,3 +133,50 @@ def test_every_bundled_artifact_verifies_and_none_loads_as_another_task() -> Non
         assert result.exit_code == 0 and result.output.startswith("OK:"), result.output
     with pytest.raises(IncompatibleArtifactError, match="task 'claim'"):
         newscred.load("builtin:claim")
+
+
+def _two_corpora() -> tuple[list[list[str]], list[int], list[str]]:
+    """Two corpora where "cue" marks unreliable text in both, and "topic" marks unreliable text
+    in corpus a but reliable text in corpus b (a collection artefact, not a reliability cue)."""
+    rng = np.random.default_rng(3)
+    filler = [f"w{i}" for i in range(40)]
+    docs, y, groups = [], [], []
+    for group, topic_label in (("a", 1), ("b", 0)):
+        for i in range(60):
+            label = i % 2
+            words = list(rng.choice(filler, 30))
+            if label == 1:
+                words += ["cue"] * 3
+            if label == topic_label:
+                words += ["topic"] * 3
+            docs.append(words)
+            y.append(label)
+            groups.append(group)
+    return docs, y, groups
+
+
+def test_consistent_columns_keep_only_terms_that_agree_in_every_group() -> None:
+    from newscred.model.content import consistent_columns
+
+    X = np.array([[1.0, 1.0], [0.0, 0.0], [1.0, 0.0], [0.0, 1.0]])  # rows: a+, a-, b+, b-
+    y = np.array([1, 0, 1, 0])
+    keep, n = consistent_columns(X, y, ["a", "a", "b", "b"])
+    assert n == 2 and keep.tolist() == [True, False]
+    keep, n = consistent_columns(X, y, ["a"] * 4)  # one group: no selection possible
+    assert n == 0 and keep.all()
+    keep, n = consistent_columns(X, y, ["a", "a", "b", "c"])  # b and c hold one class each: skipped
+    assert n == 0 and keep.all()
+
+
+def test_fit_zeroes_terms_that_flip_between_training_datasets() -> None:
+    docs, y, groups = _two_corpora()
+    params = ContentParams(min_df=1, max_df=1.0, fw_top_k=0, style_scale=0.0)
+    model = ContentModel(params).fit(docs, y, groups=groups)
+    words = model.blocks_[0]
+    assert model.consistency_groups_ == 2
+    assert model.coef_[words.offset + words.index["cue"]] > 0
+    assert model.coef_[words.offset + words.index["topic"]] == 0.0  # flips sign: no weight
+    assert "topic" in words.index  # still in the vocabulary, so the TF-IDF norm is unchanged
+    every = ContentModel(ContentParams(min_df=1, max_df=1.0, fw_top_k=0, style_scale=0.0, consistent_terms=False)).fit(docs, y, groups=groups)
+    assert every.consistency_groups_ == 0 and every.coef_[words.offset + words.index["topic"]] != 0.0
+    assert model.term_summary() == {"total": model.n_terms, "weighted": int(np.count_nonzero(model.coef_[: model.n_terms])), "groups": 2}

@@ -33,7 +33,8 @@ def calibration_weights(ds: Sequence[str], y: Sequence[int]) -> np.ndarray:
 
 def fit_model(docs: Sequence[Doc], params: ContentParams) -> ContentModel:
     weights = balanced_weights(docs) if params.balance else None
-    return ContentModel(params=params).fit([d.words for d in docs], [d.y for d in docs], weights)
+    return ContentModel(params=params).fit([d.words for d in docs], [d.y for d in docs], weights,
+                                           groups=[d.dataset for d in docs])
 
 
 def _platt(z: np.ndarray, y: np.ndarray, ds: Sequence[str], params: ContentParams) -> ContentModel:
@@ -62,8 +63,12 @@ def cross_validate(
     group_results_by: str = "fold",
     ci: bool = True,
     progress: Progress | None = None,
+    fit: Callable[[Sequence[Doc], ContentParams], Any] | None = None,
 ) -> tuple[dict[str, Any], dict[str, tuple[np.ndarray, np.ndarray]], np.ndarray]:
     """Fit per fold and evaluate.  Returns (result dict, predictions per test set, raw logits).
+
+    ``fit`` replaces :func:`fit_model` for experiments (benchmarks/directions.py): it gets a fold's
+    training docs and returns anything with ``decision(words)[0]``, the uncalibrated logit.
 
     ``group_results_by``: "fold" reports each fold's test side on its own (cross-dataset, time);
     "dataset" pools the folds and reports per dataset plus all together (random, group).
@@ -83,7 +88,7 @@ def cross_validate(
         test_docs = [docs[i] for i in fold.test]
         if len({d.y for d in train_docs}) < 2:
             raise ValueError(f"fold {fold.name!r} has one class only in its training side")
-        model = fit_model(train_docs, params)
+        model = (fit or fit_model)(train_docs, params)
         z[fold.test] = [model.decision(d.words)[0] for d in test_docs]
         fold_of[fold.test] = k
         for name in probes:

@@ -57,6 +57,7 @@ def render_card(name: str, version: str, metrics: dict[str, Any]) -> str:
         f"(attribution, anonymous sourcing, hedging, certainty, sensational vocabulary, first/second person, calls to "
         f"action, numbers, time references, word length, lexical diversity, length), logistic regression with every "
         f"(dataset, class) cell weighted equally, Platt calibration (slope only: the even-prior boundary stays at z = 0) on leave-one-dataset-out logits. "
+        f"{_consistency_sentence(params, metrics.get('terms', {}))}"
         f"Uncertain band: {params.get('uncertain_low')}–{params.get('uncertain_high')}. Hyper-parameters: `{params}`.",
         "",
         "## Training data and licences",
@@ -109,3 +110,12 @@ def render_card(name: str, version: str, metrics: dict[str, Any]) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _consistency_sentence(params: dict[str, Any], terms: dict[str, Any]) -> str:
+    """One sentence on the consistent-term selection, when it was used."""
+    if not params.get("consistent_terms") or not terms.get("groups"):
+        return ""
+    return (f"Only terms that lean the same way in all {terms['groups']} training datasets carry a weight "
+            f"({terms['weighted']:,} of {terms['total']:,} word and function-word terms): a term that marks fakes "
+            f"in one corpus and real news in another says how that corpus was collected, not how reliable a text is. ")

@@ -9,6 +9,13 @@ Blocks (each documented in the model card):
   one corpus to another (text distortion, Stamatatos 2017).
 * style signals (:mod:`newscred.features.signals`), standardised.
 
+With ``consistent_terms`` (the default) a term is only kept if it leans the same way in *every*
+training dataset: its mean TF-IDF weight is higher among the unreliable articles than among the
+reliable ones in all of them, or lower in all of them.  A word that marks fakes in one corpus and
+real news in another ("trump", "celebrity", a site's name) is a fact about how that corpus was
+collected, not about reliability.  About 2% of the terms keep a weight; the others stay in the
+vocabulary only for the TF-IDF norm (benchmarks/directions.py measures both choices).
+
 Why linear: fast (hundreds of articles a second on one core), every prediction decomposes exactly
 into per-term and per-signal contributions (the evidence in the report), and the weights are plain
 arrays that load without pickle.  Inference does not call scikit-learn: the vectoriser is a few
@@ -55,9 +62,34 @@ class ContentParams:
     uncertain_high: float = 0.65
     min_words: int = 50
     min_known_share: float = 0.6
+    # Keep only terms whose direction agrees across all training datasets (needs >= 2 datasets
+    # with both classes; with fewer, every term is kept).  See the module docstring.
+    consistent_terms: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
+
+
+def consistent_columns(X: Any, y: np.ndarray, groups: Sequence[str]) -> tuple[np.ndarray, int]:
+    """Columns whose unreliable-minus-reliable mean has the same, non-zero sign in every group.
+
+    Returns (boolean mask, number of groups compared).  Groups with one class only say nothing
+    about direction and are skipped; with fewer than two usable groups every column is kept and
+    the count is 0.
+    """
+    g = np.asarray(groups)
+    signs = []
+    for name in sorted(set(g.tolist())):
+        rows = np.flatnonzero(g == name)
+        pos, neg = rows[y[rows] == 1], rows[y[rows] == 0]
+        if len(pos) == 0 or len(neg) == 0:
+            continue
+        diff = np.asarray(X[pos].mean(axis=0)).ravel() - np.asarray(X[neg].mean(axis=0)).ravel()
+        signs.append(np.sign(diff))
+    if len(signs) < 2:
+        return np.ones(X.shape[1], dtype=bool), 0
+    total = np.sum(signs, axis=0)
+    return np.abs(total) == len(signs), len(signs)
 
 
 @dataclass
@@ -85,6 +117,8 @@ class ContentModel:
     coef_: np.ndarray = field(default_factory=lambda: np.zeros(0))
     intercept_: float = 0.0
     calibration_: tuple[float, float] = (1.0, 0.0)  # p = sigmoid(a * z + b)
+    # How many datasets the consistent-term selection compared (0: no selection was made).
+    consistency_groups_: int = 0
 
     def __post_init__(self) -> None:
         self._fw = frozenset(self.function_words_)
@@ -133,6 +167,12 @@ class ContentModel:
     def n_terms(self) -> int:
         return sum(len(b.terms) for b in self.blocks_)
 
+    def term_summary(self) -> dict[str, int]:
+        """How many terms the model has, how many carry a weight, over how many datasets they
+        were checked for consistency (for the model card)."""
+        return {"total": self.n_terms, "weighted": int(np.count_nonzero(self.coef_[: self.n_terms])),
+                "groups": self.consistency_groups_}
+
     def term(self, column: int) -> tuple[str, str]:
         """(block prefix, term) of a coefficient column."""
         for b in self.blocks_:
@@ -141,13 +181,19 @@ class ContentModel:
         raise IndexError(column)
 
     # ------------------------------------------------------------------ training
-    def fit(self, docs: Sequence[list[str]], y: Sequence[int], sample_weight: Sequence[float] | None = None) -> "ContentModel":
-        """Fit on normalised, artefact-stripped word lists.  Returns self."""
+    def fit(self, docs: Sequence[list[str]], y: Sequence[int], sample_weight: Sequence[float] | None = None,
+            groups: Sequence[str] | None = None) -> "ContentModel":
+        """Fit on normalised, artefact-stripped word lists.  Returns self.
+
+        ``groups`` names each document's dataset; with ``params.consistent_terms`` only the
+        columns that agree across these groups get a weight (see the module docstring).
+        """
         import scipy.sparse as sp
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
         p = self.params
+        y_arr = np.asarray(y)
         df: Counter[str] = Counter()
         for d in docs:
             df.update(set(d))
@@ -178,8 +224,15 @@ class ContentModel:
         self._refresh_opaque()
         self._prepare_fast()
         X = sp.hstack(matrices).tocsr()
+        self.consistency_groups_ = 0
+        if p.consistent_terms and groups is not None:
+            keep, self.consistency_groups_ = consistent_columns(X, y_arr, groups)
+            # Inconsistent columns are zeroed, not dropped: every term still counts in the
+            # per-block L2 norm, as it did when the model was measured (dropping them from the
+            # vocabulary changes that norm and cost 0.03 leave-one-dataset-out macro-F1).
+            X = (X @ sp.diags(keep.astype(np.float64))).tocsr()
         clf = LogisticRegression(C=p.C, max_iter=5000)
-        clf.fit(X, np.asarray(y), sample_weight=None if sample_weight is None else np.asarray(sample_weight))
+        clf.fit(X, y_arr, sample_weight=None if sample_weight is None else np.asarray(sample_weight))
         self.coef_ = clf.coef_[0].astype(np.float64)
         self.intercept_ = float(clf.intercept_[0])
         return self
@@ -276,6 +329,7 @@ class ContentModel:
             "calibration": list(self.calibration_),
             "style_features": list(STYLE_FEATURES),
             "blocks": [b.prefix for b in self.blocks_],
+            "consistency_groups": self.consistency_groups_,
         }
         arrays = {"coef": self.coef_, "style_mean": self.style_mean_, "style_std": self.style_std_}
         for b in self.blocks_:
@@ -310,4 +364,5 @@ class ContentModel:
             coef_=np.asarray(arrays["coef"], dtype=np.float64),
             intercept_=float(config["intercept"]),
             calibration_=(float(config["calibration"][0]), float(config["calibration"][1])),
+            consistency_groups_=int(config.get("consistency_groups", 0)),
         )

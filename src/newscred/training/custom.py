@@ -173,6 +173,7 @@ def train_table(
     scored = ~np.isnan(z)
     model.fit_calibration(z[scored], y[scored], calibration_weights([d.dataset for d, s in zip(docs, scored) if s], y[scored]))
     metrics["data"] = {**data_stats, "digests": digests}
+    metrics["terms"] = model.term_summary()
     save_artifact(model, output, name=name, version=version, lexicon=build_lexicon(docs), metrics=metrics,
                   training_data=digests, card=render_card(name, version, metrics))
     return metrics

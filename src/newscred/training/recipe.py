@@ -109,11 +109,14 @@ def load_corpus(root: str | Path | None = None, datasets: Sequence[str] = ARTICL
 
 
 def evaluate_lodo(corpus: Corpus, params: ContentParams, progress: Progress | None = None,
-                  probes: Sequence[str] = ("majority", "length", "source")
+                  probes: Sequence[str] = ("majority", "length", "source"),
+                  fit: Callable[[Sequence[Doc], ContentParams], Any] | None = None,
                   ) -> tuple[dict[str, Any], np.ndarray, dict[str, tuple[np.ndarray, np.ndarray]]]:
-    """Leave-one-dataset-out evaluation of ``params``: (result, raw logits, (y, p) per dataset)."""
+    """Leave-one-dataset-out evaluation of ``params``: (result, raw logits, (y, p) per dataset).
+    ``fit`` swaps the model for an experiment (see :func:`~newscred.evaluation.protocol.cross_validate`)."""
     folds = cross_dataset_folds(corpus.docs, corpus.cluster)
-    result, predictions, z = cross_validate(corpus.docs, folds, params, split="cross-dataset", probes=probes, progress=progress)
+    result, predictions, z = cross_validate(corpus.docs, folds, params, split="cross-dataset", probes=probes,
+                                            progress=progress, fit=fit)
     result["protocol"] = (
         "leave-one-dataset-out: each dataset is scored by a model trained on the other article sets only; "
         "datasets sharing items (the BuzzFeed 2016 fact-check in buzzfeed_webis_2016, fakenewsnet_v1 and misinfotext_sfu) "
@@ -154,6 +157,7 @@ def train_default(
     model.fit_calibration(z, y, calibration_weights([d.dataset for d in corpus.docs], y))
     metrics["data"] = {"preparation": corpus.prep_stats, "deduplication": corpus.dedup_stats, "digests": corpus.digests}
     metrics["calibration"] = list(model.calibration_)
+    metrics["terms"] = model.term_summary()
     card = render_card(name, version, metrics)
     save_artifact(
         model,
