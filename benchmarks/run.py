@@ -138,8 +138,9 @@ def render(quality: dict | None, speed: dict | None) -> str:
         mean = quality["mean"]
         lines.append("| **mean** | | | **" + _f(mean["model"]) + "** | " + " | ".join(_f(baselines[b]["(mean)"]["macro_f1"]) for b in baselines)
                      + f" | {_f(mean['majority'])} | {_f(mean['length'])} | {_f(mean['source'])} |")
-        lines += ["", "Targets: issue #2 asks for a mean of at least 0.70 (a plain TF-IDF + logistic regression was expected near 0.67); "
-                  "the plain baseline column above is that model under our stricter protocol.", ""]
+        lines += ["", "Targets: issue #2 asks for a mean of at least 0.70 (a plain TF-IDF + logistic regression was expected near 0.67), "
+                  "issue #4 for at least 0.78 with no set below 0.65; the plain baseline column above is that model under our "
+                  "stricter protocol, and the previous-default column is the recipe before consistent terms (every term weighted).", ""]
         lines += ["Other metrics of the default configuration on the same held-out predictions (ECE at the even prior the "
                   "probabilities are calibrated for, and at each corpus's own mix):", "",
                   "| held-out dataset | ROC-AUC | macro-F1 at the best threshold (chosen with the test labels: a ceiling) | Brier | ECE (even prior) | ECE (own mix) | recall unreliable | recall reliable | confident errors | coverage outside uncertain band | accuracy there |",
@@ -294,6 +295,23 @@ def render_extras() -> str:
     """Sections from the other benchmark scripts' results, when they have been run."""
     lines: list[str] = []
     load = _result
+    directions = load("directions.json")
+    if directions:
+        rows = directions["directions"]
+        sets = sorted({k for r in rows for k in r["macro_f1"]})
+        lines += ["## Directions tried for a model that generalises (`python benchmarks/directions.py --minilm`)", "",
+                  "Each row is the full leave-one-dataset-out protocol of the quality table (same folds, purging, slope-only "
+                  "Platt calibration on the other folds, macro-F1 at the even prior); only the model fitted on each fold "
+                  f"changes. Run {directions['date']}, {directions['seconds'] / 60:.0f} minutes.", "",
+                  "| direction | mean macro-F1 | lowest set | mean ROC-AUC | ECE (even prior) | confident errors | "
+                  + " | ".join(sets) + " |", "|---|---|---|---|---|---|" + "---|" * len(sets)]
+        for r in rows:
+            lines.append(f"| {r['description']} | **{r['mean_macro_f1']:.3f}** | {r['min_macro_f1']:.3f} | {r['mean_roc_auc']:.3f} | "
+                         f"{r['ece_balanced']:.3f} | {r['confident_error_rate']:.1%} | "
+                         + " | ".join(f"{r['macro_f1'].get(k, float('nan')):.3f}" for k in sets) + " |")
+        lines += ["", "Kept: consistent terms (the default). Not kept: dense embeddings, static or contextual, rank held-out "
+                  "corpora worse than the lexical features, alone and added to them; one model per dataset averages away what "
+                  "the datasets share. Issue #4's targets (mean >= 0.78, no set below 0.65) are not reached by any of them.", ""]
     probe = load("self_training_probe.json")
     if probe:
         lines += ["## Probe: adapting to an unlabelled corpus (`python benchmarks/self_training_probe.py --protocol`)", "",

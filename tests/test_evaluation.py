@@ -190,3 +190,30 @@ def test_bad_training_data_gets_a_clear_error(tmp_path: Path, mutate, args: list
     result = CliRunner().invoke(main, argv)
     assert result.exit_code == 1, result.output
     assert message in result.output and "Traceback" not in result.output
+
+
+def test_cross_validate_scores_the_model_a_custom_fit_returns() -> None:
+    """``fit=`` swaps the per-fold model (benchmarks/directions.py): each fold's model sees only
+    that fold's training docs, and the held-out predictions are its logits, calibrated."""
+    from newscred.evaluation.protocol import cross_validate
+    from newscred.model.content import ContentParams
+
+    rng = random.Random(2)
+    docs = [Doc(str(i), f"ds{i % 3}", f"ds{i % 3}", "", y, ["cue" if y else "plain"] * rng.randint(50, 70))
+            for i, y in enumerate([k % 2 for k in range(90)])]
+    clusters = list(range(len(docs)))
+    seen: list[set[str]] = []
+
+    class CueCounter:
+        def __init__(self, train: list[Doc]) -> None:
+            seen.append({d.dataset for d in train})
+
+        def decision(self, words: list[str]) -> tuple[float]:
+            return (1.0 if "cue" in words else -1.0,)
+
+    folds = cross_dataset_folds(docs, clusters)
+    result, predictions, z = cross_validate(docs, folds, ContentParams(), split="cross-dataset", probes=(), ci=False,
+                                            fit=lambda train, params: CueCounter(train))
+    assert [s for s in seen] == [{d.dataset for d in docs} - {f.name} for f in folds]
+    assert set(np.abs(z)) == {1.0}
+    assert all(r["model"]["macro_f1"] == 1.0 for r in result["results"].values())
