@@ -217,3 +217,20 @@ def test_cross_validate_scores_the_model_a_custom_fit_returns() -> None:
     assert [s for s in seen] == [{d.dataset for d in docs} - {f.name} for f in folds]
     assert set(np.abs(z)) == {1.0}
     assert all(r["model"]["macro_f1"] == 1.0 for r in result["results"].values())
+
+
+@pytest.mark.parametrize("flag, groups", [([], 2), (["--every-term"], 0)])
+def test_training_on_two_tables_weights_only_terms_consistent_across_them(tmp_path: Path, flag: list[str], groups: int) -> None:
+    rows = _user_rows()
+    a = _write_table(tmp_path / "a.csv", rows[:40])
+    b = _write_table(tmp_path / "b.csv", rows[40:])
+    out = tmp_path / "model"
+    result = CliRunner().invoke(main, ["train", str(a), str(b), "--text-col", "body", "--label-col", "verdict",
+                                       "--min-words", "10", "-o", str(out), *flag])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["terms"]["groups"] == groups
+    card = (out / "README.md").read_text()
+    assert ("lean the same way in all 2 training datasets" in card) == (groups == 2)
+    if groups:
+        assert 0 < metrics["terms"]["weighted"] < metrics["terms"]["total"]
