@@ -180,3 +180,22 @@ def test_fit_zeroes_terms_that_flip_between_training_datasets() -> None:
     every = ContentModel(ContentParams(min_df=1, max_df=1.0, fw_top_k=0, style_scale=0.0, consistent_terms=False)).fit(docs, y, groups=groups)
     assert every.consistency_groups_ == 0 and every.coef_[words.offset + words.index["topic"]] != 0.0
     assert model.term_summary() == {"total": model.n_terms, "weighted": int(np.count_nonzero(model.coef_[: model.n_terms])), "groups": 2}
+
+
+def test_bundled_model_weights_only_terms_consistent_across_its_training_sets() -> None:
+    """The shipped recipe: consistency checked over all seven article sets, and only a few percent
+    of the vocabulary carries weight (the rest serves the TF-IDF norm)."""
+    import newscred
+
+    analyzer = newscred.load()
+    model = analyzer.artifact.model
+    metrics = analyzer.artifact.metrics
+    assert model.consistency_groups_ == 7 == metrics["terms"]["groups"]
+    assert model.term_summary() == metrics["terms"]
+    weighted = metrics["terms"]["weighted"]
+    assert 0 < weighted < 0.05 * metrics["terms"]["total"]
+    words = model.blocks_[0]
+    # Topic words whose direction flips between the corpora (politics in BuzzFeed, celebrities in
+    # GossipCop) must not count as evidence either way.
+    for word in ("trump", "clinton", "celebrity"):
+        assert model.coef_[words.offset + words.index[word]] == 0.0, word
