@@ -32,7 +32,7 @@ demo: $(STAMP_BASE)
 test: $(STAMP_TEST)
 	$(PY) -m pytest
 
-# Rebuild the bundled default model from ../shared/data (about 10 minutes on 2 cores).
+# Rebuild the bundled default model from ../shared/data (about 3 minutes on 2 cores).
 train: $(STAMP_TEST)
 	$(VENV)/bin/newscred train --recipe default -o src/newscred/models/default
 
