@@ -27,6 +27,14 @@ def test_analyze_example_prints_a_readable_report() -> None:
     assert "Words that moved the score" in result.output
 
 
+def test_style_signals_the_model_gives_no_weight_say_so() -> None:
+    """A signal with zero weight is shown as "not used", never as a push of +0.000."""
+    path = str(EXAMPLES / "wire-story.txt")
+    shown = json.loads(run("analyze", path, "--json").output)["content"]["signals"][:6]
+    text = run("analyze", path).output
+    assert ("not used" in text) == any(s["weight"] == 0 for s in shown)
+
+
 def test_analyze_json_has_the_report_keys() -> None:
     result = run("analyze", str(EXAMPLES / "viral-post.txt"), "--json", "--url", "https://example.com/x")
     assert result.exit_code == 0

@@ -82,8 +82,10 @@ def render_report(report: Report, text: str, console: Console | None = None) -> 
         sig.add_column("push", justify="right")
         sig.add_column("what it counts", style="dim")
         for s in c.signals[:6]:
-            style = "red" if s.weight > 0 else "green"
-            sig.add_row(s.name, f"{s.value:.2f}", Text(f"{s.weight:+.3f}", style=style), s.description)
+            # a weight of exactly zero: the model gives this signal no weight (it did not lean the
+            # same way in every training dataset); its value is still a fact about the text
+            push = Text("not used", style="dim") if s.weight == 0 else Text(f"{s.weight:+.3f}", style="red" if s.weight > 0 else "green")
+            sig.add_row(s.name, f"{s.value:.2f}", push, s.description)
         console.print(sig)
     if c.ratings:
         ratings = Table(title="PolitiFact-style rating, from the wording alone (weak: check the matched fact-checks)")
