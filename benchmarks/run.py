@@ -157,6 +157,7 @@ def render(quality: dict | None, speed: dict | None) -> str:
         matrix = quality.get("matrix")
         if matrix:
             lines += ["", "### Cross-dataset matrix (train on the row's dataset alone, test on the column's; macro-F1 at the balanced boundary)", "",
+                      "With one training set there is nothing to check terms against, so these models weight every term.", "",
                       "![cross-dataset heatmap](benchmarks/cross_dataset.png)", "",
                       "| train \\ test | " + " | ".join(matrix["test_sets"]) + " |", "|" + "---|" * (len(matrix["test_sets"]) + 1)]
             for name, row in zip(matrix["train_sets"], matrix["values"]):
