@@ -326,6 +326,8 @@ def bench_sentences(max_docs: int | None = None, repeats: int = 200) -> dict[str
 
     seed = S._seed_check(model, S.SEED_ARTICLE if S.SEED_ARTICLE.is_file() else ROOT.parent / "shared" / "examples" / "seed-article.txt")
     result["seed_article"] = seed
+    if scored:
+        result["listed_claims"] = _listed_claim_cuts(model, max_docs=max_docs)
 
     # speed on ~4 KB articles (raw and normalised copies of held-out texts, or the seed article)
     texts: list[str] = []
@@ -361,6 +363,13 @@ def bench_sentences(max_docs: int | None = None, repeats: int = 200) -> dict[str
         lin = f", linear model {w['linear_model']:.3f}" if "linear_model" in w else ""
         lines += ["", f"Mean F1 weighted by gold boundaries: model ({model.architecture}) {w['model']:.3f}{lin}, "
                   f"every 20 words {w['every_20_words']:.3f}, before \"the\" {w['before_the']:.3f}."]
+    cuts = result.get("listed_claims")
+    if cuts:
+        lines += ["", f"Check-worthy sentences listed for the normalised copies of the same held-out articles "
+                  f"({cuts['articles']:,} articles, {cuts['claims']:,} listed): {cuts['exact']:.1%} are exactly one "
+                  f"gold sentence, {cuts['within_2_words']:.1%} have both edges within 2 words of one; mean length "
+                  f"{cuts['mean_words']:.1f} words (gold sentences: {cuts['gold_mean_words']:.1f}). A listed claim needs "
+                  "both of its edges right, so this is roughly the square of the boundary F1."]
     if seed:
         lines += ["", f"Seed article: {seed['sentences']} sentences, longest {seed['max_words']} words; "
                   f"\"new round of sanctions\" sentence: \"{seed['sanctions_sentence']}\""]
@@ -371,6 +380,45 @@ def bench_sentences(max_docs: int | None = None, repeats: int = 200) -> dict[str
 
 
 # ------------------------------------------------------------------------------------- cost
+def _listed_claim_cuts(model: Any, *, max_docs: int | None) -> dict[str, Any]:
+    """How well the sentences the claims section lists are cut, on normalised held-out articles:
+    the share that is exactly one gold sentence, and with both edges within 2 words of one."""
+    import bisect
+
+    from newscred.claims import sentences as S
+    from newscred.claims.extract import ClaimFinder
+
+    finder = ClaimFinder(sentence_model=model)
+    articles = claims = exact = near = 0
+    lengths: list[int] = []
+    gold_lengths: list[int] = []
+    for name in S.HELDOUT_DATASETS:
+        try:
+            docs = S.labelled_docs(name, with_title=False, max_docs=max_docs)
+        except Exception:  # a missing dataset is reported as skipped by evaluate_heldout
+            continue
+        for doc in docs:
+            articles += 1
+            starts, pos = [], 0
+            for word in doc.words:
+                starts.append(pos)
+                pos += len(word) + 1
+            bounds = [-1, *doc.ends, len(doc.words) - 1]
+            gold = [(a + 1, b + 1) for a, b in zip(bounds, bounds[1:])]  # word ranges [first, end)
+            gold_set = set(gold)
+            gold_lengths += [b - a for a, b in gold]
+            for item in finder.find(" ".join(doc.words), normalised=True).items:
+                first, end = bisect.bisect_left(starts, item.start), bisect.bisect_left(starts, item.end)
+                claims += 1
+                lengths.append(end - first)
+                exact += (first, end) in gold_set
+                near += any(abs(first - a) <= 2 and abs(end - b) <= 2 for a, b in gold)
+    if not claims:
+        return {}
+    return {"articles": articles, "claims": claims, "exact": exact / claims, "within_2_words": near / claims,
+            "mean_words": sum(lengths) / claims, "gold_mean_words": sum(gold_lengths) / len(gold_lengths)}
+
+
 def bench_cost(n_articles: int = 300, cli_runs: int = 15) -> dict[str, Any]:
     """What the claims section adds to ``newscred analyze`` on ~4 KB articles.
 
