@@ -150,3 +150,36 @@ def test_finder_gives_the_same_section_with_or_without_the_callers_tokens(analyz
     finder = analyzer.claim_finder
     for text in (seed_article, (EXAMPLES / "wire-story.txt").read_text()):
         assert finder.find(text).to_dict() == finder.find(text, tokens=tokenize(text)).to_dict()
+
+
+def test_claims_sentences_lists_every_sentence_with_offsets_and_scores(analyzer, seed_article: str, tmp_path: Path) -> None:
+    """`newscred claims sentences` shows all the sentences the report ranks, the same scores and
+    offsets, and marks those inside the injected block that the report leaves out."""
+    path = tmp_path / "seed.txt"
+    path.write_text(seed_article)
+    result = CliRunner().invoke(main, ["claims", "sentences", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    report = analyzer.analyze(seed_article).to_dict()["claims"]
+    assert len(rows) == report["sentences"]
+    assert [r["start"] for r in rows] == sorted(r["start"] for r in rows)
+    for row in rows:
+        assert seed_article[row["start"] : row["end"]] == row["text"]
+        assert (row["score"] is None) == (len(row["text"].split()) < 5)
+    by_span = {(r["start"], r["end"]): r for r in rows}
+    for item in report["items"]:  # every listed claim is one of the rows, with the same score
+        row = by_span[(item["start"], item["end"])]
+        assert abs(row["score"] - item["score"]) < 1e-4 and not row["injected"]
+    injected = [r for r in rows if r["injected"]]
+    (block,) = analyzer.analyze(seed_article).to_dict()["provenance"]["injected_blocks"]
+    assert injected and all(block["start"] <= r["start"] < block["end"] for r in injected)
+    ranked = CliRunner().invoke(main, ["claims", "sentences", str(path), "--by-score"])
+    assert ranked.exit_code == 0
+    scores = [float(line[1:5]) for line in ranked.stdout.splitlines() if line[1:5].strip(" -")]
+    assert scores == sorted(scores, reverse=True) and len(scores) >= 10
+
+
+def test_claims_sentences_refuses_empty_input() -> None:
+    result = CliRunner().invoke(main, ["claims", "sentences", "-"], input="  \n")
+    assert result.exit_code != 0
+    assert "no words" in result.output

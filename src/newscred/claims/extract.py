@@ -108,6 +108,29 @@ class ClaimFinder:
                                 "datasets": config.get("datasets"), "method": self.index.default_method}
         return dict(self._index_info)
 
+    def scored_sentences(self, text: str, *, normalised: bool | None = None,
+                         tokens: Sequence[Token] | None = None) -> list[tuple[Any, float | None]]:
+        """Every sentence of ``text`` in order, with its check-worthiness (None for sentences under
+        :data:`MIN_CLAIM_WORDS` words: headlines, captions and splitter debris are not claims).
+
+        ``normalised``: split with the boundary model (True) or the punctuation rules (False);
+        None decides from the text.  ``tokens``: ``tokenize(text)`` when the caller has it.
+        """
+        from .checkworthy import token_terms
+        from .sentences import split_sentences
+
+        tokens = tokenize(text) if tokens is None else tokens
+        is_normalised = looks_normalised(text) if normalised is None else normalised
+        sentences = split_sentences(text, normalised=is_normalised, model=self.sentence_model, tokens=tokens)
+        starts = [t.start for t in tokens]
+        long_enough = [i for i, s in enumerate(sentences) if len(s.text.split()) >= MIN_CLAIM_WORDS]
+        terms = [token_terms(_tokens_within(tokens, starts, sentences[i].start, sentences[i].end)) for i in long_enough]
+        scores: list[float | None] = [None] * len(sentences)
+        if long_enough:
+            for i, score in zip(long_enough, self.checkworthiness.score_terms(terms)):
+                scores[i] = float(score)
+        return list(zip(sentences, scores))
+
     def find(self, text: str, *, normalised: bool | None = None,
              skip_spans: Sequence[tuple[int, int]] = (), tokens: Sequence[Token] | None = None) -> ClaimsSection:
         """The claims section for ``text``.
@@ -117,24 +140,17 @@ class ClaimFinder:
         listed, since its claims are not the article's.  ``tokens``: ``tokenize(text)``, when the
         caller has it (the analyzer does), so the text is tokenised once, not once per sentence.
         """
-        from .checkworthy import token_terms
-        from .sentences import split_sentences
-
         tokens = tokenize(text) if tokens is None else tokens
         is_normalised = looks_normalised(text) if normalised is None else normalised
-        sentences = split_sentences(text, normalised=is_normalised, model=self.sentence_model, tokens=tokens)
+        scored = self.scored_sentences(text, normalised=is_normalised, tokens=tokens)
         notes: list[str] = []
         if is_normalised:
             notes.append("the text has no punctuation: sentence ends were predicted by the boundary model")
-        own = [s for s in sentences if not _mostly_inside(s.start, s.end, skip_spans)]
-        if len(own) < len(sentences):
-            notes.append(f"{len(sentences) - len(own)} sentence(s) inside blocks injected by a republisher were not considered")
-        candidates = [s for s in own if len(s.text.split()) >= MIN_CLAIM_WORDS]
-        starts = [t.start for t in tokens]
-        terms = [token_terms(_tokens_within(tokens, starts, s.start, s.end)) for s in candidates]
-        scores = self.checkworthiness.score_terms(terms) if candidates else []
-        ranked = sorted(zip(candidates, scores), key=lambda cs: (-float(cs[1]), cs[0].start))
-        chosen = [(s, float(score)) for s, score in ranked if score >= self.min_score][: self.top_k]
+        own = [(s, score) for s, score in scored if not mostly_inside(s.start, s.end, skip_spans)]
+        if len(own) < len(scored):
+            notes.append(f"{len(scored) - len(own)} sentence(s) inside blocks injected by a republisher were not considered")
+        ranked = sorted(((s, score) for s, score in own if score is not None), key=lambda cs: (-cs[1], cs[0].start))
+        chosen = [(s, score) for s, score in ranked if score >= self.min_score][: self.top_k]
         matches: list[tuple[dict[str, Any], ...]] = [()] * len(chosen)
         if self.index is not None and chosen:
             found = self.index.query([s.text for s, _ in chosen], k=self.matches_per_claim)
@@ -143,7 +159,7 @@ class ClaimFinder:
             notes.append("no fact-check index loaded: build one with 'newscred claims index build' and pass --claims-index")
         items = tuple(CheckWorthySentence(s.text, s.start, s.end, score, rank, m)
                       for rank, ((s, score), m) in enumerate(zip(chosen, matches), 1))
-        return ClaimsSection("boundary-model" if is_normalised else "punctuation", len(sentences), self.min_score,
+        return ClaimsSection("boundary-model" if is_normalised else "punctuation", len(scored), self.min_score,
                              items, self.index_info(), tuple(notes))
 
 
@@ -172,7 +188,8 @@ def _tokens_within(tokens: Sequence[Token], starts: Sequence[int], start: int, e
     return tokens[lo:hi]
 
 
-def _mostly_inside(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
+def mostly_inside(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
+    """Whether more than half of ``[start, end)`` lies inside the (disjoint) ``spans``."""
     covered = sum(max(0, min(end, b) - max(start, a)) for a, b in spans)
     return covered * 2 > (end - start)
 

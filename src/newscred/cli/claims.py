@@ -11,6 +11,7 @@ from typing import Any, Callable, Iterator
 import click
 
 from ..errors import InputError
+from ..text.validate import DEFAULT_MAX_CHARS
 from . import main
 from ._common import handle_errors
 
@@ -21,11 +22,67 @@ def claims_group() -> None:
 
     \b
     Examples:
+      newscred claims sentences article.txt --by-score       # every sentence, most check-worthy first
       newscred claims index build -o claims.idx
       newscred claims index query claims.idx "Vaccines cause autism"
       newscred claims index query claims.idx "the sun not humans is warming the planet" -k 3 --json
       newscred claims index info claims.idx
     """
+
+
+@claims_group.command("sentences")
+@click.argument("article", type=str)
+@click.option("--normalised/--raw", "normalised", default=None,
+              help="Split with the boundary model (text without punctuation) or the punctuation rules "
+                   "(default: decided from the text, as 'analyze' does).")
+@click.option("--by-score", is_flag=True, help="Most check-worthy first (default: in text order).")
+@click.option("--json", "as_json", is_flag=True,
+              help="One JSON object per line: start, end, score (null under 5 words), injected, text.")
+@click.option("--max-chars", default=DEFAULT_MAX_CHARS, show_default=True, help="Refuse inputs longer than this.")
+@handle_errors
+def sentences_cmd(article: str, normalised: bool | None, by_score: bool, as_json: bool, max_chars: int) -> None:
+    """Every sentence of ARTICLE ('-' reads standard input) with its check-worthiness.
+
+    The report of 'newscred analyze' lists the ten most check-worthy sentences above the model's
+    threshold; this lists all of them, with the character offsets of each in ARTICLE, so you can
+    see where sentences were cut in text that lost its punctuation.  Sentences lying mostly inside
+    a block a republisher injected (see 'analyze', provenance) are marked "injected": the report
+    never lists them, since their claims are not the article's.
+
+    \b
+    Examples:
+      newscred claims sentences article.txt
+      newscred claims sentences scraped.txt --by-score | head
+      cat article.txt | newscred claims sentences - --json
+    """
+    from ..claims.extract import ClaimFinder, mostly_inside
+    from ..errors import EmptyInputError
+    from ..provenance.detect import find_injected_blocks
+    from ..text.normalise import tokenize
+    from .analyze import _read_input
+
+    text, name = _read_input(article, max_chars)
+    tokens = tokenize(text)
+    if not tokens:
+        raise EmptyInputError(f"{name} has no words to split (it is empty or holds only symbols).")
+    finder = ClaimFinder()
+    scored = finder.scored_sentences(text, normalised=normalised, tokens=tokens)
+    injected = [(b.start, b.end) for b in find_injected_blocks(text, tokens, normalised=normalised)]
+    if by_score:
+        scored = sorted(scored, key=lambda cs: (cs[1] is None, -(cs[1] or 0.0), cs[0].start))
+    for sentence, score in scored:
+        inside = mostly_inside(sentence.start, sentence.end, injected)
+        if as_json:
+            click.echo(json.dumps({"start": sentence.start, "end": sentence.end,
+                                   "score": None if score is None else round(score, 4), "injected": inside,
+                                   "text": sentence.text}, ensure_ascii=False))
+            continue
+        flag = "x" if inside else "*" if score is not None and score >= finder.min_score else " "
+        shown = "  -  " if score is None else f"{score:.2f}"
+        click.echo(f"{flag}{shown}  [{sentence.start}-{sentence.end}]  {sentence.text}")
+    if not as_json:
+        click.echo(f"{len(scored)} sentences; * = check-worthy (score >= {finder.min_score:.2f}); x = inside an "
+                   "injected block (never listed in a report); '-' = under 5 words, not scored", err=True)
 
 
 @claims_group.group("index")
