@@ -169,7 +169,8 @@ def test_claims_sentences_lists_every_sentence_with_offsets_and_scores(analyzer,
     by_span = {(r["start"], r["end"]): r for r in rows}
     for item in report["items"]:  # every listed claim is one of the rows, with the same score
         row = by_span[(item["start"], item["end"])]
-        assert abs(row["score"] - item["score"]) < 1e-4 and not row["injected"]
+        assert abs(row["score"] - item["score"]) < 1e-4 and row["check_worthy"] and not row["injected"]
+    assert sum(r["check_worthy"] for r in rows) >= len(report["items"])
     injected = [r for r in rows if r["injected"]]
     (block,) = analyzer.analyze(seed_article).to_dict()["provenance"]["injected_blocks"]
     assert injected and all(block["start"] <= r["start"] < block["end"] for r in injected)
@@ -182,4 +183,4 @@ def test_claims_sentences_lists_every_sentence_with_offsets_and_scores(analyzer,
 def test_claims_sentences_refuses_empty_input() -> None:
     result = CliRunner().invoke(main, ["claims", "sentences", "-"], input="  \n")
     assert result.exit_code != 0
-    assert "no words" in result.output
+    assert "empty" in result.output and "input.empty" in result.output

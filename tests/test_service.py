@@ -100,6 +100,22 @@ def test_extract_leaves_plain_text_alone(client) -> None:
     assert client.post("/v1/extract", json={"text": WIRE}).json() == {"text": WIRE, "title": None, "html": False}
 
 
+def test_claim_sentences_route_equals_the_library_listing(client, service_analyzer) -> None:
+    r = client.post("/v1/claims/sentences", json={"text": WIRE})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body == json.loads(json.dumps(service_analyzer.claim_finder.sentence_list(WIRE)))
+    assert body["segmentation"] == "punctuation" and body["sentences"]
+    for row in body["sentences"]:
+        assert WIRE[row["start"] : row["end"]] == row["text"]
+    # the listed claims of the report are among the check-worthy sentences
+    listed = {(i["start"], i["end"]) for i in service_analyzer.analyze(WIRE).to_dict()["claims"]["items"]}
+    assert listed <= {(s["start"], s["end"]) for s in body["sentences"] if s["check_worthy"]}
+    flat = client.post("/v1/claims/sentences", json={"text": WIRE, "normalised": True}).json()
+    assert flat["segmentation"] == "boundary-model"
+    assert_error(client.post("/v1/claims/sentences", json={"text": " ? "}), 422, "input.empty")
+
+
 def test_looks_like_html_rule() -> None:
     assert looks_like_html("<html><body>x</body></html>")
     assert looks_like_html("  <div><P>text</P></div>")
@@ -155,7 +171,7 @@ def test_healthz(client, service_analyzer) -> None:
 
 def test_openapi_and_docs(client) -> None:
     spec = client.get("/openapi.json").json()
-    for path in ("/v1/analyze", "/v1/analyze/batch", "/v1/model", "/healthz"):
+    for path in ("/v1/analyze", "/v1/analyze/batch", "/v1/claims/sentences", "/v1/model", "/healthz"):
         assert path in spec["paths"]
     responses = spec["paths"]["/v1/analyze"]["post"]["responses"]
     assert responses["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/ReportOut")

@@ -131,6 +131,30 @@ class ClaimFinder:
                 scores[i] = float(score)
         return list(zip(sentences, scores))
 
+    def sentence_list(self, text: str, *, normalised: bool | None = None) -> dict[str, Any]:
+        """Every sentence of ``text``: offsets, check-worthiness, whether the report would list it
+        and whether it lies mostly inside a block a republisher injected (which the report leaves
+        out).  What ``newscred claims sentences`` prints and ``POST /v1/claims/sentences`` returns.
+        """
+        from ..errors import EmptyInputError
+        from ..provenance.detect import find_injected_blocks
+
+        tokens = tokenize(text)
+        if not tokens:
+            raise EmptyInputError("The text is empty: it has no letters or digits to split into sentences.")
+        is_normalised = looks_normalised(text) if normalised is None else normalised
+        scored = self.scored_sentences(text, normalised=is_normalised, tokens=tokens)
+        injected = [(b.start, b.end) for b in find_injected_blocks(text, tokens, normalised=is_normalised)]
+        rows = []
+        for sentence, score in scored:
+            inside = mostly_inside(sentence.start, sentence.end, injected)
+            rows.append({"start": sentence.start, "end": sentence.end,
+                         "score": None if score is None else round(score, 4),
+                         "check_worthy": score is not None and score >= self.min_score and not inside,
+                         "injected": inside, "text": sentence.text})
+        return {"segmentation": "boundary-model" if is_normalised else "punctuation",
+                "threshold": round(self.min_score, 4), "sentences": rows}
+
     def find(self, text: str, *, normalised: bool | None = None,
              skip_spans: Sequence[tuple[int, int]] = (), tokens: Sequence[Token] | None = None) -> ClaimsSection:
         """The claims section for ``text``.

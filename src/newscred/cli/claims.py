@@ -37,7 +37,7 @@ def claims_group() -> None:
                    "(default: decided from the text, as 'analyze' does).")
 @click.option("--by-score", is_flag=True, help="Most check-worthy first (default: in text order).")
 @click.option("--json", "as_json", is_flag=True,
-              help="One JSON object per line: start, end, score (null under 5 words), injected, text.")
+              help="One JSON object per line: start, end, score (null under 5 words), check_worthy, injected, text.")
 @click.option("--max-chars", default=DEFAULT_MAX_CHARS, show_default=True, help="Refuse inputs longer than this.")
 @handle_errors
 def sentences_cmd(article: str, normalised: bool | None, by_score: bool, as_json: bool, max_chars: int) -> None:
@@ -55,34 +55,26 @@ def sentences_cmd(article: str, normalised: bool | None, by_score: bool, as_json
       newscred claims sentences scraped.txt --by-score | head
       cat article.txt | newscred claims sentences - --json
     """
-    from ..claims.extract import ClaimFinder, mostly_inside
-    from ..errors import EmptyInputError
-    from ..provenance.detect import find_injected_blocks
-    from ..text.normalise import tokenize
+    from ..claims.extract import ClaimFinder
     from .analyze import _read_input
 
-    text, name = _read_input(article, max_chars)
-    tokens = tokenize(text)
-    if not tokens:
-        raise EmptyInputError(f"{name} has no words to split (it is empty or holds only symbols).")
+    text, _ = _read_input(article, max_chars)
     finder = ClaimFinder()
-    scored = finder.scored_sentences(text, normalised=normalised, tokens=tokens)
-    injected = [(b.start, b.end) for b in find_injected_blocks(text, tokens, normalised=normalised)]
+    listing = finder.sentence_list(text, normalised=normalised)
+    rows = listing["sentences"]
     if by_score:
-        scored = sorted(scored, key=lambda cs: (cs[1] is None, -(cs[1] or 0.0), cs[0].start))
-    for sentence, score in scored:
-        inside = mostly_inside(sentence.start, sentence.end, injected)
+        rows = sorted(rows, key=lambda r: (r["score"] is None, -(r["score"] or 0.0), r["start"]))
+    for row in rows:
         if as_json:
-            click.echo(json.dumps({"start": sentence.start, "end": sentence.end,
-                                   "score": None if score is None else round(score, 4), "injected": inside,
-                                   "text": sentence.text}, ensure_ascii=False))
+            click.echo(json.dumps(row, ensure_ascii=False))
             continue
-        flag = "x" if inside else "*" if score is not None and score >= finder.min_score else " "
-        shown = "  -  " if score is None else f"{score:.2f}"
-        click.echo(f"{flag}{shown}  [{sentence.start}-{sentence.end}]  {sentence.text}")
+        flag = "x" if row["injected"] else "*" if row["check_worthy"] else " "
+        shown = "  -  " if row["score"] is None else f"{row['score']:.2f}"
+        click.echo(f"{flag}{shown}  [{row['start']}-{row['end']}]  {row['text']}")
     if not as_json:
-        click.echo(f"{len(scored)} sentences; * = check-worthy (score >= {finder.min_score:.2f}); x = inside an "
-                   "injected block (never listed in a report); '-' = under 5 words, not scored", err=True)
+        click.echo(f"{len(rows)} sentences ({listing['segmentation']}); * = check-worthy (score >= "
+                   f"{listing['threshold']:.2f}); x = inside an injected block (never listed in a report); "
+                   "'-' = under 5 words, not scored", err=True)
 
 
 @claims_group.group("index")

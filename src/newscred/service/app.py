@@ -48,6 +48,8 @@ from .schemas import (
     HealthOut,
     ModelOut,
     ReportOut,
+    SentencesRequest,
+    SentencesResponse,
 )
 
 logger = logging.getLogger("newscred.service")
@@ -426,6 +428,23 @@ def create_app(analyzer: Any, settings: ServiceSettings | None = None) -> FastAP
             return ExtractResponse(text=body.text, title=None, html=False)
 
         return await run(work)
+
+    @app.post(
+        "/v1/claims/sentences",
+        summary="Every sentence, with its check-worthiness",
+        description="The sentences the report's `claims` section ranks, all of them, in text order: offsets, "
+        "check-worthiness, whether it reaches the threshold, and whether it lies inside an injected block. "
+        "HTML input is reduced to its text first; offsets refer to that text (see /v1/extract).",
+        response_model=SentencesResponse,
+        responses=_ERRORS,
+        tags=["analysis"],
+    )
+    async def claim_sentences(body: SentencesRequest) -> JSONResponse:
+        def work() -> dict[str, Any]:
+            text = extract_text(body.text)[0] if looks_like_html(body.text) else body.text
+            return app.state.analyzer.claim_finder.sentence_list(text, normalised=body.normalised)
+
+        return JSONResponse(await run(work))
 
     @app.get("/v1/model", summary="The loaded model: manifest and model card", response_model=ModelOut, tags=["model"])
     async def model() -> JSONResponse:

@@ -89,6 +89,30 @@ class ExtractRequest(BaseModel):
     text: Text = Field(description="Plain text or an HTML document.")
 
 
+class SentencesRequest(BaseModel):
+    text: Text = Field(description="Plain text or an HTML document (its text is extracted, as for /v1/analyze).")
+    normalised: bool | None = Field(
+        default=None,
+        description="true: split with the boundary model (text without punctuation); false: with the punctuation "
+        "rules; null: decided from the text, as /v1/analyze does.",
+    )
+
+
+class SentenceOut(BaseModel):
+    start: int
+    end: int
+    score: float | None = Field(description="Check-worthiness in [0, 1]; null for sentences under 5 words.")
+    check_worthy: bool = Field(description="Whether the score reaches the threshold (and the sentence is the article's own).")
+    injected: bool = Field(description="Lies mostly inside a block a republisher injected; reports never list it.")
+    text: str = Field(description="text[start:end] of the analysed text (see /v1/extract for HTML input).")
+
+
+class SentencesResponse(BaseModel):
+    segmentation: Literal["punctuation", "boundary-model"]
+    threshold: float
+    sentences: list[SentenceOut]
+
+
 class ExtractResponse(BaseModel):
     text: str = Field(description="The text that /v1/analyze analyses for the same input; report offsets refer to it.")
     title: str | None = Field(description="The HTML <title>, if any.")
