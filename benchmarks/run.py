@@ -304,19 +304,21 @@ def render_extras() -> str:
         lines += ["## Directions tried for a model that generalises (`python benchmarks/directions.py --minilm`)", "",
                   "Each row is the full leave-one-dataset-out protocol of the quality table (same folds, purging, slope-only "
                   "Platt calibration on the other folds, macro-F1 at the even prior); only the model fitted on each fold "
-                  f"changes. Run {directions['date']}, {directions['seconds'] / 60:.0f} minutes.", "",
+                  "changes. `python benchmarks/directions.py --only NAME...` reruns some rows and keeps the others; the "
+                  "last column says when each row was measured.", "",
                   "| direction | mean macro-F1 | lowest set | mean ROC-AUC | ECE (even prior) | confident errors | "
-                  + " | ".join(sets) + " |", "|---|---|---|---|---|---|" + "---|" * len(sets)]
+                  + " | ".join(sets) + " | measured |", "|---|---|---|---|---|---|" + "---|" * len(sets) + "---|"]
         for r in rows:
             lines.append(f"| {r['description']} | **{r['mean_macro_f1']:.3f}** | {r['min_macro_f1']:.3f} | {r['mean_roc_auc']:.3f} | "
                          f"{r['ece_balanced']:.3f} | {r['confident_error_rate']:.1%} | "
-                         + " | ".join(f"{r['macro_f1'].get(k, float('nan')):.3f}" for k in sets) + " |")
+                         + " | ".join(f"{r['macro_f1'].get(k, float('nan')):.3f}" for k in sets)
+                         + f" | {r.get('date', directions['date'])} |")
         best = max(rows, key=lambda r: r["mean_macro_f1"])
         reached = [r for r in rows if r["mean_macro_f1"] >= 0.78 and r["min_macro_f1"] >= 0.65]
         lines += ["", f"Highest mean: {best['description']} ({best['mean_macro_f1']:.3f}). Issue #4's targets (mean >= 0.78, "
                   f"no set below 0.65) are reached by {', '.join(r['description'] for r in reached) if reached else 'none of them'}. "
-                  "Dense embeddings, static or contextual, rank the held-out corpora worse than the lexical features in this "
-                  "run, alone and added to them.", ""]
+                  "Dense embeddings, static or contextual, rank the held-out corpora worse than the lexical features, "
+                  "alone and added to them.", ""]
     probe = load("self_training_probe.json")
     if probe:
         lines += ["## Probe: adapting to an unlabelled corpus (`python benchmarks/self_training_probe.py --protocol`)", "",

@@ -10,7 +10,8 @@ at both ends.  Ordinary splitters find nothing to split on there, so this module
 * **normalised text**: :class:`SentenceBoundaryModel`, a boundary scorer over the words around
   each gap.  The bundled one is :class:`LinearBoundaryModel` (logistic regression over a -3..+3
   window, bags of farther words, hashed word pairs/triples, and the same for word classes:
-  k-means clusters of the static MiniLM embeddings, so rare words share what their class learnt).  :class:`ConvBoundaryModel` (word
+  k-means clusters of the static MiniLM embeddings, so rare words share what their class
+  learnt).  :class:`ConvBoundaryModel` (word
   embeddings initialised from the static MiniLM embedder, two stacked 1-D convolutions, a small
   MLP; numpy inference) is an experimental alternative: in the first trial (96-dim embeddings,
   128 channels, widths 7/7, dilation 2, reading +-9 words) it beat the linear model on the
