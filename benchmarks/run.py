@@ -318,7 +318,11 @@ def render_extras() -> str:
         lines += ["", f"Highest mean: {best['description']} ({best['mean_macro_f1']:.3f}). Issue #4's targets (mean >= 0.78, "
                   f"no set below 0.65) are reached by {', '.join(r['description'] for r in reached) if reached else 'none of them'}. "
                   "Dense embeddings, static or contextual, rank the held-out corpora worse than the lexical features, "
-                  "alone and added to them.", ""]
+                  "alone and added to them."
+                  + (" Removing the weighted terms that best tell the training datasets apart lowers ROC-AUC too: the "
+                     "consistency rule has already zeroed the dataset markers that lean different ways in different "
+                     "corpora, and those left lean the same way everywhere." if any(r["name"].startswith("drop_dataset")
+                                                                                   for r in rows) else ""), ""]
     probe = load("self_training_probe.json")
     if probe:
         lines += ["## Probe: adapting to an unlabelled corpus (`python benchmarks/self_training_probe.py --protocol`)", "",
