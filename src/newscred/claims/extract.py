@@ -169,7 +169,8 @@ class ClaimFinder:
         scored = self.scored_sentences(text, normalised=is_normalised, tokens=tokens)
         notes: list[str] = []
         if is_normalised:
-            notes.append("the text has no punctuation: sentence ends were predicted by the boundary model")
+            notes.append("the text has no punctuation: sentence ends were predicted by the boundary model and are "
+                         "approximate (it finds about half of them), so check where each listed sentence starts and ends")
         own = [(s, score) for s, score in scored if not mostly_inside(s.start, s.end, skip_spans)]
         if len(own) < len(scored):
             notes.append(f"{len(scored) - len(own)} sentence(s) inside blocks injected by a republisher were not considered")
