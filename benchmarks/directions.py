@@ -59,12 +59,12 @@ class WithDense:
     def __init__(self, params: ContentParams, cache: dict[int, np.ndarray], scale: float, base_terms: bool = True):
         self.params, self.cache, self.scale, self.base_terms = params, cache, scale, base_terms
 
-    def _rows(self, words_list: Sequence[Sequence[str]]) -> Any:
+    def _base_rows(self, words_list: Sequence[Sequence[str]]) -> Any:
+        """The fitted default's features restricted to the columns in ``kept_``, plus its style signals."""
         import scipy.sparse as sp
 
-        dense = (np.vstack([self.cache[id(w)] for w in words_list]) - self.mean_) / self.std_ * self.scale
-        if not self.base_terms:
-            return sp.csr_matrix(dense)
+        from newscred.features.signals import style_vector
+
         rows, cols, vals = [], [], []
         for r, words in enumerate(words_list):
             c, v = self.base._term_arrays(words)
@@ -73,10 +73,16 @@ class WithDense:
             cols += c[keep].tolist()
             vals += v[keep].tolist()
         terms = sp.csr_matrix((vals, (rows, cols)), shape=(len(words_list), self.base.n_terms))
-        from newscred.features.signals import style_vector
-
         style = np.vstack([self.base._scale_style(style_vector(list(w))) for w in words_list])
-        return sp.hstack([terms, sp.csr_matrix(style), sp.csr_matrix(dense)]).tocsr()
+        return sp.hstack([terms, sp.csr_matrix(style)]).tocsr()
+
+    def _rows(self, words_list: Sequence[Sequence[str]]) -> Any:
+        import scipy.sparse as sp
+
+        dense = (np.vstack([self.cache[id(w)] for w in words_list]) - self.mean_) / self.std_ * self.scale
+        if not self.base_terms:
+            return sp.csr_matrix(dense)
+        return sp.hstack([self._base_rows(words_list), sp.csr_matrix(dense)]).tocsr()
 
     def fit(self, docs: Sequence[Doc]) -> "WithDense":
         from sklearn.linear_model import LogisticRegression
@@ -107,20 +113,7 @@ class WithoutDatasetMarkers(WithDense):
         self.share = share
 
     def _rows(self, words_list: Sequence[Sequence[str]]) -> Any:
-        import scipy.sparse as sp
-
-        from newscred.features.signals import style_vector
-
-        rows, cols, vals = [], [], []
-        for r, words in enumerate(words_list):
-            c, v = self.base._term_arrays(words)
-            keep = np.isin(c, self.kept_)
-            rows += [r] * int(keep.sum())
-            cols += c[keep].tolist()
-            vals += v[keep].tolist()
-        terms = sp.csr_matrix((vals, (rows, cols)), shape=(len(words_list), self.base.n_terms))
-        style = np.vstack([self.base._scale_style(style_vector(list(w))) for w in words_list])
-        return sp.hstack([terms, sp.csr_matrix(style)]).tocsr()
+        return self._base_rows(words_list)
 
     def fit(self, docs: Sequence[Doc]) -> "WithoutDatasetMarkers":
         from sklearn.feature_selection import f_classif
