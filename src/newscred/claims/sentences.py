@@ -11,15 +11,16 @@ at both ends.  Ordinary splitters find nothing to split on there, so this module
   each gap.  The bundled one is :class:`LinearBoundaryModel` (logistic regression over a -3..+3
   window, bags of farther words, hashed word pairs/triples, and the same for word classes:
   k-means clusters of the static MiniLM embeddings, so rare words share what their class
-  learnt).  :class:`ConvBoundaryModel` (word
-  embeddings initialised from the static MiniLM embedder, two stacked 1-D convolutions, a small
-  MLP; numpy inference) is an experimental alternative: in the first trial (96-dim embeddings,
-  128 channels, widths 7/7, dilation 2, reading +-9 words) it beat the linear model on the
-  held-out sets by only 0.005-0.03 F1 while being ~10x slower and ~3x larger, so it is not
+  learnt; held-out F1 0.525).  :class:`ConvBoundaryModel` (word embeddings initialised from the
+  static MiniLM embedder, two stacked 1-D convolutions, a small MLP; numpy inference) is an
+  experimental alternative: in the first trial (96-dim embeddings, 128 channels, widths 7/7,
+  dilation 2, reading +-9 words) it beat the linear model of that time (without word classes) on
+  the held-out sets by only 0.005-0.03 F1 while being ~10x slower and ~3x larger, so it is not
   shipped.  ``benchmarks/boundary_neural.py`` tries bigger taggers on the same data: a
-  bidirectional GRU gains less than 0.01, a fine-tuned MiniLM-L6 0.11 (held-out F1 0.62) at
-  ~0.14 s per article with torch; neither is shipped (docs/benchmarks.md).  Both are trained *self-supervised*: punctuated articles are split with the raw
-  splitter (the gold boundaries), then normalised with the project's own
+  bidirectional GRU reaches 0.517, a fine-tuned MiniLM-L6 0.617 at ~0.14 s per article with
+  torch; neither is shipped (docs/benchmarks.md).  Both are trained *self-supervised*:
+  punctuated articles are split with the raw splitter (the gold boundaries), then normalised
+  with the project's own
   :func:`~newscred.text.normalise.tokenize` -- the very normalisation every input goes through --
   so word ``i`` carries the label "a sentence ends after this word".  No hand labelling, and no
   mismatch between training and use.
