@@ -157,6 +157,14 @@ def test_paste_submit_and_see_the_verdict_with_highlights(page, server, analyzer
     expect(claims).to_have_count(len(items))
     expect(claims.first).to_contain_text(items[0]["text"][:40])
     expect(claims.first.locator(".claim-score")).to_have_text(f"{items[0]['score']:.2f}")
+    # Every sentence, on request: the rows of POST /v1/claims/sentences, check-worthy ones marked.
+    listing = analyzer_e2e.claim_finder.sentence_list(WIRE)["sentences"]
+    page.locator("#all-sentences-button").click()
+    rows = page.locator("#all-sentences .sentence-item")
+    expect(rows).to_have_count(len(listing))
+    expect(page.locator("#all-sentences .sentence-item.check-worthy")).to_have_count(sum(r["check_worthy"] for r in listing))
+    expect(rows.first).to_contain_text(listing[0]["text"][:30])
+    expect(page.locator("#all-sentences-button")).to_be_hidden()
     shoot(page, tmp_path, "wire-story-1280.png")
     assert not page.problems, page.problems
     assert not page.outside, page.outside

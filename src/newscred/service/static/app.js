@@ -361,6 +361,37 @@
     }
     host.append(ol);
     for (const note of claims.notes || []) host.append(el("p", { className: "help", text: note }));
+    host.append(allSentencesControl(shownText));
+  }
+
+  // Every sentence with its score (POST /v1/claims/sentences), fetched only when asked for.
+  function allSentencesControl(shownText) {
+    const box = el("div", { id: "all-sentences" });
+    const button = el("button", { type: "button", className: "secondary", id: "all-sentences-button",
+      text: "Show every sentence", "aria-controls": "all-sentences" });
+    button.addEventListener("click", async () => {
+      button.disabled = true;
+      try {
+        const listing = await api("/v1/claims/sentences", { text: shownText });
+        const ol = el("ol", { className: "sentence-list" });
+        for (const s of listing.sentences) {
+          const flag = s.injected ? " (inside an injected block: never listed)" : "";
+          ol.append(el("li", { className: "sentence-item" + (s.check_worthy ? " check-worthy" : "") + (s.injected ? " injected" : "") }, [
+            el("span", { className: "claim-score", text: s.score === null ? "\u2013" : s.score.toFixed(2),
+              title: s.score === null ? "under 5 words: not scored" : "check-worthiness score (0-1)" }),
+            document.createTextNode(" " + s.text + flag),
+          ]));
+        }
+        box.append(el("h3", { text: "Every sentence" }),
+          el("p", { className: "help", text: listing.sentences.length + " sentences in text order; bold ones reach the " +
+          "check-worthiness threshold (" + listing.threshold.toFixed(2) + ")." }), ol);
+        button.hidden = true;
+      } catch (err) {
+        showAlert(err.message);
+        button.disabled = false;
+      }
+    });
+    return el("div", null, [button, box]);
   }
 
   function renderModel(model) {
