@@ -184,3 +184,19 @@ def test_claims_sentences_refuses_empty_input() -> None:
     result = CliRunner().invoke(main, ["claims", "sentences", "-"], input="  \n")
     assert result.exit_code != 0
     assert "empty" in result.output and "input.empty" in result.output
+
+
+def test_claims_sentences_reads_the_main_text_of_an_html_page() -> None:
+    """A saved page gives the sentences of its article text (as 'analyze' reads it), never markup."""
+    pytest.importorskip("trafilatura", reason="HTML extraction needs: pip install 'newscred[html]'")
+    from newscred.provenance import extract_html
+
+    page = Path(__file__).parent / "data" / "provenance_page.html"
+    result = CliRunner().invoke(main, ["claims", "sentences", str(page), "--json"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    text = extract_html(page.read_text()).text
+    assert rows and all(text[r["start"] : r["end"]] == r["text"] for r in rows)
+    assert not any("<" in r["text"] or "window.analytics" in r["text"] for r in rows)
+    raw = CliRunner().invoke(main, ["claims", "sentences", str(page), "--json", "--text"])
+    assert any("<" in json.loads(line)["text"] for line in raw.output.splitlines())

@@ -35,12 +35,16 @@ def claims_group() -> None:
 @click.option("--normalised/--raw", "normalised", default=None,
               help="Split with the boundary model (text without punctuation) or the punctuation rules "
                    "(default: decided from the text, as 'analyze' does).")
+@click.option("--html/--text", "as_html", default=None,
+              help="Treat the input as an HTML page (default: when the file ends in .html/.htm or starts with '<'): "
+                   "its main text is extracted first, as 'analyze' does, and offsets refer to that text.")
 @click.option("--by-score", is_flag=True, help="Most check-worthy first (default: in text order).")
 @click.option("--json", "as_json", is_flag=True,
               help="One JSON object per line: start, end, score (null under 5 words), check_worthy, injected, text.")
 @click.option("--max-chars", default=DEFAULT_MAX_CHARS, show_default=True, help="Refuse inputs longer than this.")
 @handle_errors
-def sentences_cmd(article: str, normalised: bool | None, by_score: bool, as_json: bool, max_chars: int) -> None:
+def sentences_cmd(article: str, normalised: bool | None, as_html: bool | None, by_score: bool, as_json: bool,
+                  max_chars: int) -> None:
     """Every sentence of ARTICLE ('-' reads standard input) with its check-worthiness.
 
     The report of 'newscred analyze' lists the ten most check-worthy sentences above the model's
@@ -54,11 +58,16 @@ def sentences_cmd(article: str, normalised: bool | None, by_score: bool, as_json
       newscred claims sentences article.txt
       newscred claims sentences scraped.txt --by-score | head
       cat article.txt | newscred claims sentences - --json
+      newscred claims sentences saved-page.html
     """
     from ..claims.extract import ClaimFinder
     from .analyze import _read_input
 
     text, _ = _read_input(article, max_chars)
+    if as_html or (as_html is None and (article.lower().endswith((".html", ".htm")) or text.lstrip()[:1] == "<")):
+        from ..provenance import extract_html
+
+        text = extract_html(text).text
     finder = ClaimFinder()
     listing = finder.sentence_list(text, normalised=normalised)
     rows = listing["sentences"]
