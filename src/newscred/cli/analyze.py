@@ -35,6 +35,13 @@ def _read_input(article: str, max_chars: int) -> tuple[str, str]:
     return decode_bytes(data, name=name), name
 
 
+def treat_as_html(article: str, text: str, as_html: bool | None) -> bool:
+    """``--html/--text`` as given, else: the file ends in .html/.htm or the text starts with '<'."""
+    if as_html is not None:
+        return as_html
+    return article.lower().endswith((".html", ".htm")) or text.lstrip()[:1] == "<"
+
+
 def raise_too_large(name: str, size: int, max_chars: int) -> None:
     from ..errors import InputTooLargeError
 
@@ -88,7 +95,7 @@ def analyze(article: str, model: str | None, as_json: bool, title: str | None, u
 
     text, name = _read_input(article, max_chars)
     page = None
-    if as_html or (as_html is None and (article.lower().endswith((".html", ".htm")) or text.lstrip()[:1] == "<")):
+    if treat_as_html(article, text, as_html):
         from ..provenance import extract_html
 
         page = extract_html(text, url=url)

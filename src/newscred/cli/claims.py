@@ -61,10 +61,10 @@ def sentences_cmd(article: str, normalised: bool | None, as_html: bool | None, b
       newscred claims sentences saved-page.html
     """
     from ..claims.extract import ClaimFinder
-    from .analyze import _read_input
+    from .analyze import _read_input, treat_as_html
 
     text, _ = _read_input(article, max_chars)
-    if as_html or (as_html is None and (article.lower().endswith((".html", ".htm")) or text.lstrip()[:1] == "<")):
+    if treat_as_html(article, text, as_html):
         from ..provenance import extract_html
 
         text = extract_html(text).text
