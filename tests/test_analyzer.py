@@ -8,7 +8,7 @@ import random
 import pytest
 
 import newscred
-from newscred.errors import BinaryInputError, EmptyInputError, InputTooLargeError
+from newscred.errors import BinaryInputError, EmptyInputError, EncodingError, InputTooLargeError, InputTypeError
 from newscred.text.normalise import normalise
 
 from .conftest import EXAMPLES
@@ -117,10 +117,30 @@ def test_non_english_text_is_uncertain(analyzer) -> None:
     assert any("vocabulary" in r for r in report.content.reasons)
 
 
+@pytest.mark.parametrize("text, script", [
+    ("Правительство объявило во вторник о сокращении бюджета государственных школ на сорок процентов. ", "Cyrillic"),
+    ("政府周二宣布削减公立学校预算百分之四十，官方声明称。", "CJK"),
+    ("أعلنت الحكومة يوم الثلاثاء عن خفض ميزانية المدارس الحكومية بنسبة أربعين في المئة. ", "Arabic"),
+])
+@pytest.mark.parametrize("repeat", [1, 12])  # a short claim and an article-length text
+def test_text_in_another_script_is_uncertain_not_refused(analyzer, text: str, script: str, repeat: int) -> None:
+    """Letters of other scripts fold to nothing; the report must say why instead of calling it empty."""
+    for mode in ("auto", "claim", "article"):
+        report = analyzer.analyze(text * repeat, mode=mode)
+        assert report.label == "uncertain"
+        assert f"mostly in {script} script" in report.content.reasons[0]
+        assert report.summary.startswith("Content: uncertain") and "not a language the model reads" in report.summary
+    # a few foreign words inside an English article change nothing
+    english = (EXAMPLES / "wire-story.txt").read_text()
+    mixed = analyzer.analyze(english + " " + text)
+    assert not any("script" in r for r in mixed.content.reasons)
+
+
 @pytest.mark.parametrize(
     "bad, error",
     [("", EmptyInputError), ("   \n\t ", EmptyInputError), ("!!! ??? ...", EmptyInputError),
-     ("abc\x00def", BinaryInputError)],
+     ("abc\x00def", BinaryInputError), ("lone \ud800 surrogate", EncodingError), (None, InputTypeError),
+     (42, InputTypeError), (["a list"], InputTypeError), ({"text": None}, InputTypeError)],
 )
 def test_bad_text_gets_a_clear_error(analyzer, bad: str, error: type) -> None:
     with pytest.raises(error):
@@ -144,6 +164,54 @@ def test_pipe_preserves_order(analyzer) -> None:
     texts = [(EXAMPLES / "wire-story.txt").read_text(), (EXAMPLES / "viral-post.txt").read_text()]
     piped = [r.p_unreliable for r in analyzer.pipe(texts)]
     assert piped == [analyzer.analyze(t).p_unreliable for t in texts]
+
+
+def test_pipe_can_return_errors_in_place(analyzer) -> None:
+    """One output per input: bad items become their error object when asked, else the first one raises."""
+    items = ["Says crime doubled last year.", "", None, "abc\x00", "Says the moon is made of cheese."]
+    out = list(analyzer.pipe(items, on_error="return", mode="claim", prior=0.3))
+    assert [type(o).__name__ for o in out] == ["Report", "EmptyInputError", "InputTypeError", "BinaryInputError", "Report"]
+    assert out[0].p_unreliable == analyzer.analyze(items[0], mode="claim", prior=0.3).p_unreliable
+    assert out[1].to_dict()["code"] == "input.empty"
+    with pytest.raises(EmptyInputError):
+        list(analyzer.pipe(items))
+    with pytest.raises(newscred.errors.ConfigError, match="on_error"):
+        list(analyzer.pipe(items, on_error="skip"))
+
+
+def test_ids_become_strings_and_other_fields_must_be_text(analyzer) -> None:
+    assert analyzer.analyze("Says crime doubled last year.", id=5).id == "5"
+    with pytest.raises(InputTypeError, match="url must be text"):
+        analyzer.analyze("Says crime doubled last year.", url=123)
+
+
+def test_a_missing_claims_index_fails_at_load(tmp_path) -> None:
+    from newscred.errors import IndexNotFoundError
+
+    with pytest.raises(IndexNotFoundError, match="newscred claims index build"):
+        newscred.load(claims_index=tmp_path / "nowhere")
+
+
+def test_html_pages_are_read_by_the_library(analyzer) -> None:
+    """The same rule and reader as the CLI and API: the report is that of the page's article text."""
+    wire = (EXAMPLES / "wire-story.txt").read_text()
+    paragraphs = "".join(f"<p>{p}</p>" for p in wire.split("\n\n") if p.strip())
+    page = ("<html><head><title>Lead pipes</title><link rel='canonical' href='https://www.apnews.com/article/x'>"
+            f"<script>var hoax = 'shocking';</script></head><body><nav>Home | World</nav><article>{paragraphs}</article>"
+            "<footer>(c) 2024 The Site</footer></body></html>")
+    d = analyzer.analyze(page).to_dict()
+    extracted = d["page"]["text"]
+    assert "shocking" not in extracted and "Home" not in extracted and extracted.split()[:3] == wire.split()[:3]
+    assert d["url"] == "https://www.apnews.com/article/x" and d["title"] == "Lead pipes"
+    assert d["source"]["domain"] == "apnews.com" and d["page"]["date"] is None
+    for ev in d["content"]["evidence"]:
+        for start, end in ev["spans"]:
+            assert normalise(extracted[start:end])  # offsets index the extracted text
+    plain = analyzer.analyze(extracted, title="Lead pipes", url="https://www.apnews.com/article/x").to_dict()
+    assert {k: v for k, v in d.items() if k != "page"} == plain
+    # html=False scores the markup as text; text that only mentions a tag stays text
+    assert "page" not in analyzer.analyze(page, html=False).to_dict()
+    assert "page" not in analyzer.analyze("<3 this story: " + wire).to_dict()
 
 
 def test_raw_and_normalised_copies_score_alike(analyzer, shared_data) -> None:

@@ -64,3 +64,10 @@ def test_normalise_joins_the_tokens_on_news_text() -> None:
     texts = ["BOGOTA, Colombia (AP) — The U.S. won't say; Nicolás Maduro's “party”.", "Straße, ﬁne, İstanbul",
              "He\u00e2\u0080\u0099s at the caf\u00c3\u00a9", "日本語 text 123", "", "  x_y  "]
     assert [normalise(t) for t in texts] == [" ".join(tok.text for tok in tokenize(t)) for t in texts]
+
+
+def test_latin_letters_without_a_decomposition_fold_to_ascii() -> None:
+    """"ß", "ø", "ł" ... have no accent to strip; they must not split a word in two."""
+    assert normalise("Straße in Łódź, Ærø and Œuvre; Þingvellir") == "strasse in lodz aero and oeuvre thingvellir"
+    tokens = tokenize("Die Straße")
+    assert [t.text for t in tokens] == ["die", "strasse"] and (tokens[1].start, tokens[1].end) == (4, 10)

@@ -347,6 +347,26 @@ def test_extract_html_empty_page_is_an_input_error() -> None:
         extract_html("<html><head><title>Nothing here</title></head><body><script>var a = 1;</script></body></html>")
 
 
+def test_read_page_works_without_the_html_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without trafilatura the plain parser reads the page: every block, no scripts or navigation."""
+    from newscred.errors import EmptyInputError, MissingExtraError
+    from newscred.provenance import html as html_module
+
+    def missing(*_args: object) -> None:
+        raise MissingExtraError("trafilatura is not installed")
+
+    monkeypatch.setattr(html_module, "require", missing)
+    page = html_module.read_page(
+        "<html><head><title>Council</title><link rel='canonical' href='/news/1'></head><body><nav>Home</nav>"
+        "<p>The council voted on Tuesday.</p><script>var x = 'hoax';</script><p>Officials said work starts soon.</p>"
+        "</body></html>", url="https://ledger.example.com/a")
+    assert page.extractor == "plain" and page.title == "Council"
+    assert page.text == "The council voted on Tuesday.\n\nOfficials said work starts soon."
+    assert page.canonical_url == "https://ledger.example.com/news/1"
+    with pytest.raises(EmptyInputError):
+        html_module.read_page("<html><body><script>var a = 1;</script></body></html>")
+
+
 # ---------------------------------------------------------------------------------------------
 # CLI
 # ---------------------------------------------------------------------------------------------

@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import math
 import os
+import unicodedata
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
 import numpy as np
 
 from .article import Article
+from .errors import NewscredError
 from .features.signals import DESCRIPTIONS, STYLE_FEATURES, signal_matches, style_vector
 from .model.artifact import Artifact, load_artifact, sha256_bytes
 from .report import ContentVerdict, Evidence, Facts, ModelInfo, Report, SignalValue
 from .text.artefacts import Artefact as TextArtefact
 from .text.artefacts import find_artefacts, strip_artefacts
+from .provenance.html import is_page
 from .text.normalise import Token, looks_normalised, tokenize
 from .text.validate import DEFAULT_MAX_CHARS, check_text, decode_bytes
 
@@ -86,6 +89,12 @@ class Analyzer:
             from .claims.extract import default_index_path
 
             claims_index = default_index_path()
+        if isinstance(claims_index, (str, os.PathLike)) and not Path(claims_index).is_dir():
+            # Fail here, not at the first analysis (which may be hours into a batch run).
+            from .errors import IndexNotFoundError
+
+            raise IndexNotFoundError(f"no claim index at {claims_index}: build one with 'newscred claims index build -o "
+                                     f"{claims_index}', or leave the claims index out", path=str(claims_index))
         self.claims_index = claims_index
         self._claim_finder: Any = None
         self.ratings_file = ratings_file
@@ -111,30 +120,75 @@ class Analyzer:
         id: str | None = None,
         prior: float | None = None,
         mode: str | None = None,
+        html: bool | None = None,
     ) -> Report:
         """Analyse one article (str, bytes, :class:`Article` or mapping with ``text``).
 
         ``prior`` overrides the analyzer's expected share of unreliable articles for this call;
         ``mode`` ("auto", "article", "claim") overrides the analyzer's mode.
+
+        ``html``: True reads the input as an HTML page, False as text; None (default) decides with
+        :func:`~newscred.provenance.html.looks_like_html` (it starts with ``<`` and has ``<html``,
+        ``<body`` or ``<p``).  A page is reduced to its article text first; its title and
+        canonical URL fill ``title`` and ``url`` when those are not given, and the report's
+        ``page`` section holds what was read, including ``page.text``: every offset in the report
+        refers to that text.
         """
         if isinstance(article, (bytes, bytearray)):
             article = decode_bytes(bytes(article))
         art = Article.coerce(article)
         text = check_text(art.text, max_chars=self.max_chars)
-        return self._analyze_text(
+        title = _optional_text("title", title if title is not None else art.title)
+        url = _optional_text("url", url if url is not None else art.url)
+        id = id if id is not None else art.id
+        if id is not None and not isinstance(id, str):
+            id = str(id)  # database ids are often numbers; the report's id is always a string, as in the API
+        page = None
+        if is_page(text, html):
+            from .provenance.html import read_page
+
+            page = read_page(text, url=url)
+            text = check_text(page.text, max_chars=self.max_chars)
+            title = title if title is not None else page.title
+            url = url if url is not None else page.canonical_url
+        report = self._analyze_text(
             text,
-            title=title if title is not None else art.title,
-            url=url if url is not None else art.url,
-            id=id if id is not None else art.id,
+            title=title,
+            url=url,
+            id=id,
             prior=self.prior if prior is None else _check_prior(prior),
             mode=self.mode if mode is None else _check_mode(mode),
         )
+        if page is not None:
+            from dataclasses import replace
 
-    def pipe(self, articles: Iterable[Article | str | Mapping[str, Any]]) -> Iterator[Report]:
-        """Analyse a stream lazily, in order.  Raises on the first bad item; use
-        :func:`newscred.batch.score_rows` when bad rows must become error rows instead."""
+            report = replace(report, extra={**report.extra, "page": page.to_dict()})
+        return report
+
+    def pipe(self, articles: Iterable[Article | str | Mapping[str, Any]], *, prior: float | None = None,
+             mode: str | None = None, html: bool | None = None, on_error: str = "raise") -> Iterator[Any]:
+        """Analyse a stream lazily, in order, one output per input.
+
+        ``on_error="raise"`` (default) stops at the first bad item with its :class:`NewscredError`;
+        ``on_error="return"`` yields that error object in the item's place and goes on, so a
+        stream with bad rows still gives one output per input (``isinstance(out, Report)``).
+        ``prior``, ``mode`` and ``html`` are as for :meth:`analyze`.
+        """
+        if on_error not in ("raise", "return"):
+            from .errors import ConfigError
+
+            raise ConfigError(f"on_error must be 'raise' or 'return'; got {on_error!r}")
+        if prior is not None:
+            _check_prior(prior)
+        if mode is not None:
+            _check_mode(mode)
         for article in articles:
-            yield self.analyze(article)
+            try:
+                yield self.analyze(article, prior=prior, mode=mode, html=html)
+            except NewscredError as exc:
+                if on_error == "raise":
+                    raise
+                yield exc
 
     @property
     def ratings(self) -> Any:
@@ -204,7 +258,11 @@ class Analyzer:
         artefacts = find_artefacts(tokens)
         kept = strip_artefacts(tokens, artefacts)
         words = [t.text for t in kept]
-        if mode == "claim" or (mode == "auto" and len(words) < CLAIM_MAX_WORDS):
+        script = unread_script(text, tokens)
+        # A text mostly in a script the models cannot read (Cyrillic, CJK, ...) folds to few or no
+        # words.  The claim model has nothing to score in it, so it takes the article path, which
+        # says "uncertain" and why instead of refusing the text as empty.
+        if script is None and (mode == "claim" or (mode == "auto" and len(words) < CLAIM_MAX_WORDS)):
             return self._analyze_claim(text, tokens, artefacts, words, title=title, url=url, id=id, prior=prior)
         matches = signal_matches(words)
         style = style_vector(words, matches)
@@ -216,6 +274,9 @@ class Analyzer:
         lexicon = self.artifact.lexicon
         known_share = _known_share(words, lexicon)
         reasons: list[str] = []
+        if script is not None:
+            reasons.append(f"not a language the model reads: the text is mostly in {script} script, and newscred's models "
+                           "read English news")
         if len(words) < params.min_words:
             reasons.append(
                 f"too short: {len(words)} words after removing bylines and boilerplate; the article model needs at least {params.min_words}"
@@ -378,6 +439,33 @@ class Analyzer:
         )
 
 
+def unread_script(text: str, tokens: list[Token]) -> str | None:
+    """The name of the script ("Cyrillic", "Arabic", "CJK") most of ``text``'s letters are written
+    in when the normalised tokens cover less than half of them, else None.
+
+    Normalisation keeps ASCII letters and digits only (accents are folded), so letters of other
+    scripts simply vanish; this is how the analyzer notices it was given nothing it can read.
+    """
+    if text.isascii():
+        return None
+    read = sum(t.end - t.start for t in tokens)
+    scripts: dict[str, int] = {}
+    unread = 0
+    for ch in text:
+        if ch.isalpha() and not ch.isascii():
+            try:
+                name = unicodedata.name(ch).split(" ", 1)[0]
+            except ValueError:
+                continue
+            if name != "LATIN":
+                unread += 1
+                scripts[name] = scripts.get(name, 0) + 1
+    if not unread or read >= unread:
+        return None
+    name = max(scripts, key=scripts.__getitem__)
+    return name if name in ("CJK",) else name.capitalize()
+
+
 def _known_share(words: list[str], lexicon: frozenset[str]) -> float:
     """Share of ``words`` in the model's training vocabulary (0 for no words)."""
     return (sum(map(lexicon.__contains__, words)) / len(words)) if words else 0.0
@@ -389,6 +477,14 @@ def _sigmoid(x: float) -> float:
         return 1.0 / (1.0 + math.exp(-x))
     e = math.exp(x)
     return e / (1.0 + e)
+
+
+def _optional_text(name: str, value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    from .errors import InputTypeError
+
+    raise InputTypeError(f"{name} must be text (str) or None, got {type(value).__name__}")
 
 
 def _check_mode(mode: str) -> str:

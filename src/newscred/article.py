@@ -35,4 +35,8 @@ class Article:
                 id=None if value.get("id") is None else str(value["id"]),
                 meta={k: v for k, v in value.items() if k not in known},
             )
-        raise TypeError(f"cannot analyse a {type(value).__name__}; pass a str, an Article or a dict with 'text'")
+        from .errors import InputTypeError
+
+        raise InputTypeError(f"cannot analyse a {type(value).__name__}"
+                             + (" (a missing value: a null cell or field?)" if value is None else "")
+                             + "; pass a str, bytes, an Article or a dict with 'text'")

@@ -8,6 +8,7 @@ Every error carries a stable ``code`` used by the CLI, batch error rows and (lat
         + EmptyInputError                   input.empty
         + BinaryInputError                  input.binary
         + EncodingError                     input.encoding
+        + InputTypeError(TypeError)         input.type
         + InputTooLargeError                input.too_large
         + UnsupportedFormatError            input.format
         + MalformedRowError                 input.malformed_row
@@ -66,6 +67,12 @@ class BinaryInputError(InputError):
 
 class EncodingError(InputError):
     code = "input.encoding"
+
+
+class InputTypeError(InputError, TypeError):
+    """Not text: ``None``, a number, a list ... where a str (or an article) was expected."""
+
+    code = "input.type"
 
 
 class InputTooLargeError(InputError):

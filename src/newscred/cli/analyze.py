@@ -35,11 +35,12 @@ def _read_input(article: str, max_chars: int) -> tuple[str, str]:
     return decode_bytes(data, name=name), name
 
 
-def treat_as_html(article: str, text: str, as_html: bool | None) -> bool:
-    """``--html/--text`` as given, else: the file ends in .html/.htm or the text starts with '<'."""
+def treat_as_html(article: str, as_html: bool | None) -> bool | None:
+    """``--html/--text`` as given; True for a file ending in .html/.htm; else None, which leaves
+    the decision to the library's one rule (:func:`newscred.provenance.html.looks_like_html`)."""
     if as_html is not None:
         return as_html
-    return article.lower().endswith((".html", ".htm")) or text.lstrip()[:1] == "<"
+    return True if article.lower().endswith((".html", ".htm")) else None
 
 
 def raise_too_large(name: str, size: int, max_chars: int) -> None:
@@ -62,8 +63,9 @@ def raise_too_large(name: str, size: int, max_chars: int) -> None:
 @click.option("--index", "index_path", type=click.Path(exists=True, dir_okay=False), default=None,
               help="A republication index (newscred index build): list matching documents and how much is copied.")
 @click.option("--html/--text", "as_html", default=None,
-              help="Treat the input as an HTML page (default: when the file ends in .html/.htm or starts with '<'): "
-                   "the main text, title, canonical URL, site name and date are extracted (needs newscred[html]).")
+              help="Treat the input as an HTML page (default: when the file ends in .html/.htm, or the text starts with '<' "
+                   "and has <html>, <body> or <p>): the main text, title, canonical URL, site name and date are extracted "
+                   "(with newscred[html]; without it, the text of every block).")
 @click.option("--max-chars", default=DEFAULT_MAX_CHARS, show_default=True, help="Refuse inputs longer than this.")
 @click.option("--prior", default=0.5, show_default=True, type=float,
               help="Share of unreliable articles you expect among those you check (0-1); probabilities are calibrated for 0.5 and shifted to it.")
@@ -94,23 +96,14 @@ def analyze(article: str, model: str | None, as_json: bool, title: str | None, u
     from .. import load
 
     text, name = _read_input(article, max_chars)
-    page = None
-    if treat_as_html(article, text, as_html):
-        from ..provenance import extract_html
-
-        page = extract_html(text, url=url)
-        text = page.text
-        title = title or page.title
-        url = url or page.canonical_url
     analyzer = load(model, max_chars=max_chars, prior=prior, ratings_file=ratings_file, claims=claims,
                     claims_index=claims_index, mode=mode)
-    report = analyzer.analyze(text, title=title, url=url, id=None if article == "-" else name)
+    report = analyzer.analyze(text, title=title, url=url, id=None if article == "-" else name,
+                              html=treat_as_html(article, as_html))
+    if "page" in report.extra:
+        text = report.extra["page"]["text"]  # the report's offsets refer to the page's article text
     if index_path:
         report = analyzer.republication(report, text, index_path)
-    if page is not None:
-        from dataclasses import replace
-
-        report = replace(report, extra={**report.extra, "page": page.to_dict() | {"text": None}})
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:

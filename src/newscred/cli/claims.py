@@ -36,7 +36,8 @@ def claims_group() -> None:
               help="Split with the boundary model (text without punctuation) or the punctuation rules "
                    "(default: decided from the text, as 'analyze' does).")
 @click.option("--html/--text", "as_html", default=None,
-              help="Treat the input as an HTML page (default: when the file ends in .html/.htm or starts with '<'): "
+              help="Treat the input as an HTML page (default: when the file ends in .html/.htm, or the text starts with '<' "
+                   "and has <html>, <body> or <p>): "
                    "its main text is extracted first, as 'analyze' does, and offsets refer to that text.")
 @click.option("--by-score", is_flag=True, help="Most check-worthy first (default: in text order).")
 @click.option("--json", "as_json", is_flag=True,
@@ -63,11 +64,11 @@ def sentences_cmd(article: str, normalised: bool | None, as_html: bool | None, b
     from ..claims.extract import ClaimFinder
     from .analyze import _read_input, treat_as_html
 
-    text, _ = _read_input(article, max_chars)
-    if treat_as_html(article, text, as_html):
-        from ..provenance import extract_html
+    from ..provenance.html import is_page, read_page
 
-        text = extract_html(text).text
+    text, _ = _read_input(article, max_chars)
+    if is_page(text, treat_as_html(article, as_html)):
+        text = read_page(text).text
     finder = ClaimFinder()
     listing = finder.sentence_list(text, normalised=normalised)
     rows = listing["sentences"]

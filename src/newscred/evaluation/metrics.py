@@ -71,6 +71,10 @@ def binary_metrics(y: np.ndarray, p: np.ndarray, *, threshold: float = 0.5, band
     out: dict[str, Any] = {
         "n": int(len(y)),
         "unreliable_share": float(y.mean()) if len(y) else float("nan"),
+        # what a user counting a corpus would read off the outputs (see the prevalence table in
+        # docs/benchmarks.md: on unseen sources neither is a trustworthy estimate of the share above)
+        "labelled_unreliable_share": float(pred.mean()) if len(y) else float("nan"),
+        "mean_p_unreliable": float(p.mean()) if len(y) else float("nan"),
         "macro_f1": float(f1_score(y, pred, average="macro", labels=[0, 1], zero_division=0)),
         "accuracy": float((pred == y).mean()) if len(y) else float("nan"),
         "precision_reliable": float(prec[0]),

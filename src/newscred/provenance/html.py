@@ -1,8 +1,13 @@
-"""Article text and page metadata from an HTML string (trafilatura, no network).
+"""Article text and page metadata from an HTML string (no network).
 
 ``extract_html`` only reads the string it is given: trafilatura's ``bare_extraction`` parses it
 locally and nothing is fetched, whatever ``url`` says (the URL only helps resolve a relative
 canonical link and fills in the host name).  Needs ``pip install 'newscred[html]'``.
+
+``read_page`` is what the analyzer, the CLI and the REST API use: trafilatura when it is installed
+and finds an article, else a plain standard-library parser (every block's text, without scripts,
+navigation, headers and footers).  ``looks_like_html`` is the one rule that decides when an input
+is a page rather than text.
 """
 
 from __future__ import annotations
@@ -10,12 +15,13 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 from html import unescape
+from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urljoin
 
-from ..errors import EmptyInputError, InputError, require
+from ..errors import EmptyInputError, InputError, MissingExtraError, require
 
-__all__ = ["ExtractedPage", "extract_html"]
+__all__ = ["ExtractedPage", "extract_html", "is_page", "looks_like_html", "read_page"]
 
 
 @dataclass(frozen=True)
@@ -27,6 +33,8 @@ class ExtractedPage:
     canonical_url: str | None = None  # <link rel=canonical> (or og:url), else the URL passed in
     site_name: str | None = None
     date: str | None = None  # ISO date (YYYY-MM-DD) of publication when the page states one
+    #: "trafilatura" (main-text extraction) or "plain" (every block of the page, standard library)
+    extractor: str = "trafilatura"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -81,7 +89,10 @@ def extract_html(html: str | bytes, url: str | None = None) -> ExtractedPage:
     if not html.strip():
         raise EmptyInputError("the HTML page is empty")
     trafilatura = require("trafilatura", "html")
-    kwargs: dict[str, Any] = dict(url=url, with_metadata=True, include_comments=False, include_tables=False)
+    # Dates only from what the page declares (meta tags, <time>, the URL): the extensive search
+    # would read a footer's "(c) 2024" as a publication date of 2024-01-01.
+    kwargs: dict[str, Any] = dict(url=url, with_metadata=True, include_comments=False, include_tables=False,
+                                  date_extraction_params={"extensive_search": False, "original_date": True})
     try:
         doc = trafilatura.bare_extraction(html, **kwargs)
     except TypeError:  # trafilatura 1.x before with_metadata existed on bare_extraction
@@ -98,3 +109,143 @@ def extract_html(html: str | bytes, url: str | None = None) -> ExtractedPage:
         site_name=(_get(doc, "sitename") or None),
         date=(_get(doc, "date") or None),
     )
+
+
+_HTML_MARKERS = ("<html", "<body", "<p")
+
+
+def looks_like_html(text: str) -> bool:
+    """True for a document that starts with ``<`` and has ``<html``, ``<body`` or ``<p`` in it.
+
+    Text that merely mentions a tag ("Plain text with a <p> tag", "<3 this story") stays text.
+    """
+    if not text.lstrip().startswith("<"):
+        return False
+    head = text.lower()
+    return any(marker in head for marker in _HTML_MARKERS)
+
+
+def is_page(text: str, html: bool | None = None) -> bool:
+    """Whether to read ``text`` as an HTML page: ``html`` when the caller knows, else the rule above."""
+    return looks_like_html(text) if html is None else html
+
+
+def read_page(html: str, url: str | None = None) -> ExtractedPage:
+    """The page's article text and metadata, with or without the ``html`` extra.
+
+    trafilatura when installed and it finds article text (with title, site name and date), else
+    the plain parser (text of every block, ``<title>``); the canonical URL is read from the markup
+    either way.  Raises :class:`~newscred.errors.EmptyInputError` when neither finds any text.
+    """
+    try:
+        return extract_html(html, url=url)
+    except EmptyInputError:
+        if not html.strip():
+            raise
+    except MissingExtraError:
+        pass
+    text, title = _extract_plain(html)
+    if not text.strip():
+        raise EmptyInputError("no article text found in the HTML page")
+    return ExtractedPage(text=text, title=title, canonical_url=_declared_canonical(html, url) or url, extractor="plain")
+
+
+# Elements whose content is never article text.
+SKIP_TAGS = frozenset(
+    {"script", "style", "nav", "header", "footer", "noscript", "template", "svg", "math", "iframe", "object",
+     "head", "aside", "form", "button", "select", "textarea"}
+)
+# Elements that start a new paragraph.
+BLOCK_TAGS = frozenset(
+    {"p", "div", "section", "article", "main", "br", "hr", "li", "ul", "ol", "dl", "dt", "dd", "table", "tr",
+     "td", "th", "blockquote", "pre", "figure", "figcaption", "h1", "h2", "h3", "h4", "h5", "h6", "address",
+     "body", "html"}
+)
+# Void elements never get an end tag, so they must not open a skipped region.
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+                   "track", "wbr"})
+_SPACES = re.compile(r"[ \t\r\n\f\v\u00a0]+")
+_HTML_MARKERS = ("<html", "<body", "<p")
+
+
+def looks_like_html(text: str) -> bool:
+    """True for a document that starts with ``<`` and has ``<html``, ``<body`` or ``<p`` in it."""
+    if not text.lstrip().startswith("<"):
+        return False
+    head = text.lower()
+    return any(marker in head for marker in _HTML_MARKERS)
+
+
+class _Extractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[str] = []
+        self.current: list[str] = []
+        self.skip_depth = 0
+        self.skip_stack: list[str] = []
+        self.in_title = False
+        self.title_parts: list[str] = []
+
+    # -- helpers
+    def _flush(self) -> None:
+        text = _SPACES.sub(" ", "".join(self.current)).strip()
+        if text:
+            self.blocks.append(text)
+        self.current = []
+
+    # -- HTMLParser callbacks
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        tag = tag.lower()
+        if tag == "title" and all(t == "head" for t in self.skip_stack):
+            self.in_title = True
+        if tag == "body" and "head" in self.skip_stack:
+            # An unclosed <head>: the body closes it.
+            while self.skip_stack:
+                self.skip_depth -= 1
+                if self.skip_stack.pop() == "head":
+                    break
+        if tag in SKIP_TAGS and tag not in _VOID:
+            self.skip_stack.append(tag)
+            self.skip_depth += 1
+            return
+        if tag in BLOCK_TAGS and not self.skip_depth:
+            self._flush()
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        # <br/>, <div/>: a block boundary, never an open skipped region.
+        if tag.lower() in BLOCK_TAGS and not self.skip_depth:
+            self._flush()
+
+    def handle_endtag(self, tag: str) -> None:
+        tag = tag.lower()
+        if tag == "title":
+            self.in_title = False
+        if tag in self.skip_stack:
+            # Close the innermost open element of that name (and anything left unclosed in it).
+            while self.skip_stack:
+                self.skip_depth -= 1
+                if self.skip_stack.pop() == tag:
+                    break
+            return
+        if tag in BLOCK_TAGS and not self.skip_depth:
+            self._flush()
+
+    def handle_data(self, data: str) -> None:
+        if self.in_title:
+            self.title_parts.append(data)
+        if not self.skip_depth:
+            self.current.append(data)
+
+    def close(self) -> None:
+        super().close()
+        self._flush()
+
+
+
+
+def _extract_plain(html: str) -> tuple[str, str | None]:
+    parser = _Extractor()
+    parser.feed(html)
+    parser.close()
+    title = _SPACES.sub(" ", "".join(parser.title_parts)).strip() or None
+    return "\n\n".join(parser.blocks), title

@@ -37,7 +37,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from ..errors import ConfigError, DataError, InputError, NewscredError
-from .html import extract_text, looks_like_html
+from ..provenance.html import is_page, read_page
 from .schemas import (
     AnalyzeRequest,
     BatchOut,
@@ -349,12 +349,9 @@ def create_app(analyzer: Any, settings: ServiceSettings | None = None) -> FastAP
 
     # ------------------------------------------------------------ analysis
     def analyze_one(req: AnalyzeRequest) -> dict[str, Any]:
-        text, title = req.text, req.title
-        if looks_like_html(text):
-            text, html_title = extract_text(text)
-            title = title if title is not None else html_title
-        # Looked up at call time, so a wrapped or patched analyzer is honoured.
-        report = app.state.analyzer.analyze(text, title=title, url=req.url, id=req.id, prior=req.prior, mode=req.mode)
+        # Looked up at call time, so a wrapped or patched analyzer is honoured.  HTML pages are read
+        # by the library, exactly as `newscred analyze page.html` reads them.
+        report = app.state.analyzer.analyze(req.text, title=req.title, url=req.url, id=req.id, prior=req.prior, mode=req.mode)
         return report.to_dict()
 
     async def run(fn: Callable[..., Any], *args: Any, timeout: float | None = None) -> Any:
@@ -422,9 +419,9 @@ def create_app(analyzer: Any, settings: ServiceSettings | None = None) -> FastAP
     )
     async def extract(body: ExtractRequest) -> ExtractResponse:
         def work() -> ExtractResponse:
-            if looks_like_html(body.text):
-                text, title = extract_text(body.text)
-                return ExtractResponse(text=text, title=title, html=True)
+            if is_page(body.text):
+                page = read_page(body.text)
+                return ExtractResponse(text=page.text, title=page.title, html=True)
             return ExtractResponse(text=body.text, title=None, html=False)
 
         return await run(work)
@@ -441,7 +438,7 @@ def create_app(analyzer: Any, settings: ServiceSettings | None = None) -> FastAP
     )
     async def claim_sentences(body: SentencesRequest) -> JSONResponse:
         def work() -> dict[str, Any]:
-            text = extract_text(body.text)[0] if looks_like_html(body.text) else body.text
+            text = read_page(body.text).text if is_page(body.text) else body.text
             return app.state.analyzer.claim_finder.sentence_list(text, normalised=body.normalised)
 
         return JSONResponse(await run(work))

@@ -31,11 +31,18 @@ class Token(NamedTuple):
     end: int
 
 
+# Latin letters that Unicode does not decompose into a base letter plus accents: without this
+# table "Straße" would fold to "stra e" and "Łódź" to "odz".
+_LATIN_LETTERS = str.maketrans({"ß": "ss", "ẞ": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ø": "o", "Ø": "o",
+                                "đ": "d", "Đ": "d", "ð": "d", "Ð": "d", "ł": "l", "Ł": "l", "þ": "th", "Þ": "th",
+                                "ı": "i", "ħ": "h", "Ħ": "h"})
+
+
 def _fold(word: str) -> list[str]:
     """Lower-case, strip accents, and split on whatever is still not ASCII alphanumeric."""
     if word.isascii():
         return [word.lower()]
-    decomposed = unicodedata.normalize("NFKD", word)
+    decomposed = unicodedata.normalize("NFKD", word.translate(_LATIN_LETTERS))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
     return [piece for piece in _NON_ASCII_ALNUM.split(stripped) if piece]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..errors import BinaryInputError, EmptyInputError, EncodingError, InputTooLargeError
+from ..errors import BinaryInputError, EmptyInputError, EncodingError, InputTooLargeError, InputTypeError
 
 # 2 MB of text is ~300,000 words: far beyond any news article, and enough to stop a mis-pointed
 # file (a log, a database dump) from tying up the analyzer.
@@ -27,14 +27,21 @@ def decode_bytes(data: bytes, *, name: str = "input") -> str:
 def check_text(text: str, *, name: str = "input", max_chars: int = DEFAULT_MAX_CHARS) -> str:
     """Return ``text`` if it is analysable; raise an :class:`InputError` subclass if not."""
     if not isinstance(text, str):
-        raise TypeError(f"{name} must be str, got {type(text).__name__}")
+        raise InputTypeError(f"{name} must be text (str), got {type(text).__name__}"
+                             + (": a missing value (a null cell or field?)" if text is None else ""))
     if len(text) > max_chars:
         raise InputTooLargeError(
-            f"{name} has {len(text):,} characters; the limit is {max_chars:,}. "
-            "Split it into articles, or raise the limit with max_chars=/--max-chars."
+            f"{name} has {len(text):,} characters; the limit is {max_chars:,}. Split it into articles, or raise "
+            "the limit (max_chars= in Python, --max-chars on the command line and for newscred serve)."
         )
     if "\x00" in text:
         raise BinaryInputError(f"{name} contains NUL characters; it looks like binary data, not text.")
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:  # lone surrogates: a str no file, JSON or database can hold
+            raise EncodingError(f"{name} has an unpaired surrogate code point at character {exc.start}: it is not valid "
+                                "Unicode text (decode the source with errors='replace', or fix it upstream).") from None
     if not any(ch.isalnum() for ch in text):
         raise EmptyInputError(f"{name} is empty or has no letters or digits; there is nothing to analyze.")
     return text

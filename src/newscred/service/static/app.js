@@ -52,13 +52,6 @@
     return s.charAt(0).toUpperCase() + s.slice(1);
   }
 
-  // Same rule as the server (newscred/service/html.py).
-  function looksLikeHtml(text) {
-    if (!text.trimStart().startsWith("<")) return false;
-    const lower = text.toLowerCase();
-    return lower.includes("<html") || lower.includes("<body") || lower.includes("<p");
-  }
-
   function showAlert(message) {
     alertBox.textContent = message;
     alertBox.hidden = false;
@@ -432,12 +425,9 @@
     form.setAttribute("aria-busy", "true");
     statusLine.textContent = "Analysing\u2026";
     try {
-      const html = looksLikeHtml(text);
-      const [report, extracted] = await Promise.all([
-        api("/v1/analyze", payload),
-        html ? api("/v1/extract", { text: text }) : Promise.resolve({ text: text }),
-      ]);
-      render(report, extracted.text);
+      const report = await api("/v1/analyze", payload);
+      // For an HTML page the offsets refer to the article text the server read from it.
+      render(report, report.page ? report.page.text : text);
       statusLine.textContent = "Done: " + (LABEL_TEXT[report.content.label] || report.content.label).toLowerCase() + ".";
       $("verdict-heading").focus();
     } catch (err) {
