@@ -170,10 +170,21 @@ def test_model_route_has_the_manifest_and_the_card(client, service_analyzer) -> 
     assert d["card"].startswith("# Model card")
 
 
+def test_model_route_names_both_models_and_the_limits(client, service_analyzer) -> None:
+    d = client.get("/v1/model").json()
+    claim_report = client.post("/v1/analyze", json={"text": "Says crime doubled last year."}).json()
+    assert d["claim_model"] == claim_report["model"]  # the model that answers short texts is described too
+    assert d["newscred_version"] == newscred.__version__ and d["mode"] == "auto"
+    assert d["limits"] == {"max_body_bytes": 2_000_000, "max_chars": service_analyzer.max_chars,
+                           "max_batch_items": 64, "timeout_s": 10.0}
+
+
 def test_healthz(client, service_analyzer) -> None:
     r = client.get("/healthz")
     assert r.status_code == 200
     assert r.json() == {"status": "ok", "model": service_analyzer.model_info.to_dict()}
+    # load balancers probe with HEAD
+    assert client.head("/healthz").status_code == 200 and client.head("/v1/model").status_code == 200
 
 
 def test_openapi_and_docs(client) -> None:
@@ -231,6 +242,60 @@ def test_missing_text_is_422(client) -> None:
 )
 def test_bad_fields_are_422(client, body) -> None:
     assert_error(client.post("/v1/analyze", json=body), 422, "request.invalid")
+
+
+@pytest.mark.parametrize("route, body, field", [
+    ("/v1/analyze", {"text": "fine words here", "titel": "typo"}, "titel"),
+    ("/v1/analyze", {"text": "fine words here", "provenance": False}, "provenance"),
+    ("/v1/analyze", {"text": "fine words here", "prior": "0.3"}, "prior"),
+    ("/v1/analyze", {"text": "fine words here", "prior": float("nan")}, "prior"),
+    ("/v1/claims/sentences", {"text": "fine words here", "normalised": "yes"}, "normalised"),
+    ("/v1/extract", {"text": "fine words here", "html": True}, "html"),
+])
+def test_unknown_or_loosely_typed_fields_are_422(client, route, body, field) -> None:
+    """A misspelt field or a switch the API does not have must not be silently ignored."""
+    r = client.post(route, content=json.dumps(body).encode(), headers={"content-type": "application/json"})
+    assert field in assert_error(r, 422, "request.invalid")["message"]
+
+
+def test_unknown_field_in_a_batch_item_is_an_error_at_its_position(client) -> None:
+    results = client.post("/v1/analyze/batch", json={"items": [WIRE, {"text": WIRE, "titel": "x"}]}).json()["results"]
+    assert "content" in results[0] and results[1]["error"]["code"] == "request.invalid"
+    assert "titel: unknown field" in results[1]["error"]["message"]
+
+
+@pytest.mark.parametrize("headers", [{"content-type": "text/plain"}, {"content-type": "application/x-www-form-urlencoded"},
+                                     {"content-type": "application/json", "content-encoding": "gzip"}])
+def test_a_body_that_is_not_plain_json_is_415(client, headers) -> None:
+    r = client.post("/v1/analyze", content=b'{"text": "fine words here"}', headers=headers)
+    assert "JSON" in assert_error(r, 415, "request.unsupported_media_type")["message"]
+
+
+def test_json_with_a_charset_is_fine(client) -> None:
+    r = client.post("/v1/analyze", content=json.dumps({"text": WIRE}).encode(),
+                    headers={"content-type": "application/json; charset=utf-8"})
+    assert r.status_code == 200
+
+
+@pytest.mark.parametrize("route", ["/v1/analyze", "/v1/claims/sentences", "/v1/extract"])
+def test_sentences_and_extract_refuse_what_analyze_refuses(client, route) -> None:
+    assert_error(client.post(route, json={"text": "words\u0000 more words"}), 422, "input.binary")
+    assert_error(client.post(route, json={"text": "<html><body><script>var x;</script></body></html>"}), 422, "input.empty")
+
+
+def test_cors_is_off_by_default_and_on_for_listed_origins(client, service_analyzer) -> None:
+    preflight = {"origin": "https://cms.example.org", "access-control-request-method": "POST",
+                 "access-control-request-headers": "content-type"}
+    assert "access-control-allow-origin" not in client.options("/v1/analyze", headers=preflight).headers
+    settings = ServiceSettings(cors_origins=("https://cms.example.org",))
+    assert ServiceSettings.from_json(settings.to_json()) == settings  # survives the trip to worker processes
+    with TestClient(create_app(service_analyzer, settings)) as c:
+        r = c.options("/v1/analyze", headers=preflight)
+        assert r.status_code == 200 and r.headers["access-control-allow-origin"] == "https://cms.example.org"
+        r = c.post("/v1/analyze", json={"text": WIRE}, headers={"origin": "https://cms.example.org"})
+        assert r.status_code == 200 and r.headers["access-control-allow-origin"] == "https://cms.example.org"
+        other = c.post("/v1/analyze", json={"text": WIRE}, headers={"origin": "https://evil.example"})
+        assert "access-control-allow-origin" not in other.headers
 
 
 def test_lone_surrogate_is_422(client) -> None:
@@ -299,6 +364,39 @@ def test_slow_analysis_is_504(service_analyzer, monkeypatch) -> None:
         r = c.post("/v1/analyze/batch", json={"items": [WIRE, WIRE]})
         assert r.status_code == 200
         assert [x["error"]["code"] for x in r.json()["results"]] == ["request.timeout", "request.timeout"]
+
+
+def test_a_request_that_cannot_get_a_thread_is_503_and_never_runs(monkeypatch) -> None:
+    """Queue time is not analysis time: a text stuck behind a slow one is told to retry (503), not to
+    shorten itself (504), and it is withdrawn, so it cannot use CPU after its caller gave up."""
+    import threading
+
+    slow = newscred.load()
+    real = slow.analyze
+    calls = []
+
+    def sleepy(*args, **kwargs):
+        calls.append(args[0][:10])
+        time.sleep(0.6)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(slow, "analyze", sleepy)
+    with TestClient(create_app(slow, ServiceSettings(timeout_s=0.2, analysis_threads=1))) as c:
+        answers: dict[str, object] = {}
+
+        def send(name: str, text: str) -> None:
+            answers[name] = c.post("/v1/analyze", json={"text": text})
+
+        first = threading.Thread(target=send, args=("long", WIRE))
+        first.start()
+        time.sleep(0.05)  # the long one holds the only thread
+        send("short", "Says crime doubled last year.")
+        first.join()
+        assert_error(answers["long"], 504, "request.timeout")
+        err = assert_error(answers["short"], 503, "server.busy")
+        assert "Retry shortly" in err["message"] and answers["short"].headers["retry-after"] == "1"
+        time.sleep(0.7)
+        assert calls == [WIRE[:10]]  # the short one was withdrawn before it started
 
 
 def test_unexpected_error_is_500_without_traceback(service_analyzer, monkeypatch) -> None:

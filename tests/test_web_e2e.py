@@ -136,6 +136,9 @@ def test_paste_submit_and_see_the_verdict_with_highlights(page, server, analyzer
     assert marks.count() >= 1
     first = marks.first
     assert first.get_attribute("tabindex") == "0"
+    # one tab stop per evidence term, however often it occurs
+    stops = page.locator("#article-text mark.ev[tabindex='0']").count()
+    assert 1 <= stops <= len(expected["content"]["evidence"])
     assert "towards" in first.get_attribute("title")
     assert "towards" in first.get_attribute("aria-label")
     assert page.locator("#article-text").inner_text().strip() == WIRE.strip()
@@ -175,6 +178,11 @@ def test_ctrl_enter_submits_and_errors_show_in_an_alert(page, server, tmp_path) 
     analyse(page, VIRAL, keyboard=True)
     expect(page.locator("#verdict-label")).not_to_be_empty()
     assert page.locator("#article-text mark.ev").count() >= 1
+    expect(page.locator("#signals-card")).to_be_visible()
+    # A short claim goes to the claim model, which has no style signals: no empty table.
+    analyse(page, "Says the city council voted to double property taxes last year.")
+    expect(page.locator("#verdict-label")).not_to_be_empty()
+    expect(page.locator("#signals-card")).to_be_hidden()
     # An input the analyzer refuses: the API's message appears in a visible alert.
     analyse(page, "!!! ??? ...")
     alert = page.get_by_role("alert")

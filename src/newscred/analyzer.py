@@ -325,7 +325,7 @@ class Analyzer:
         low, high = cm.params.uncertain_low, cm.params.uncertain_high
         if len(words) > cm.params.max_words:
             reasons.append(f"too long for the claim model: {len(words)} words (it reads statements of up to "
-                           f"{cm.params.max_words}); use --mode article")
+                           f"{cm.params.max_words}); ask for the article model (mode 'article', --mode article)")
         if low < p < high:
             reasons.append(f"calibrated confidence is low: p_unreliable {p:.2f} is inside the uncertain band ({low:.2f}-{high:.2f})")
         label = "uncertain" if reasons else ("unreliable" if p >= 0.5 else "reliable")

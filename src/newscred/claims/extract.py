@@ -181,7 +181,7 @@ class ClaimFinder:
             found = self.index.query([s.text for s, _ in chosen], k=self.matches_per_claim)
             matches = [tuple(m.to_dict() for m in row) for row in found]
         elif chosen:
-            notes.append("no fact-check index loaded: build one with 'newscred claims index build' and pass --claims-index")
+            notes.append("no fact-check index loaded: build one with 'newscred claims index build' and load it (--claims-index, or claims_index= in Python)")
         items = tuple(CheckWorthySentence(s.text, s.start, s.end, score, rank, m)
                       for rank, ((s, score), m) in enumerate(zip(chosen, matches), 1))
         return ClaimsSection("boundary-model" if is_normalised else "punctuation", len(scored), self.min_score,
@@ -198,7 +198,7 @@ class ClaimFinder:
         if self.index is not None and stripped:
             matches = tuple(m.to_dict() for m in self.index.query([stripped], k=self.matches_per_claim)[0])
         elif stripped:
-            notes.append("no fact-check index loaded: build one with 'newscred claims index build' and pass --claims-index")
+            notes.append("no fact-check index loaded: build one with 'newscred claims index build' and load it (--claims-index, or claims_index= in Python)")
         items = (CheckWorthySentence(stripped, start, start + len(stripped), score, 1, matches),) if stripped else ()
         return ClaimsSection("whole-text", 1 if stripped else 0, self.min_score, items, self.index_info(), tuple(notes))
 

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from . import main
+from ..text.validate import DEFAULT_MAX_CHARS
 from ._common import claims_options, handle_errors, model_option
 
 
@@ -27,15 +28,23 @@ from ._common import claims_options, handle_errors, model_option
               help="Most items accepted by POST /v1/analyze/batch; more is refused with 413.")
 @click.option("--max-body-bytes", default=2_000_000, show_default=True, type=click.IntRange(1, None),
               help="Largest request body accepted; more is refused with 413.")
+@click.option("--max-chars", default=DEFAULT_MAX_CHARS, show_default=True, type=click.IntRange(1, None),
+              help="Longest text analysed, in characters (after the body limit); longer ones get input.too_large. "
+                   "Raise --max-body-bytes with it.")
 @click.option("--timeout", "timeout_s", default=10.0, show_default=True, type=click.FloatRange(0, None, min_open=True),
-              help="Seconds one request may spend analysing before it is answered with 504.")
+              help="Seconds an analysis may take before it is answered with 504; a request that waits this long for a "
+                   "free analysis thread gets 503 with Retry-After.")
+@click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
+              help="Let web pages from ORIGIN (e.g. https://cms.example.org) call the API from a browser; repeat for "
+                   "several. Default: none (same-origin only).")
 @click.option("--log-level", default="info", show_default=True,
               type=click.Choice(["critical", "error", "warning", "info", "debug"]), help="Server log level.")
 @click.option("--access-log/--no-access-log", default=True, show_default=True, help="Log every request.")
 @claims_options()
 @handle_errors
-def serve(model: str | None, host: str, port: int, workers: int, max_batch: int, max_body_bytes: int,
-          timeout_s: float, log_level: str, access_log: bool, claims: bool, claims_index: str | None, mode: str) -> None:
+def serve(model: str | None, host: str, port: int, workers: int, max_batch: int, max_body_bytes: int, max_chars: int,
+          timeout_s: float, cors_origins: tuple[str, ...], log_level: str, access_log: bool, claims: bool,
+          claims_index: str | None, mode: str) -> None:
     """Serve the REST API and the web page.
 
     \b
@@ -47,8 +56,16 @@ def serve(model: str | None, host: str, port: int, workers: int, max_batch: int,
            -d '{"text": "SPRINGFIELD - The council voted on Tuesday ..."}'
 
     \b
-    Routes: POST /v1/analyze, POST /v1/analyze/batch, GET /v1/model, GET /healthz,
-    GET /docs (OpenAPI), GET / (the page). Needs: pip install 'newscred[serve]'.
+    Routes (JSON bodies; text may be plain or a whole HTML page):
+      POST /v1/analyze           one report: {"text", "url", "title", "id", "prior", "mode"}
+      POST /v1/analyze/batch     {"items": [...]}: one report or error per item, in order
+      POST /v1/claims/sentences  every sentence with its check-worthiness
+      POST /v1/extract           the text /v1/analyze reads from an HTML page
+      GET  /v1/model             models, version, limits and the model card
+      GET  /healthz              liveness
+      GET  /docs                 the OpenAPI page (works offline)
+      GET  /                     the web page
+    Needs: pip install 'newscred[serve]'.
     """
     from ..errors import require
 
@@ -58,9 +75,10 @@ def serve(model: str | None, host: str, port: int, workers: int, max_batch: int,
     from ..analyzer import resolve_model_path
     from ..service.app import ENV_ANALYZER, ENV_MODEL, ENV_SETTINGS, ServiceSettings, create_app
 
-    settings = ServiceSettings(max_body_bytes=max_body_bytes, max_batch_items=max_batch, timeout_s=timeout_s)
+    settings = ServiceSettings(max_body_bytes=max_body_bytes, max_batch_items=max_batch, timeout_s=timeout_s,
+                               cors_origins=tuple(cors_origins))
     # Load once here so that a bad model fails now, with a one-line error, not in every worker.
-    analyzer_settings = {"claims": claims, "claims_index": claims_index, "mode": mode}
+    analyzer_settings = {"claims": claims, "claims_index": claims_index, "mode": mode, "max_chars": max_chars}
     analyzer = load(model, **analyzer_settings)
     options = dict(host=host, port=port, log_level=log_level, access_log=access_log, server_header=False)
     if workers == 1:

@@ -10,7 +10,9 @@ of :mod:`newscred.errors` for input errors and these for the request itself:
  422   request.invalid            malformed JSON, missing or mistyped fields
  422   input.empty, input.binary  the analyzer refused the text (its own code)
  413   request.too_large          body over max_body_bytes, or batch over max_batch_items
- 504   request.timeout            analysis took longer than timeout_s
+ 415   request.unsupported_media_type  a body that is not JSON (Content-Type) or is compressed
+ 503   server.busy                every analysis thread stayed taken for timeout_s (Retry-After)
+ 504   request.timeout            the analysis itself took longer than timeout_s
  404   not_found                  no such route
  405   method_not_allowed         wrong HTTP method for the route
  500   internal                   a bug: logged on the server, no traceback in the body
@@ -38,6 +40,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .. import __version__
 from ..errors import ConfigError, DataError, InputError, NewscredError
 from ..provenance.html import is_page, read_page
+from ..text.validate import check_text
 from .schemas import (
     AnalyzeRequest,
     BatchOut,
@@ -75,6 +78,8 @@ class ServiceSettings:
     timeout_s: float = 10.0
     analysis_threads: int = 4  # threads that run analyses (the event loop never does)
     enable_page: bool = True  # serve the web page at /
+    #: origins allowed to call the API from a browser page of theirs (CORS); none by default
+    cors_origins: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.max_body_bytes < 1 or self.max_batch_items < 1 or self.analysis_threads < 1:
@@ -90,17 +95,26 @@ class ServiceSettings:
         if not text:
             return cls()
         known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in json.loads(text).items() if k in known})
+        values = {k: v for k, v in json.loads(text).items() if k in known}
+        if "cors_origins" in values:
+            values["cors_origins"] = tuple(values["cors_origins"])
+        return cls(**values)
+
+    def limits(self, max_chars: int) -> dict[str, Any]:
+        """What a client needs to know before sending (GET /v1/model)."""
+        return {"max_body_bytes": self.max_body_bytes, "max_chars": max_chars,
+                "max_batch_items": self.max_batch_items, "timeout_s": self.timeout_s}
 
 
 class ServiceError(Exception):
     """An error answer with a status, a stable code and a message."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
+        self.headers = headers
 
 
 def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -114,8 +128,11 @@ _HTTP_CODES = {
     413: "request.too_large",
     415: "request.unsupported_media_type",
     422: "request.invalid",
+    503: "server.busy",
     504: "request.timeout",
 }
+
+_JSON_TYPES = ("application/json", "application/problem+json", "text/json")
 
 
 class _Guard:
@@ -145,6 +162,17 @@ class _Guard:
             await self.app(scope, receive, send)
             return
         for name, value in scope.get("headers", ()):
+            if scope.get("method") == "POST" and name == b"content-type":
+                media = value.decode("latin-1").split(";", 1)[0].strip().lower()
+                if media and media not in _JSON_TYPES and not media.endswith("+json"):
+                    await self._send_json(send, 415, "request.unsupported_media_type",
+                                          f"The body is {media}; the API reads JSON. Send Content-Type: application/json "
+                                          "with a body such as {\"text\": \"...\"}.")
+                    return
+            if scope.get("method") == "POST" and name == b"content-encoding" and value.strip().lower() != b"identity":
+                await self._send_json(send, 415, "request.unsupported_media_type",
+                                      f"Compressed bodies ({value.decode('latin-1')}) are not read; send the JSON uncompressed.")
+                return
             if name == b"content-length":
                 try:
                     declared = int(value)
@@ -208,12 +236,27 @@ def _validation_message(errors: list[dict[str, Any]], root: str = "body") -> str
         msg = str(err.get("msg", "invalid"))
         if err.get("type") == "missing":
             msg = "field required"
+        elif err.get("type") == "extra_forbidden":
+            msg = "unknown field (a typo? /docs lists the fields of every route)"
         parts.append(f"{where}: {msg}")
     more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
     return "Invalid request: " + "; ".join(parts) + more + "."
 
 
-def _model_payload(analyzer: Any) -> dict[str, Any]:
+def _claim_model_info() -> dict[str, Any] | None:
+    """Name, version and manifest hash of the bundled claim model, read without loading its weights."""
+    from ..model.artifact import sha256_bytes
+    from ..model.claim import DEFAULT_PATH
+
+    path = DEFAULT_PATH / "manifest.json"
+    if not path.is_file():
+        return None
+    raw = path.read_bytes()
+    manifest = json.loads(raw)
+    return {"name": str(manifest.get("name", "claim")), "version": str(manifest.get("version", "")), "sha256": sha256_bytes(raw)}
+
+
+def _model_payload(analyzer: Any, settings: ServiceSettings) -> dict[str, Any]:
     artifact = getattr(analyzer, "artifact", None)
     manifest = dict(getattr(artifact, "manifest", {}) or {})
     info = analyzer.model_info
@@ -223,6 +266,7 @@ def _model_payload(analyzer: Any) -> dict[str, Any]:
         card_path = path / "README.md"
         if card_path.is_file():
             card = card_path.read_text(encoding="utf-8")
+    index = getattr(analyzer, "claims_index", None)
     return {
         "name": info.name,
         "version": info.version,
@@ -230,6 +274,12 @@ def _model_payload(analyzer: Any) -> dict[str, Any]:
         "created_at": manifest.get("created_at"),
         "training_data": list(manifest.get("training_data", [])),
         "card": card,
+        # texts under 60 words go to the claim model in auto mode; its report's `model` names it
+        "claim_model": _claim_model_info(),
+        "mode": getattr(analyzer, "mode", "auto"),
+        "claims_index": None if index is None else str(getattr(index, "path", index)),
+        "newscred_version": __version__,
+        "limits": settings.limits(int(getattr(analyzer, "max_chars", 0))),
     }
 
 
@@ -248,7 +298,9 @@ _ERRORS = {
     413: {"model": ErrorOut, "description": "Body over max_body_bytes, or batch over max_batch_items (request.too_large)"},
     422: {"model": ErrorOut, "description": "Malformed JSON or fields (request.invalid), or text the analyzer refuses (input.*)"},
     500: {"model": ErrorOut, "description": "Internal error (internal)"},
-    504: {"model": ErrorOut, "description": "Analysis took longer than timeout_s (request.timeout)"},
+    415: {"model": ErrorOut, "description": "Body not JSON, or compressed (request.unsupported_media_type)"},
+    503: {"model": ErrorOut, "description": "Every analysis thread stayed taken for timeout_s (server.busy; see Retry-After)"},
+    504: {"model": ErrorOut, "description": "The analysis itself took longer than timeout_s (request.timeout)"},
 }
 
 
@@ -287,7 +339,7 @@ def create_app(analyzer: Any, settings: ServiceSettings | None = None) -> FastAP
             pool.append(concurrent.futures.ThreadPoolExecutor(settings.analysis_threads, thread_name_prefix="newscred-analyze"))
         return pool[0]
 
-    model_payload = _model_payload(analyzer)
+    model_payload = _model_payload(analyzer, settings)
     model_short = {k: model_payload[k] for k in ("name", "version", "sha256")}
     static = _static_files() if settings.enable_page else {}
 
@@ -306,7 +358,8 @@ def create_app(analyzer: Any, settings: ServiceSettings | None = None) -> FastAP
             "about the writing, not the site, and it does not check facts.\n\n"
             "Every error body is `{\"error\": {\"code\": ..., \"message\": ...}}` with a stable code: "
             "`request.invalid` (422), `input.empty` and other `input.*` codes (422), `request.too_large` (413), "
-            f"`request.timeout` (504), `not_found` (404), `internal` (500). Limits: {settings.max_body_bytes:,} bytes per "
+            f"`request.unsupported_media_type` (415), `server.busy` (503, retry), `request.timeout` (504), `not_found` (404), "
+            f"`internal` (500). Limits: {settings.max_body_bytes:,} bytes per "
             f"body, {settings.max_batch_items} items per batch, {settings.timeout_s:g} s per request."
         ),
         lifespan=lifespan,
@@ -338,7 +391,7 @@ def create_app(analyzer: Any, settings: ServiceSettings | None = None) -> FastAP
 
     @app.exception_handler(ServiceError)
     async def _on_service_error(_: Request, exc: ServiceError) -> JSONResponse:
-        return error_response(exc.status, exc.code, exc.message)
+        return error_response(exc.status, exc.code, exc.message, headers=exc.headers)
 
     @app.exception_handler(NewscredError)
     async def _on_newscred_error(_: Request, exc: NewscredError) -> JSONResponse:
@@ -346,6 +399,12 @@ def create_app(analyzer: Any, settings: ServiceSettings | None = None) -> FastAP
         return error_response(status, exc.code, exc.message)
 
     app.add_middleware(_Guard, max_body_bytes=settings.max_body_bytes)
+    if settings.cors_origins:
+        # Outermost, so that the Guard's own 413/415 answers carry the headers too.
+        from starlette.middleware.cors import CORSMiddleware
+
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST", "HEAD"],
+                           allow_headers=["content-type"], max_age=600)
 
     # ------------------------------------------------------------ analysis
     def analyze_one(req: AnalyzeRequest) -> dict[str, Any]:
@@ -355,13 +414,32 @@ def create_app(analyzer: Any, settings: ServiceSettings | None = None) -> FastAP
         return report.to_dict()
 
     async def run(fn: Callable[..., Any], *args: Any, timeout: float | None = None) -> Any:
+        """``fn(*args)`` on an analysis thread.  Waiting for a free thread and the analysis itself are
+        timed apart: a short text queued behind long ones gets 503 (retry), not 504 ("too long"),
+        and a job that never started is withdrawn, so it cannot eat CPU after its caller gave up."""
         loop = asyncio.get_running_loop()
         limit = settings.timeout_s if timeout is None else timeout
+        started = loop.create_future()
+
+        def job() -> Any:
+            loop.call_soon_threadsafe(lambda: started.done() or started.set_result(None))
+            return fn(*args)
+
+        future = executor().submit(job)
         try:
-            return await asyncio.wait_for(loop.run_in_executor(executor(), fn, *args), limit)
+            await asyncio.wait_for(asyncio.shield(started), settings.timeout_s)
+        except (asyncio.TimeoutError, TimeoutError):
+            if future.cancel():
+                raise ServiceError(
+                    503, "server.busy", f"Every analysis thread stayed busy for {settings.timeout_s:g} s, so this request "
+                    "was not started. Retry shortly; if it keeps happening, send fewer requests at once or start the "
+                    "server with more --workers.", headers={"Retry-After": "1"}) from None
+        try:
+            return await asyncio.wait_for(asyncio.wrap_future(future), limit)
         except (asyncio.TimeoutError, TimeoutError):
             raise ServiceError(
-                504, "request.timeout", f"The analysis took longer than {settings.timeout_s:g} s and was abandoned. Try a shorter text."
+                504, "request.timeout", f"The analysis took longer than {limit:g} s and its answer was dropped. Send a "
+                "shorter text, or start the server with a longer --timeout."
             ) from None
 
     # ------------------------------------------------------------ routes
@@ -419,6 +497,7 @@ def create_app(analyzer: Any, settings: ServiceSettings | None = None) -> FastAP
     )
     async def extract(body: ExtractRequest) -> ExtractResponse:
         def work() -> ExtractResponse:
+            check_text(body.text, max_chars=app.state.analyzer.max_chars)
             if is_page(body.text):
                 page = read_page(body.text)
                 return ExtractResponse(text=page.text, title=page.title, html=True)
@@ -438,18 +517,27 @@ def create_app(analyzer: Any, settings: ServiceSettings | None = None) -> FastAP
     )
     async def claim_sentences(body: SentencesRequest) -> JSONResponse:
         def work() -> dict[str, Any]:
-            text = read_page(body.text).text if is_page(body.text) else body.text
+            # the same checks and page reader as /v1/analyze (NUL bytes, size, HTML)
+            text = check_text(body.text, max_chars=app.state.analyzer.max_chars)
+            text = check_text(read_page(text).text, max_chars=app.state.analyzer.max_chars) if is_page(text) else text
             return app.state.analyzer.claim_finder.sentence_list(text, normalised=body.normalised)
 
         return JSONResponse(await run(work))
 
-    @app.get("/v1/model", summary="The loaded model: manifest and model card", response_model=ModelOut, tags=["model"])
+    @app.get("/v1/model", summary="The loaded models, the service's limits and the model card", response_model=ModelOut,
+             tags=["model"])
     async def model() -> JSONResponse:
         return JSONResponse(model_payload)
 
     @app.get("/healthz", summary="Liveness", response_model=HealthOut, tags=["model"])
     async def healthz() -> JSONResponse:
         return JSONResponse({"status": "ok", "model": model_short})
+
+    # Load balancers probe with HEAD: same status and headers, no body.
+    @app.head("/healthz", include_in_schema=False)
+    @app.head("/v1/model", include_in_schema=False)
+    async def head_probe() -> Response:
+        return Response(status_code=200, media_type="application/json")
 
     if static:
 

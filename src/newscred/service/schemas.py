@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
 
 
 def _unicode_text(value: str) -> str:
@@ -36,6 +36,7 @@ class AnalyzeRequest(BaseModel):
     """One article.  ``text`` is plain text or an HTML page (its text is extracted)."""
 
     model_config = ConfigDict(
+        extra="forbid",  # a misspelt field ("titel") is an error, not silently ignored
         json_schema_extra={
             "examples": [
                 {
@@ -54,8 +55,9 @@ class AnalyzeRequest(BaseModel):
     url: Text | None = Field(default=None, description="Where the article was published; echoed in the report.")
     title: Text | None = Field(default=None, description="The headline, if you have it separately; echoed in the report.")
     id: ArticleId = Field(default=None, description="Your identifier for the article; echoed in the report.")
-    prior: float | None = Field(
+    prior: StrictFloat | None = Field(
         default=None,
+        allow_inf_nan=False,
         ge=0.001,
         le=0.999,
         description="Share of unreliable articles you expect among those you check (0.001 to 0.999; default 0.5); "
@@ -77,7 +79,7 @@ def _batch_items_schema(schema: dict[str, Any]) -> None:
 class BatchRequest(BaseModel):
     """Several articles.  Each item is validated on its own: a bad item becomes an error at its position."""
 
-    model_config = ConfigDict(json_schema_extra=_batch_items_schema)
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_batch_items_schema)
 
     items: list[Any] = Field(
         description="Articles as AnalyzeRequest objects (or bare strings of text). At most max_batch_items "
@@ -86,12 +88,16 @@ class BatchRequest(BaseModel):
 
 
 class ExtractRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     text: Text = Field(description="Plain text or an HTML document.")
 
 
 class SentencesRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     text: Text = Field(description="Plain text or an HTML document (its text is extracted, as for /v1/analyze).")
-    normalised: bool | None = Field(
+    normalised: StrictBool | None = Field(
         default=None,
         description="true: split with the boundary model (text without punctuation); false: with the punctuation "
         "rules; null: decided from the text, as /v1/analyze does.",
@@ -201,13 +207,25 @@ class BatchOut(BaseModel):
     results: list[Union[ReportOut, ErrorOut]] = Field(description="One entry per input item, in order")
 
 
+class LimitsOut(BaseModel):
+    max_body_bytes: int = Field(description="Largest request body (413 above it)")
+    max_chars: int = Field(description="Longest text analysed, in characters (input.too_large above it)")
+    max_batch_items: int = Field(description="Most items per /v1/analyze/batch request (413 above it)")
+    timeout_s: float = Field(description="Seconds an analysis may take (504), and a request may wait for a thread (503)")
+
+
 class ModelOut(_Open):
-    name: str
+    name: str = Field(description="The article model (texts of 60 words or more in auto mode)")
     version: str
     sha256: str = Field(description="sha256 of the artifact's manifest.json (which lists the sha256 of every file)")
     created_at: str | None
     training_data: list[dict[str, Any]]
     card: str | None = Field(description="The model card (Markdown)")
+    claim_model: ModelInfoOut | None = Field(description="The short-claim model (texts under 60 words in auto mode)")
+    mode: Literal["auto", "article", "claim"] = Field(description="Which model reads a text unless a request says `mode`")
+    claims_index: str | None = Field(description="The fact-check index check-worthy sentences are matched against, if any")
+    newscred_version: str
+    limits: LimitsOut
 
 
 class HealthOut(BaseModel):

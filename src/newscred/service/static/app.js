@@ -11,7 +11,7 @@
   const statusLine = $("status");
   const alertBox = $("alert");
   const results = $("results");
-  const MAX_FILE_BYTES = 2000000;
+  let maxFileBytes = 2000000; // replaced by the server's own limit from /v1/model
   const GENERIC_SECTIONS = [["source", "Source"], ["provenance", "Provenance"]];
 
   // ---------------------------------------------------------------- small helpers
@@ -155,6 +155,9 @@
     }
     const points = Array.from(cuts).sort((a, b) => a - b);
     const frag = document.createDocumentFragment();
+    // One tab stop per evidence term (its first place), not one per occurrence: a long article can
+    // have hundreds of highlights, and the lists beside the text name every term anyway.
+    const reachable = new Set();
     for (let k = 0; k < points.length - 1; k++) {
       const a = points[k];
       const b = points[k + 1];
@@ -171,9 +174,11 @@
       const level = Math.abs(weight) / maxWeight > 0.66 ? 3 : Math.abs(weight) / maxWeight > 0.33 ? 2 : 1;
       const direction = weight > 0 ? "unreliable" : "reliable";
       const details = covering.map((i) => describe(evidence[i]));
+      const first = covering.some((i) => !reachable.has(i));
+      covering.forEach((i) => reachable.add(i));
       const mark = el("mark", {
         className: "ev " + direction + " lvl" + level,
-        tabindex: "0",
+        tabindex: first ? "0" : null,
         title: details.join("\n"),
         "aria-label": piece.trim() + ": " + details.join("; "),
         "data-weight": weight.toFixed(4),
@@ -227,6 +232,8 @@
   function renderSignals(signals) {
     const body = $("signals");
     clear(body);
+    // the claim model has no style signals: hide the card rather than show an empty table
+    $("signals-card").hidden = !(signals && signals.length);
     for (const s of signals || []) {
       const quiet = !s.value && Math.abs(s.weight) < 0.05;
       body.append(
@@ -468,8 +475,9 @@
     const file = fileBox.files && fileBox.files[0];
     if (!file) return;
     hideAlert();
-    if (file.size > MAX_FILE_BYTES) {
-      showAlert("Error [request.too_large]: " + file.name + " is " + file.size.toLocaleString() + " bytes; the limit is about 2 MB.");
+    if (file.size > maxFileBytes) {
+      showAlert("Error [request.too_large]: " + file.name + " is " + file.size.toLocaleString() + " bytes; this server takes " +
+        maxFileBytes.toLocaleString() + " bytes at most.");
       return;
     }
     try {
@@ -485,7 +493,10 @@
   articleText.addEventListener("focusin", showDetail);
 
   api("/v1/model")
-    .then(renderModel)
+    .then((model) => {
+      if (model.limits && model.limits.max_body_bytes) maxFileBytes = model.limits.max_body_bytes;
+      renderModel(model);
+    })
     .catch(() => {
       $("model-info").textContent = "unavailable";
     });
