@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from newscred.batch import Columns
 from newscred.batch.runner import MANIFEST, score_corpus
 from newscred.errors import ConfigError
 
@@ -89,6 +90,21 @@ def test_folder_input_with_mixed_formats_and_parquet_output(analyzer, tmp_path: 
         rows += pq.read_table(part).to_pylist()
     assert [r["row"] for r in rows] == list(range(10)) and manifest.summary().rows == 10
     assert rows[8]["id"] == "c1" and rows[8]["label"] and rows[9]["error_code"] == "input.empty"
+    # parts with and without error rows share one schema, so the folder reads back as one table
+    whole = pq.read_table(tmp_path / "out")
+    assert whole.num_rows == 10 and str(whole.schema.field("error_code").type) == "string"
+
+
+def test_a_run_that_failed_before_its_first_part_can_simply_be_rerun(analyzer, tmp_path: Path) -> None:
+    from newscred.errors import MissingColumnError
+
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "a", "body": "Says crime doubled last year."}) + "\n")
+    with pytest.raises(MissingColumnError, match="--text-col text"):
+        score_corpus(analyzer, src, tmp_path / "out")
+    assert (tmp_path / "out" / "_manifest.json").is_file()
+    manifest = score_corpus(analyzer, src, tmp_path / "out", cols=Columns(text="body"))  # no --resume needed
+    assert manifest.complete and manifest.summary().scored == 1
 
 
 @pytest.mark.skipif(not NEWSCRED.exists(), reason="console script not installed")

@@ -79,6 +79,14 @@ def test_matches_come_from_the_fact_check_index(tmp_path: Path) -> None:
     assert item["matches"][0]["claim"]["verdict"] == first.verdict
     assert d["claims"]["index"]["claims"] == len(list(read_claims_jsonl(FIXTURE_CLAIMS)))
     assert len(index) >= 1
+    # a match is a neighbour, not a verdict on this text: the report says so wherever matches appear
+    assert any("not proof that this sentence was checked" in n for n in d["claims"]["notes"])
+    from click.testing import CliRunner
+
+    from newscred.cli import main
+
+    shown = CliRunner().invoke(main, ["analyze", "-", "--claims-index", str(tmp_path / "idx")], input=first.text)
+    assert "similar fact-checked claim (similarity" in shown.output and "already checked" not in shown.output
 
 
 def test_without_an_index_the_report_says_how_to_get_matches(analyzer, seed_article: str) -> None:

@@ -124,6 +124,69 @@ def test_score_jsonl_accounts_for_every_row(tmp_path: Path) -> None:
     assert "6 rows: 2 scored" in result.output
 
 
+def test_score_never_destroys_its_input_or_an_existing_output(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "a", "text": "Says crime doubled last year."}) + "\n")
+    keep = tmp_path / "precious.jsonl"
+    keep.write_text("earlier results\n")
+    same = CliRunner().invoke(main, ["score", str(src), "-o", str(src), "--no-progress"])
+    assert same.exit_code == 1 and "Error [output]" in same.output and "also the input" in same.output
+    assert src.read_text().startswith('{"id": "a"')
+    typo = CliRunner().invoke(main, ["score", str(tmp_path / "nput.jsonl"), "-o", str(keep), "--no-progress"])
+    assert typo.exit_code == 1 and "not found" in typo.output
+    assert keep.read_text() == "earlier results\n"  # a failed run leaves an existing output untouched
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "precious.jsonl"]  # and no temporary file
+    ok = CliRunner().invoke(main, ["score", str(src), "-o", str(keep), "--no-progress"])
+    assert ok.exit_code == 0 and json.loads(keep.read_text())["id"] == "a"
+
+
+@pytest.mark.parametrize("output, extra, message", [
+    ("scores.parquet", [], "cannot write .parquet files"),
+    ("scores.csv", [], "cannot write .csv files"),
+    ("scores.jsonl", ["--output-format", "parquet"], "is for folder output"),
+    ("{src}/x.jsonl", [], "is a file, not a folder"),
+    ("{tmp}", [], None),  # an existing folder: parts (accepted)
+])
+def test_score_output_names_mean_what_they_say(tmp_path: Path, output: str, extra: list[str], message: str | None) -> None:
+    src = tmp_path / "afile.jsonl"
+    src.write_text(json.dumps({"text": "Says crime doubled last year."}) + "\n")
+    target = output.format(tmp=tmp_path / "runs", src=src)
+    result = CliRunner().invoke(main, ["score", str(src), "-o", target, *extra, "--no-progress"])
+    if message is None:
+        assert result.exit_code == 0, result.output
+        return
+    assert result.exit_code == 1 and "Error [output]" in result.output and message in result.output, result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("lines, args, message", [
+    (["hello world this is one article", "and its second line"], [], "looks like plain text"),
+    ([json.dumps({"doc": 1, "body": "Says crime doubled."})], [], "check --text-col text"),
+    ([json.dumps({"doc": 1, "text": "Says crime doubled."})], ["--id-col", "docid"], "check --id-col docid"),
+])
+def test_score_refuses_an_input_without_the_named_columns(lines: list[str], args: list[str], message: str) -> None:
+    result = CliRunner().invoke(main, ["score", "-", "-o", "-", *args, "--no-progress"], input="\n".join(lines) + "\n")
+    assert result.exit_code == 1 and "Error [input.missing_column]" in result.output and message in result.output
+
+
+def test_score_fails_when_no_row_could_be_scored_and_reads_no_numbers_as_text(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": 1, "text": 12345}) + "\n" + json.dumps({"id": {"a": 1}, "text": ""}) + "\n")
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(main, ["score", str(src), "-o", str(out), "--no-progress"])
+    assert result.exit_code == 1 and "no row of" in result.output
+    rows = [json.loads(line) for line in out.read_text().splitlines()]  # still one row per input row
+    assert [r["error"]["code"] for r in rows] == ["input.type", "input.empty"]
+    assert rows[1]["id"] == '{"a": 1}'
+
+
+def test_score_refuses_utf16_with_the_fix(tmp_path: Path) -> None:
+    src = tmp_path / "wide.jsonl"
+    src.write_bytes((json.dumps({"text": "Says crime doubled."}) + "\n").encode("utf-16"))
+    result = CliRunner().invoke(main, ["score", str(src), "-o", "-", "--no-progress"])
+    assert result.exit_code == 1 and "Error [input.encoding]" in result.output and "iconv -f UTF-16" in result.output
+
+
 def test_score_csv_to_stdout(tmp_path: Path) -> None:
     import csv
 

@@ -54,3 +54,11 @@ def test_report_keys_are_documented(analyzer) -> None:
     for section in ("content", "facts", "model"):
         for key in d[section]:
             assert f"`{section}.{key}" in doc or f"{section}.{key}`" in doc or f"`.{key}`" in doc, f"{section}.{key} undocumented"
+    # every section of a full report: an HTML page with a URL, provenance and claims
+    page = analyzer.analyze((ROOT / "examples" / "wire-story.html").read_text(), url="https://www.reuters.com/x").to_dict()
+    rows = {line.split("|")[1].strip(): line for line in doc.splitlines() if line.startswith("| `")}
+    for section in ("page", "source", "provenance", "claims"):
+        assert page[section], section
+        for key in page[section]:
+            row = rows.get(f"`{section}`", "")
+            assert f"`{section}.{key}" in doc or f"`{key}`" in row or f"`{key}[]`" in row, f"{section}.{key} is not in docs/report.md"

@@ -153,7 +153,7 @@ def test_seed_article_is_cut_at_sensible_places(seed_article: str, model: Senten
     assert len(sanctions) == 1
     sentence = sanctions[0]
     # the whole claim stays together and neither neighbouring sentence is swallowed; the model
-    # may be a few words off at the edges ("this month the u s slapped" is a known miss)
+    # may be a few words off at the edges (the bundled one now cuts it exactly, from "this month")
     assert ("a new round of sanctions that seizes all of the maduro government s assets in the u s and threatens "
             "to punish companies from third countries that continue to do business with him") in sentence
     assert "juan guaid" not in sentence

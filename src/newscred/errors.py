@@ -4,6 +4,8 @@ Every error carries a stable ``code`` used by the CLI, batch error rows and (lat
 
     * NewscredError                         newscred
       x ConfigError(ValueError)             config
+        + OutputError                       output          (an output path that cannot be written safely)
+          - OutputExistsError               output.exists   (it holds something else: never replaced)
       x InputError(ValueError)              input
         + EmptyInputError                   input.empty
         + BinaryInputError                  input.binary
@@ -51,6 +53,19 @@ class NewscredError(Exception):
 
 class ConfigError(NewscredError, ValueError):
     code = "config"
+
+
+class OutputError(ConfigError):
+    """An output path that cannot be written, or would destroy something (the input, a folder of files)."""
+
+    code = "output"
+
+
+class OutputExistsError(OutputError):
+    """The output path holds something that is not an artifact or index of the kind being
+    written: newscred refuses to replace (and so delete) it."""
+
+    code = "output.exists"
 
 
 class InputError(NewscredError, ValueError):

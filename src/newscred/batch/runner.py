@@ -28,8 +28,8 @@ from typing import Any, Callable, Iterable, Iterator
 
 from ..analyzer import Analyzer
 from ..datasets.tabular import RowResult, iter_rows
-from ..errors import ConfigError, InputError
-from .score import Columns, ScoreSummary, _chunks, _outcome, _plain, _score_chunk, score_one, worker_pool
+from ..errors import ConfigError, InputError, OutputError
+from .score import Columns, ScoreSummary, _chunks, _outcome, _plain, _score_chunk, checked_columns, score_one, worker_pool
 
 MANIFEST = "_manifest.json"
 INPUT_SUFFIXES = (".jsonl", ".json", ".ndjson", ".csv", ".tsv", ".parquet", ".jsonl.gz", ".csv.gz", ".tsv.gz")
@@ -182,7 +182,11 @@ def _write_parquet(path: Path, lines: list[str]) -> None:
     pa = require("pyarrow", "parquet")
     import pyarrow.parquet as pq
 
-    cols: dict[str, list[Any]] = {k: [] for k in ("row", "id", "p_unreliable", "label", "error_code", "error_message", "report")}
+    # An explicit schema: a part without errors must not get null-typed error columns, or the
+    # parts could not be read back as one dataset (pyarrow.parquet.read_table("OUT/")).
+    schema = pa.schema([("row", pa.int64()), ("id", pa.string()), ("p_unreliable", pa.float64()), ("label", pa.string()),
+                        ("error_code", pa.string()), ("error_message", pa.string()), ("report", pa.string())])
+    cols: dict[str, list[Any]] = {name: [] for name in schema.names}
     for line in lines:
         d = json.loads(line)
         cols["row"].append(d["row"])
@@ -193,7 +197,7 @@ def _write_parquet(path: Path, lines: list[str]) -> None:
         cols["error_code"].append(err["code"] if err else None)
         cols["error_message"].append(err["message"] if err else None)
         cols["report"].append(line)
-    pq.write_table(pa.table(cols), path)
+    pq.write_table(pa.table(cols, schema=schema), path)
 
 
 def _ordered_results(analyzer: Analyzer, rows: Iterable[RowResult], cols: Columns, workers: int,
@@ -220,6 +224,18 @@ def _ordered_results(analyzer: Analyzer, rows: Iterable[RowResult], cols: Column
                 yield first + k, line, outcome
 
 
+def _never_started(out: Path) -> bool:
+    """A run folder holding only the manifest of a run that committed nothing (and stray .tmp files)."""
+    names = {p.name for p in out.iterdir() if not p.name.endswith(".tmp")}
+    if names != {MANIFEST}:
+        return False
+    try:
+        manifest = Manifest.read(out)
+    except Exception:  # noqa: BLE001 - unreadable: leave it for the user, the normal checks report it
+        return False
+    return not manifest.parts and not manifest.complete
+
+
 def score_corpus(
     analyzer: Analyzer,
     source: str | os.PathLike[str],
@@ -243,6 +259,13 @@ def score_corpus(
     model_info = analyzer.model_info.to_dict()
     digest = input_digest(files) if files else None
     input_info = {"source": str(source), "files": [str(f) for f in files] if files else ["-"], "sha256": digest}
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out} is a file; folder output needs a folder name (or give a .jsonl file name for one file)")
+    if out.is_dir() and _never_started(out):
+        # a run that failed before its first part (a missing extra, a bad column): start it afresh
+        (out / MANIFEST).unlink()
+        for stale in out.glob("*.tmp"):
+            stale.unlink()
     if out.exists() and any(out.iterdir()):
         if not resume:
             raise ConfigError(f"{out} is not empty. Use --resume to continue a run there, or choose a new folder.")
@@ -260,7 +283,10 @@ def score_corpus(
         for stale in out.glob("*.tmp"):
             stale.unlink()
     else:
-        out.mkdir(parents=True, exist_ok=True)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"cannot create the output folder {out}: {exc.strerror or exc}") from None
         manifest = Manifest(model_info, input_info, part_size, output_format,
                             started_at=datetime.now(timezone.utc).replace(microsecond=0).isoformat())
         manifest.write(out)
@@ -272,7 +298,7 @@ def score_corpus(
     done = manifest.committed_rows
     if progress is not None and done:
         progress(done)
-    rows = rows_of(files, fmt)
+    rows = checked_columns(rows_of(files, fmt), cols, str(source) if files else "<stdin>")
     rows = islice(rows, done, None)  # committed rows are re-read, not re-scored
     writer: _PartWriter | None = None
     part_no = len(manifest.parts)

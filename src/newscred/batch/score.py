@@ -12,7 +12,7 @@ from typing import IO, Any, Callable, Iterable, Iterator
 
 from ..analyzer import Analyzer
 from ..datasets.tabular import RowResult, iter_rows
-from ..errors import MissingColumnError, NewscredError
+from ..errors import InputTypeError, MissingColumnError, NewscredError, OutputError
 
 
 @dataclass
@@ -46,12 +46,37 @@ class Columns:
     title: str | None = "title"
     id: str | None = "id"
     url: str | None = "url"
+    #: optional columns the user named explicitly: a table without them is refused, not scored
+    #: with silently missing ids, titles or source verdicts
+    required: tuple[str, ...] = ()
 
 
 def _row_id(data: dict[str, Any] | None, id_col: str | None, index: int) -> str:
     if data is not None and id_col and data.get(id_col) not in (None, ""):
-        return str(data[id_col])
+        value = data[id_col]
+        # nested ids keep a faithful JSON form rather than a Python repr
+        return json.dumps(value, sort_keys=True, ensure_ascii=False) if isinstance(value, (dict, list)) else str(value)
     return str(index)
+
+
+def checked_columns(rows: Iterable[RowResult], cols: Columns, name: str = "the input") -> Iterator[RowResult]:
+    """``rows``, after checking the first readable row has the text column and every column the user
+    named: a wrong --text-col or a plain-text file is one clear error for the whole input, not one
+    error row per line (and exit status 0)."""
+    checked = False
+    for row in rows:
+        if not checked and row.data is not None:
+            checked = True
+            missing = [c for c in (cols.text, *cols.required) if c not in row.data]
+            if missing:
+                found = ", ".join(map(str, row.data)) or "none"
+                option = {cols.text: "--text-col", cols.id: "--id-col", cols.title: "--title-col", cols.url: "--url-col"}
+                hint = "check " + ", ".join(f"{option.get(c, 'the column option')} {c}" for c in missing)
+                plain = len(row.data) == 1 and " " in next(iter(row.data))
+                raise MissingColumnError(
+                    f"{name} has no column {', '.join(repr(c) for c in missing)} (its first row has: {found[:200]}); {hint}"
+                    + ("; it looks like plain text, not a table: for one article use 'newscred analyze'" if plain else ""))
+        yield row
 
 
 def _plain(row: RowResult) -> tuple[int, dict[str, Any] | None, dict[str, Any] | None]:
@@ -74,8 +99,10 @@ def score_one(analyzer: Analyzer, index: int, data: dict[str, Any] | None, error
                 "choose the text column with --text-col"
             )
         text = data[cols.text]
-        if not isinstance(text, str):
-            text = "" if text is None else str(text)
+        if text is None:
+            text = ""  # an empty cell: input.empty, like an empty string
+        elif not isinstance(text, str):
+            raise InputTypeError(f"row {index}: the '{cols.text}' value is {type(text).__name__} {str(text)[:40]!r}, not text")
         title = data.get(cols.title) if cols.title else None
         url = data.get(cols.url) if cols.url else None
         report = analyzer.analyze(text, title=None if title is None else str(title),
@@ -173,17 +200,21 @@ def score_file(
     output order is input order either way.
     """
     summary = ScoreSummary()
-    close = False
-    if isinstance(dest, (str, os.PathLike)):
-        if str(dest) == "-":
-            fh: IO[str] = sys.stdout
-        else:
-            Path(dest).parent.mkdir(parents=True, exist_ok=True)
-            fh = open(dest, "w", encoding="utf-8")
-            close = True
+    tmp: Path | None = None
+    rows = checked_columns(iter_rows(source, fmt=fmt), cols, "<stdin>" if str(source) == "-" else str(source))
+    if isinstance(dest, (str, os.PathLike)) and str(dest) != "-":
+        final = Path(dest)
+        check_output_file(final, source)
+        # Written beside the destination and renamed into place only when every row is in: a run
+        # that fails (a typo in the input name, a missing extra) leaves an existing file untouched.
+        tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
+        try:
+            fh: IO[str] = open(tmp, "w", encoding="utf-8")
+        except OSError as exc:
+            raise OutputError(f"cannot write {final}: {exc.strerror or exc}") from None
     else:
-        fh = dest
-    rows = iter_rows(source, fmt=fmt)
+        fh = sys.stdout if dest is None or str(dest) == "-" else dest  # type: ignore[assignment]
+    ok = False
     try:
         if workers <= 1:
             for out in score_rows(analyzer, rows, cols=cols):
@@ -199,7 +230,32 @@ def score_file(
                         summary.add(outcome)
                     if progress is not None:
                         progress(len(results))
+        ok = True
     finally:
-        if close:
+        if tmp is not None:
             fh.close()
+            if ok:
+                os.replace(tmp, final)
+            else:
+                tmp.unlink(missing_ok=True)
     return summary
+
+
+def check_output_file(dest: Path, source: str | os.PathLike[str] | IO[str] | None = None) -> None:
+    """Refuse an output file that is a folder, that cannot be created, or that is the input itself."""
+    if dest.is_dir():
+        raise OutputError(f"{dest} is a folder; give a .jsonl file name, or a folder name ending in '/' for output in parts")
+    if isinstance(source, (str, os.PathLike)) and str(source) != "-" and dest.exists():
+        try:
+            same = dest.resolve() == Path(source).resolve() or dest.samefile(source)
+        except OSError:
+            same = False
+        if same:
+            raise OutputError(f"{dest} is also the input: scoring it would overwrite the rows being read. Choose another output.")
+    blocking = next((p for p in dest.parents if p.exists()), None)
+    if blocking is not None and not blocking.is_dir():
+        raise OutputError(f"cannot write {dest}: {blocking} is a file, not a folder")
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the folder for {dest}: {exc.strerror or exc}") from None

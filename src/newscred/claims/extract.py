@@ -180,6 +180,8 @@ class ClaimFinder:
         if self.index is not None and chosen:
             found = self.index.query([s.text for s, _ in chosen], k=self.matches_per_claim)
             matches = [tuple(m.to_dict() for m in row) for row in found]
+            if any(matches):
+                notes.append(MATCH_CAVEAT)
         elif chosen:
             notes.append("no fact-check index loaded: build one with 'newscred claims index build' and load it (--claims-index, or claims_index= in Python)")
         items = tuple(CheckWorthySentence(s.text, s.start, s.end, score, rank, m)
@@ -197,10 +199,19 @@ class ClaimFinder:
         notes = ["the whole text is treated as one claim"]
         if self.index is not None and stripped:
             matches = tuple(m.to_dict() for m in self.index.query([stripped], k=self.matches_per_claim)[0])
+            if matches:
+                notes.append(MATCH_CAVEAT)
         elif stripped:
             notes.append("no fact-check index loaded: build one with 'newscred claims index build' and load it (--claims-index, or claims_index= in Python)")
         items = (CheckWorthySentence(stripped, start, start + len(stripped), score, 1, matches),) if stripped else ()
         return ClaimsSection("whole-text", 1 if stripped else 0, self.min_score, items, self.index_info(), tuple(notes))
+
+
+#: The similarity floor was tuned on paraphrases of claims that *were* checked (LIAR-PLUS); most
+#: sentences of an article were never checked, so their nearest neighbours are often about
+#: something else.  Every surface shows this beside the matches.
+MATCH_CAVEAT = ("matches are the nearest fact-checked claims above a similarity floor, not proof that this sentence "
+                "was checked: read each one before applying its verdict (a low similarity often means another topic)")
 
 
 def _tokens_within(tokens: Sequence[Token], starts: Sequence[int], start: int, end: int) -> Sequence[Token]:

@@ -36,6 +36,28 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 
+def _claims_index_folder(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    # Both kinds of index are often named *.idx: say which one this is, not just "is a file".
+    if value is not None and not _is_dir(value):
+        raise click.BadParameter(f"{value} is a file: a republication index ('newscred index build'), which goes to "
+                                 "--index. --claims-index takes the folder 'newscred claims index build -o DIR' writes.")
+    return value
+
+
+def republication_index_file(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Callback of ``--index``: the reverse mix-up gets the reverse hint."""
+    if value is not None and _is_dir(value):
+        raise click.BadParameter(f"{value} is a folder: a fact-check index ('newscred claims index build'), which goes to "
+                                 "--claims-index. --index takes the file 'newscred index build' writes.")
+    return value
+
+
+def _is_dir(path: str) -> bool:
+    import os
+
+    return os.path.isdir(path)
+
+
 def claims_options(default: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """``--claims/--no-claims``, ``--claims-index`` and ``--mode``, shared by analyze, score and serve."""
 
@@ -43,8 +65,8 @@ def claims_options(default: bool = True) -> Callable[[Callable[..., Any]], Calla
         fn = click.option("--mode", type=click.Choice(["auto", "article", "claim"]), default="auto", show_default=True,
                           help="Which content model reads the text: 'auto' sends texts under 60 words (statements, "
                                "headlines, posts) to the short-claim model and longer ones to the article model.")(fn)
-        fn = click.option("--claims-index", "claims_index", type=click.Path(exists=True, file_okay=False), default=None,
-                          envvar="NEWSCRED_CLAIMS_INDEX", show_envvar=True,
+        fn = click.option("--claims-index", "claims_index", type=click.Path(exists=True), default=None,
+                          callback=_claims_index_folder, envvar="NEWSCRED_CLAIMS_INDEX", show_envvar=True,
                           help="An index of fact-checked claims (newscred claims index build): each check-worthy "
                                "sentence then lists the nearest claims already checked, with their verdicts.")(fn)
         fn = click.option("--claims/--no-claims", "claims", default=default, show_default=True,

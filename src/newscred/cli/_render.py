@@ -171,9 +171,9 @@ def _render_claims(claims: dict, console: Console) -> None:
             c = m["claim"]
             verdict = c.get("verdict") or "?"
             colour = {"unreliable": "red", "reliable": "green"}.get(c.get("label") or "", "yellow")
-            cell.append("\n  already checked: ", style="dim")
+            cell.append(f"\n  similar fact-checked claim (similarity {m['similarity']:.2f}): ", style="dim")
             cell.append(f"{verdict}", style=f"bold {colour}")
-            cell.append(f" ({c.get('dataset')}, similarity {m['similarity']:.2f}) \"{c['text'][:120]}\"")
+            cell.append(f" \"{c['text'][:120]}\" ({c.get('dataset')})")
             if c.get("url"):
                 cell.append(f" {c['url']}", style="dim")
         table.add_row(str(item["rank"]), f"{item['score']:.2f}", cell)

@@ -11,7 +11,7 @@ import click
 from ..errors import InputError
 from ..text.validate import DEFAULT_MAX_CHARS, decode_bytes
 from . import main
-from ._common import claims_options, handle_errors, model_option
+from ._common import claims_options, handle_errors, model_option, republication_index_file
 from ._render import render_report
 
 
@@ -31,8 +31,20 @@ def _read_input(article: str, max_chars: int) -> tuple[str, str]:
         data = path.read_bytes()
         name = article
     if len(data) > max_chars * 4:
-        raise_too_large(name, len(data), max_chars)
-    return decode_bytes(data, name=name), name
+        raise_too_large(name, max_chars * 4, max_chars, more=True)  # reading stopped there
+    text = decode_bytes(data, name=name)
+    _refuse_a_table(article, text)
+    return text, name
+
+
+def _refuse_a_table(article: str, text: str) -> None:
+    """A JSONL/CSV file given to analyze would be scored as one strange article; say what to use."""
+    from ..datasets.tabular import _EXTENSIONS
+
+    suffix = Path(article.lower().removesuffix(".gz")).suffix
+    if article != "-" and suffix in _EXTENSIONS:
+        raise InputError(f"{article} looks like a table ({suffix}): 'newscred analyze' reads one article. Score every row "
+                         f"with 'newscred score {article} -o scores.jsonl'.")
 
 
 def treat_as_html(article: str, as_html: bool | None) -> bool | None:
@@ -43,11 +55,11 @@ def treat_as_html(article: str, as_html: bool | None) -> bool | None:
     return True if article.lower().endswith((".html", ".htm")) else None
 
 
-def raise_too_large(name: str, size: int, max_chars: int) -> None:
+def raise_too_large(name: str, size: int, max_chars: int, *, more: bool = False) -> None:
     from ..errors import InputTooLargeError
 
     raise InputTooLargeError(
-        f"{name} is {size:,} bytes; the limit is about {max_chars:,} characters. "
+        f"{name} is {'more than ' if more else ''}{size:,} bytes; the limit is about {max_chars:,} characters. "
         "Split it into articles, or raise the limit with --max-chars."
     )
 
@@ -60,7 +72,7 @@ def raise_too_large(name: str, size: int, max_chars: int) -> None:
 @click.option("--url", default=None, help="Where the article was published: adds the source verdict (site ratings), stated beside the content verdict.")
 @click.option("--ratings-file", type=click.Path(exists=True, dir_okay=False), default=None, envvar="NEWSCRED_RATINGS_FILE",
               help="Your own source ratings (CSV/JSON: domain, score or label, category, note); they override the bundled lists.")
-@click.option("--index", "index_path", type=click.Path(exists=True, dir_okay=False), default=None,
+@click.option("--index", "index_path", type=click.Path(exists=True), default=None, callback=republication_index_file,
               help="A republication index (newscred index build): list matching documents and how much is copied.")
 @click.option("--html/--text", "as_html", default=None,
               help="Treat the input as an HTML page (default: when the file ends in .html/.htm, or the text starts with '<' "

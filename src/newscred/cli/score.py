@@ -2,17 +2,37 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
 import click
 
 from . import main
+from ..text.validate import DEFAULT_MAX_CHARS
 from ._common import claims_options, handle_errors, model_option
 
 
+_FILE_SUFFIXES = (".jsonl", ".json", ".ndjson")
+# Names that look like a file of another kind: writing a folder of JSONL parts under them would surprise.
+_OTHER_FILE_SUFFIXES = (".parquet", ".pq", ".csv", ".tsv", ".txt", ".gz", ".bz2", ".xz", ".zip", ".xlsx", ".html")
+
+
 def _is_single_file(output: str) -> bool:
-    return output == "-" or output.lower().endswith((".jsonl", ".json", ".ndjson"))
+    return output == "-" or output.lower().endswith(_FILE_SUFFIXES)
+
+
+def _check_output_name(output: str, output_format: str, output_format_given: bool) -> None:
+    from ..errors import OutputError
+
+    lower = output.lower().rstrip("/")
+    if not output.endswith("/") and lower.endswith(_OTHER_FILE_SUFFIXES) and not os.path.isdir(output):
+        raise OutputError(
+            f"-o {output}: newscred score writes one JSONL file (-o NAME.jsonl, or '-') or a folder of parts "
+            f"(-o DIR/, with --output-format parquet for Parquet parts); it cannot write {os.path.splitext(lower)[1]} files")
+    if _is_single_file(output) and output_format_given and output_format != "jsonl":
+        raise OutputError(f"--output-format {output_format} is for folder output; -o {output} is one JSONL file. "
+                          "Give a folder (-o DIR/) for Parquet parts.")
 
 
 @main.command()
@@ -28,7 +48,10 @@ def _is_single_file(output: str) -> bool:
 @click.option("--id-col", default="id", show_default=True, help="Column holding a row id; the row number is used when absent.")
 @click.option("--url-col", default="url", show_default=True, help="Column holding the article URL (optional).")
 @click.option("--prior", default=0.5, show_default=True, type=float,
-              help="Share of unreliable articles you expect in INPUT (0-1); probabilities are calibrated for 0.5.")
+              help="Share of unreliable articles you expect in INPUT (strictly between 0 and 1); probabilities are "
+                   "calibrated for 0.5.")
+@click.option("--max-chars", default=DEFAULT_MAX_CHARS, show_default=True, type=click.IntRange(1, None),
+              help="Longest text scored, in characters; a longer row gets an input.too_large error row.")
 @click.option("-w", "--workers", default=None, type=click.IntRange(1, 256),
               help="Processes to score with, each loading the model once (default: one per CPU core).")
 @click.option("--part-size", default=10000, show_default=True, type=click.IntRange(1),
@@ -37,7 +60,7 @@ def _is_single_file(output: str) -> bool:
               help="Format of the parts (folder output).")
 @click.option("--backend", type=click.Choice(["local", "spark"]), default="local", show_default=True,
               help="local: this machine's processes; spark: Apache Spark (pip install 'newscred[spark]').")
-@click.option("--master", default=None, help="Spark master URL for --backend spark (default local[*], or $SPARK_MASTER).")
+@click.option("--master", default=None, help="Spark master URL, with --backend spark only (default local[*], or $SPARK_MASTER).")
 @click.option("--resume", is_flag=True, help="Continue an interrupted run in the output folder (same model, same input).")
 @click.option("--ratings-file", type=click.Path(exists=True, dir_okay=False), default=None, envvar="NEWSCRED_RATINGS_FILE",
               help="Your own source ratings (CSV/JSON), used for rows with a URL (--url-col; a bare domain works too).")
@@ -46,9 +69,10 @@ def _is_single_file(output: str) -> bool:
 @click.option("--progress/--no-progress", default=None, help="Progress bar on standard error (default: when it is a terminal).")
 @claims_options(default=False)
 @handle_errors
-def score(input: str, output: str, model: str | None, fmt: str | None, text_col: str, title_col: str,
-          id_col: str, url_col: str, prior: float, workers: int | None, part_size: int, output_format: str, backend: str,
-          master: str | None, resume: bool, ratings_file: str | None, provenance: bool, progress: bool | None,
+@click.pass_context
+def score(ctx: click.Context, input: str, output: str, model: str | None, fmt: str | None, text_col: str, title_col: str,
+          id_col: str, url_col: str, prior: float, max_chars: int, workers: int | None, part_size: int, output_format: str,
+          backend: str, master: str | None, resume: bool, ratings_file: str | None, provenance: bool, progress: bool | None,
           claims: bool, claims_index: str | None, mode: str) -> None:
     """Score every row of INPUT: a JSONL, CSV, TSV or Parquet file, a folder of them, or '-' for standard input.
 
@@ -57,6 +81,10 @@ def score(input: str, output: str, model: str | None, fmt: str | None, text_col:
     for rows that cannot be scored (empty text, malformed line, missing column...).
     Rows under 60 words go to the short-claim model (--mode). The check-worthy claims section is
     off in bulk (claims: null); --claims turns it on.
+
+    A single output file is written beside its final name and renamed into place at the end, so
+    a failed run never empties an existing file. The run exits with status 1 when the input as a
+    whole is unusable (no such file, no text column, UTF-16...) or when no row could be scored.
 
     With a folder as OUTPUT, rows go into part-NNNNN files, each committed atomically, and
     _manifest.json records the model, the input digest and the counts; after an interruption
@@ -70,6 +98,14 @@ def score(input: str, output: str, model: str | None, fmt: str | None, text_col:
       newscred score crawl/ -o scored/ --workers 2 --resume
       newscred score crawl.parquet -o scored/ --backend spark --master spark://host:7077
     """
+    from click.core import ParameterSource
+
+    def given(name: str) -> bool:
+        return ctx.get_parameter_source(name) not in (ParameterSource.DEFAULT, None)
+
+    _check_output_name(output, output_format, given("output_format"))
+    if master and backend != "spark":
+        raise click.UsageError("--master is for --backend spark; the local backend runs on this machine")
     if backend == "spark":
         if _is_single_file(output) or resume:
             raise click.UsageError("--backend spark writes a folder (give -o FOLDER) and has no --resume (Spark retries tasks itself)")
@@ -80,27 +116,33 @@ def score(input: str, output: str, model: str | None, fmt: str | None, text_col:
                                   provenance=provenance, claims=claims, mode=mode)
         click.echo(f"{result['rows']} rows scored on Spark ({result['by_label']}) -> {output}", err=True)
         return
-    import os
-
     from .. import load
     from ..batch import Columns
 
     workers = workers or max(1, os.cpu_count() or 1)
 
     analyzer = load(model, prior=prior, provenance=provenance, ratings_file=ratings_file, claims=claims,
-                    claims_index=claims_index, mode=mode)
-    cols = Columns(text=text_col, title=title_col or None, id=id_col or None, url=url_col or None)
+                    claims_index=claims_index, mode=mode, max_chars=max_chars)
+    # Optional columns the user named must exist: a mistyped --id-col would otherwise give row
+    # numbers as ids, and a mistyped --url-col no source verdicts, without a word.
+    required = tuple(c for name, c in (("id_col", id_col), ("title_col", title_col), ("url_col", url_col)) if c and given(name))
+    cols = Columns(text=text_col, title=title_col or None, id=id_col or None, url=url_col or None, required=required)
     show = sys.stderr.isatty() if progress is None else progress
     bar_ctx: Any = None
     advance = None
     on_total = None
     if show:
         from rich.console import Console
-        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn,
-                                   TimeElapsedColumn, TimeRemainingColumn)
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, SpinnerColumn, TaskProgressColumn,
+                                   TextColumn, TimeElapsedColumn, TimeRemainingColumn)
+        from rich.text import Text
+
+        class RateColumn(ProgressColumn):
+            def render(self, task: Any) -> Text:
+                return Text(f"{task.speed:,.0f} rows/s" if task.speed else "", style="progress.data.speed")
 
         bar_ctx = Progress(SpinnerColumn(), TextColumn("scoring"), BarColumn(), MofNCompleteColumn(),
-                           TaskProgressColumn(show_speed=True), TimeElapsedColumn(), TimeRemainingColumn(),
+                           TaskProgressColumn(), RateColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
                            console=Console(stderr=True), transient=True)
         task = bar_ctx.add_task("score", total=None)
         advance = lambda n: bar_ctx.advance(task, n)  # noqa: E731
@@ -127,12 +169,19 @@ def score(input: str, output: str, model: str | None, fmt: str | None, text_col:
             manifest = score_corpus(analyzer, input, output, fmt=fmt, cols=cols, workers=workers, part_size=part_size,
                                     output_format=output_format, resume=resume, progress=advance, on_total=on_total)
             summary = manifest.summary()
-            where = f"{output} ({len(manifest.parts)} parts, manifest {output}/_manifest.json)"
+            n = len(manifest.parts)
+            where = f"{output} ({n} part{'s' * (n != 1)}, manifest {os.path.join(output, '_manifest.json')})"
     finally:
         if bar_ctx is not None:
             bar_ctx.stop()
     labels = ", ".join(f"{k} {v}" for k, v in sorted(summary.labels.items())) or "none"
-    msg = f"{summary.rows} rows: {summary.scored} scored ({labels}), {summary.errors} errors"
+    msg = (f"{summary.rows} row{'s' * (summary.rows != 1)}: {summary.scored} scored ({labels}), "
+           f"{summary.errors} error{'s' * (summary.errors != 1)}")
     if summary.error_codes:
         msg += " (" + ", ".join(f"{k} {v}" for k, v in sorted(summary.error_codes.items())) + ")"
     click.echo(f"{msg} -> {where}", err=True)
+    if summary.rows and not summary.scored:
+        from ..errors import InputError
+
+        raise InputError(f"no row of {input} could be scored (every row is an error row; see the codes above and the "
+                         "'error' objects in the output)")

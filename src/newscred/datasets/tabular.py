@@ -38,6 +38,7 @@ from typing import IO, Any, Iterable, Iterator, Mapping
 from ..errors import (
     DatasetNotFoundError,
     EmptyInputError,
+    EncodingError,
     MalformedRowError,
     MissingColumnError,
     NewscredError,
@@ -119,7 +120,7 @@ def detect_format(path: str | os.PathLike[str], fmt: str | None = None) -> str:
     supported = ", ".join(sorted(_EXTENSIONS))
     raise UnsupportedFormatError(
         f"cannot tell the format of {str(path)!r} from its extension (supported: {supported}); "
-        f"pass fmt= one of {', '.join(FORMATS)}"
+        f"pass the format (--format, or fmt= in Python): one of {', '.join(FORMATS)}"
     )
 
 
@@ -166,6 +167,26 @@ def _as_bytes(data: bytes | str | None) -> bytes:
     return data.encode("utf-8") if isinstance(data, str) else data
 
 
+_ICONV_HINT = "; if the file is Latin-1 or Windows-1252, convert it first: iconv -f cp1252 -t utf-8 IN > OUT"
+# Byte-order marks of the encodings that are not ASCII-compatible (UTF-32 first: its LE mark starts like UTF-16's).
+_WIDE_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"), (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
+
+
+def _refuse_wide_text(stream: _Peekable, fmt: str, name: str) -> None:
+    """UTF-16/32 text (Excel's "Unicode text", PowerShell redirects) would be split at every NUL
+    byte into nonsense rows: name the problem and the fix instead."""
+    if fmt == "parquet":
+        return
+    head = stream.peek(4096)
+    encoding = next((enc for bom, enc in _WIDE_BOMS if head.startswith(bom)), None)
+    if encoding is None and head.count(b"\x00") > len(head) // 4:
+        encoding = "UTF-16 or UTF-32"  # no mark, but every other byte is NUL
+    if encoding is not None:
+        convert = f"iconv -f {encoding.split()[0]} -t UTF-8"
+        how = f"pipe it through {convert}" if name.startswith("<") else f"convert it first: {convert} {name} > converted.{fmt}"
+        raise EncodingError(f"{name} is {encoding} text; newscred reads UTF-8 tables: {how}", path=name)
+
+
 def _open(path_or_stream: Any, fmt: str | None) -> tuple[_Peekable, str, str, IO[Any] | None]:
     """(stream, format, display name, handle to close)."""
     if isinstance(path_or_stream, (str, os.PathLike)) and str(path_or_stream) != "-":
@@ -174,7 +195,13 @@ def _open(path_or_stream: Any, fmt: str | None) -> tuple[_Peekable, str, str, IO
         if not path.is_file():
             raise DatasetNotFoundError(f"input file not found: {path}", path=str(path))
         handle: IO[Any] = gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
-        return _Peekable(handle), fmt, str(path), handle
+        stream = _Peekable(handle)
+        try:
+            _refuse_wide_text(stream, fmt, str(path))
+        except EncodingError:
+            handle.close()
+            raise
+        return stream, fmt, str(path), handle
     if isinstance(path_or_stream, (str, os.PathLike)):  # "-"
         raw = getattr(sys.stdin, "buffer", sys.stdin)
         name = "<stdin>"
@@ -186,6 +213,7 @@ def _open(path_or_stream: Any, fmt: str | None) -> tuple[_Peekable, str, str, IO
         fmt = detect_format(name, fmt)
     else:
         fmt = _sniff(stream.peek(4096))
+    _refuse_wide_text(stream, fmt, name)
     return stream, fmt, name, None
 
 
@@ -368,7 +396,7 @@ def _iter_delimited(stream: _Peekable, delim: str, name: str, encoding: str, max
             try:
                 text = data.decode(encoding)
             except UnicodeDecodeError as exc:
-                error = f"bytes not valid {encoding} ({exc.reason} at byte {exc.start} of the row)"
+                error = f"bytes not valid {encoding} ({exc.reason} at byte {exc.start} of the row){_ICONV_HINT}"
             else:
                 try:
                     values = _parse_record(text.rstrip("\r\n"), delim)
@@ -430,9 +458,9 @@ def _iter_jsonl(stream: _Peekable, name: str, encoding: str, max_bytes: int) -> 
             try:
                 obj = json.loads(raw.decode(encoding))
             except UnicodeDecodeError as exc:
-                error = f"bytes not valid {encoding} ({exc.reason} at byte {exc.start} of the line)"
+                error = f"bytes not valid {encoding} ({exc.reason} at byte {exc.start} of the line){_ICONV_HINT}"
             except json.JSONDecodeError as exc:
-                error = f"invalid JSON ({exc.msg} at column {exc.colno})"
+                error = f"invalid JSON ({exc.msg}; column {exc.colno})"
             else:
                 if not isinstance(obj, dict):
                     error = f"expected a JSON object, got {type(obj).__name__}"
@@ -672,7 +700,8 @@ class ColumnMapping:
             why = f"matches several columns ({', '.join(matches)})" if matches else "not found"
             raise MissingColumnError(
                 f"{role} column {wanted!r} {why}; available columns: {available}. "
-                f"Pass {role}_col= with one of them.",
+                # both spellings: the library's keyword and the option of newscred train/evaluate
+                f"Pass {role}_col= / --{role}-col with one of them.",
                 column=wanted,
                 columns=list(cols),
             )
@@ -690,14 +719,19 @@ class ColumnMapping:
             accepted = ", ".join(sorted(self._labels))
             raise UnknownLabelError(
                 f"{row}: unknown label {original!r}; accepted labels: {accepted}. "
-                f"Pass label_map= to map your own words.",
+                f"Pass label_map= / --label-map to map your own words.",
                 label=original,
             )
         return self._labels[word], original
 
-    def to_record(self, data: Mapping[str, Any], index: int) -> Record:
-        """Build the Record of one row (``index`` as in :class:`RowResult`)."""
+    def to_record(self, data: Mapping[str, Any], index: int, line: int | None = None) -> Record:
+        """Build the Record of one row (``index`` and ``line`` as in :class:`RowResult`).
+
+        Errors name the row as the user can find it: ``line N`` of the file when known (the
+        header is line 1), else ``row N`` counting data rows from 1 (Parquet).
+        """
         cols = self.resolve(data.keys())
+        place = row_place(index, line)
 
         def cell(role: str) -> Any:
             col = cols[role]
@@ -707,11 +741,11 @@ class ColumnMapping:
             row_id = _text(cell("id"))
             if not row_id:
                 raise MalformedRowError(
-                    f"row {index}: empty id in column {cols['id']!r}", index=index, column=cols["id"]
+                    f"{place}: empty id in column {cols['id']!r}", index=index, column=cols["id"]
                 )
         else:
             row_id = str(index)
-        where = f"row {index} (id {row_id!r})"
+        where = f"{place} (id {row_id!r})"
         label, original = self.label_of(cell("label"), where) if cols["label"] else (None, None)
         url = _text(cell("url")) or None
         domain = domain_of(url)
@@ -737,6 +771,12 @@ class ColumnMapping:
             subset=None,
             extra=extra,
         )
+
+
+def row_place(index: int, line: int | None) -> str:
+    """Where a row is, as a user finds it: ``line N`` of a text file (header = line 1), else
+    ``row N`` with data rows counted from 1 (``index`` counts from 0)."""
+    return f"line {line}" if line is not None else f"row {index + 1}"
 
 
 def _text(value: Any) -> str:
@@ -790,4 +830,4 @@ def read_table(
         if row.error is not None:
             raise row.error
         assert row.data is not None
-        yield mapping.to_record(row.data, row.index)
+        yield mapping.to_record(row.data, row.index, row.line)

@@ -11,9 +11,13 @@ DEFAULT_MAX_CHARS = 2_000_000
 
 def decode_bytes(data: bytes, *, name: str = "input") -> str:
     """Decode UTF-8 (with or without BOM); refuse binary data and other encodings clearly."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise EncodingError(f"{name} is UTF-16 text (it starts with a UTF-16 byte-order mark); newscred reads UTF-8. "
+                            "Convert it first, e.g. `iconv -f UTF-16 -t UTF-8 FILE > FILE.utf8`.")
     if b"\x00" in data[:8192]:
         raise BinaryInputError(
-            f"{name} looks like a binary file (it contains NUL bytes). Give newscred plain text, HTML, or a JSONL/CSV/Parquet table."
+            f"{name} looks like a binary file (it contains NUL bytes): give an article as plain text or HTML "
+            "(and a table of articles to 'newscred score')."
         )
     try:
         return data.decode("utf-8-sig")

@@ -344,12 +344,12 @@
       ]);
       const matches = item.matches || [];
       if (matches.length) {
-        const ul = el("ul", { className: "claim-matches", "aria-label": "already fact-checked claims like this one" });
+        const ul = el("ul", { className: "claim-matches", "aria-label": "similar fact-checked claims (their verdicts are about them)" });
         for (const m of matches) {
           const c = m.claim || {};
           const verdict = el("strong", { className: "verdict-" + (c.label || "unknown"), text: c.verdict || "?" });
-          const parts = [verdict, document.createTextNode(" \u2014 \u201c" + c.text + "\u201d (" + c.dataset +
-            ", similarity " + m.similarity.toFixed(2) + ")")];
+          const parts = [document.createTextNode("similar (" + m.similarity.toFixed(2) + "): "), verdict,
+            document.createTextNode(" \u2014 \u201c" + c.text + "\u201d (" + c.dataset + ")")];
           if (c.url && /^https?:\/\//.test(c.url)) {
             parts.push(document.createTextNode(" "), el("a", { href: c.url, rel: "noopener noreferrer", text: "fact-check" }));
           }
