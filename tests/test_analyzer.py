@@ -117,6 +117,21 @@ def test_non_english_text_is_uncertain(analyzer) -> None:
     assert any("vocabulary" in r for r in report.content.reasons)
 
 
+def test_evidence_has_one_entry_per_word_with_its_terms_summed(analyzer, seed_article: str) -> None:
+    """"said", "… said" and "said … …" are one piece of evidence, not five rows about one word."""
+    evidence = analyzer.analyze(seed_article).to_dict()["content"]["evidence"]
+    texts = [e["text"] for e in evidence]
+    assert len(texts) == len(set(texts))
+    for e in evidence:
+        assert not e["text"].startswith("…") and not e["text"].endswith("…")
+        assert abs(sum(t["weight"] for t in e["terms"]) - e["weight"]) < 1e-3
+        for t in e["terms"]:  # every part is built on the entry's words
+            assert " ".join(w for w in t["text"].split() if w != "…") == " ".join(w for w in e["text"].split() if w != "…")
+    said = next(e for e in evidence if e["text"] == "said")
+    assert said["direction"] == "reliable" and len(said["terms"]) >= 3
+    assert all(seed_article[a:b] == "said" for a, b in said["spans"])
+
+
 @pytest.mark.parametrize("text, script", [
     ("Правительство объявило во вторник о сокращении бюджета государственных школ на сорок процентов. ", "Cyrillic"),
     ("政府周二宣布削减公立学校预算百分之四十，官方声明称。", "CJK"),

@@ -103,6 +103,7 @@ class Analyzer:
         self.model = artifact.model
         self.max_chars = max_chars
         self.model_info = ModelInfo(artifact.name, artifact.version, artifact.sha256)
+        self._shown_terms: dict[int, tuple[str, str]] = {}  # column -> (term as shown, its evidence anchor)
         # columns of patterns made only of masked words: they carry weight but mean nothing to a reader
         self._opaque_mask = np.zeros(self.model.n_terms, dtype=bool)
         self._opaque_mask[list(self.model.opaque_columns_)] = True
@@ -343,53 +344,54 @@ class Analyzer:
                       source=source, provenance=None, claims=claims)
 
     def _evidence(self, kept: list[Token], term_contrib: dict[int, float]) -> tuple[Evidence, ...]:
-        """The strongest terms each way, located in the input.
+        """The strongest words each way, located in the input.
 
-        Function-word patterns are shown with "…" for the masked words ("according to …").
+        The model weighs a word both alone and inside function-word patterns ("said", "… said",
+        "said … …"): one entry per word (or per pattern with a gap inside, "as … as") sums them,
+        so five near-copies of "said" do not crowd out the rest.  ``terms`` keeps the parts.
         """
         if not term_contrib:
             return ()
         cols = np.fromiter(term_contrib.keys(), dtype=np.int64, count=len(term_contrib))
         vals = np.fromiter(term_contrib.values(), dtype=np.float64, count=len(term_contrib))
-        keep = ~self._opaque_mask[cols]
+        keep = ~self._opaque_mask[cols] & (vals != 0.0)
         cols, vals = cols[keep], vals[keep]
         if not len(cols):
             return ()
-        order = np.argsort(vals, kind="stable")  # as sorted(): ties keep column order
-        ranked = list(zip(cols[order].tolist(), vals[order].tolist()))
-        negatives = [kv for kv in ranked[:_MAX_EVIDENCE_PER_SIDE] if kv[1] < 0]
-        positives = [kv for kv in reversed(ranked[-_MAX_EVIDENCE_PER_SIDE:]) if kv[1] > 0]
-        chosen = sorted(positives + negatives, key=lambda kv: -abs(kv[1]))
-        wanted: dict[tuple[str, str], float] = {}
-        for column, weight in chosen:
-            wanted[self.model.term(column)] = weight
-        spans: dict[tuple[str, str], list[tuple[int, int]]] = {key: [] for key in wanted}
+        groups: dict[str, list[Any]] = {}  # anchor -> [summed weight, [(shown term, weight)]]
+        cache = self._shown_terms
+        for column, weight in zip(cols.tolist(), vals.tolist()):
+            if column not in cache:  # a few hundred weighted columns: worked out once each
+                prefix, term = self.model.term(column)
+                shown_ = term if prefix == "w" else " ".join("…" if w == "_" else w for w in term.split())
+                cache[column] = (shown_, _anchor(shown_))
+            shown, anchor = cache[column]
+            group = groups.setdefault(anchor, [0.0, []])
+            group[0] += weight
+            group[1].append((shown, weight))
+        ranked = sorted(groups.items(), key=lambda kv: (kv[1][0], kv[0]))
+        negatives = [kv for kv in ranked[:_MAX_EVIDENCE_PER_SIDE] if kv[1][0] < 0]
+        positives = [kv for kv in reversed(ranked[-_MAX_EVIDENCE_PER_SIDE:]) if kv[1][0] > 0]
+        chosen = positives + negatives
         words = [t.text for t in kept]
-        masked = self.model.masked(words) if any(prefix == "f" for prefix, _ in wanted) else words
-        sequences = {"w": (words, np.array(words)), "f": (masked, np.array(masked))}
-        # Only positions whose token starts a wanted term are worth checking: numpy finds them
-        # for the ~16 wanted terms faster than a Python pass over every token.
-        for key in wanted:
-            prefix, term = key
-            parts = term.split(" ")
-            n = len(parts)
-            seq, arr = sequences[prefix]
-            found = spans[key]
-            for i in np.flatnonzero(arr == parts[0]).tolist():
-                if i + n <= len(seq) and (n == 1 or seq[i : i + n] == parts):
-                    found.append((kept[i].start, kept[i + n - 1].end))
-                    if len(found) >= _MAX_SPANS:
+        needs_mask = any("…" in anchor for anchor, _ in chosen)
+        masked = self.model.masked(words) if needs_mask else words
+        sequences = {False: np.array(words), True: np.array(masked)}
+        out = []
+        for anchor, (weight, parts) in chosen:
+            gap = "…" in anchor
+            wanted = ["_" if w == "…" else w for w in anchor.split(" ")] if gap else anchor.split(" ")
+            seq = masked if gap else words
+            n = len(wanted)
+            spans: list[tuple[int, int]] = []
+            # only positions whose token starts the anchor are worth checking: numpy finds them
+            for i in np.flatnonzero(sequences[gap] == wanted[0]).tolist():
+                if i + n <= len(seq) and (n == 1 or seq[i : i + n] == wanted):
+                    spans.append((kept[i].start, kept[i + n - 1].end))
+                    if len(spans) >= _MAX_SPANS:
                         break
-        # A word can be both a vocabulary term and a one-word function pattern: show it once.
-        merged: dict[str, list[Any]] = {}
-        for (prefix, term), weight in wanted.items():
-            shown = term if prefix == "w" else " ".join("…" if w == "_" else w for w in term.split())
-            kind = "pattern" if "…" in shown else "word"
-            if shown in merged:
-                merged[shown][0] += weight
-            else:
-                merged[shown] = [weight, spans[(prefix, term)], kind]
-        out = [Evidence(text, float(w), tuple(sp), kind) for text, (w, sp, kind) in merged.items()]
+            parts.sort(key=lambda p: -abs(p[1]))
+            out.append(Evidence(anchor, float(weight), tuple(spans), "pattern" if gap else "word", tuple(parts)))
         out.sort(key=lambda e: -abs(e.weight))
         return tuple(out)
 
@@ -464,6 +466,17 @@ def unread_script(text: str, tokens: list[Token]) -> str | None:
         return None
     name = max(scripts, key=scripts.__getitem__)
     return name if name in ("CJK",) else name.capitalize()
+
+
+def _anchor(shown: str) -> str:
+    """The visible words of a term: "… said" and "said … …" -> "said"; a gap inside stays ("as … as")."""
+    parts = shown.split(" ")
+    lo, hi = 0, len(parts)
+    while lo < hi and parts[lo] == "…":
+        lo += 1
+    while hi > lo and parts[hi - 1] == "…":
+        hi -= 1
+    return " ".join(parts[lo:hi])
 
 
 def _known_share(words: list[str], lexicon: frozenset[str]) -> float:

@@ -20,18 +20,22 @@ class Evidence:
     weight: float
     spans: tuple[tuple[int, int], ...]
     kind: str = "word"  # "word", or "pattern": a function-word n-gram where "…" stands for any other word
+    #: the model's own terms summed into ``weight`` ("said", "… said", "said … …"); empty = just ``text``
+    terms: tuple[tuple[str, float], ...] = ()
 
     @property
     def direction(self) -> str:
         return "unreliable" if self.weight > 0 else "reliable"
 
     def to_dict(self) -> dict[str, Any]:
+        terms = self.terms or ((self.text, self.weight),)
         return {
             "text": self.text,
             "kind": self.kind,
             "weight": round(self.weight, 4),
             "direction": self.direction,
             "spans": [list(span) for span in self.spans],
+            "terms": [{"text": t, "weight": round(w, 4)} for t, w in terms],
         }
 
 
