@@ -132,7 +132,10 @@
 
   function describe(ev) {
     const kind = ev.kind === "pattern" ? "pattern" : "word";
-    return "\u201c" + ev.text + "\u201d (" + kind + "): " + signed(ev.weight) + " towards " + ev.direction;
+    const parts = (ev.terms || []).length > 1
+      ? " (" + ev.terms.map((t) => t.text + " " + signed(t.weight)).join(", ") + ")"
+      : "";
+    return "\u201c" + ev.text + "\u201d (" + kind + "): " + signed(ev.weight) + " towards " + ev.direction + parts;
   }
 
   function renderHighlights(text, evidence) {
