@@ -238,3 +238,90 @@ def test_score_adds_source_verdicts_from_a_url_column_with_user_ratings(tmp_path
     assert rows[0]["source"]["aggregate"]["label"] == "low" and rows[0]["source"]["ratings"][0]["list"] == "user"
     assert rows[1]["source"] is None
     assert rows[0]["content"] == rows[1]["content"]  # the site never changes the content verdict
+
+
+# ----------------------------------------------------------------- outputs that are not ours
+def _train_argv(tmp_path: Path, out: Path) -> list[str]:
+    from .test_evaluation import _user_rows, _write_table
+
+    data = tmp_path / "mine.csv"
+    if not data.exists():
+        _write_table(data, _user_rows(40))
+    return ["train", str(data), "--text-col", "body", "--label-col", "verdict", "-o", str(out)]
+
+
+def test_train_never_deletes_a_folder_that_is_not_a_model(tmp_path: Path) -> None:
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "thesis.docx").write_text("x")
+    result = CliRunner().invoke(main, _train_argv(tmp_path, victim))
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (f"Error [output.exists]: {victim} is a folder of 1 file(s) (e.g. thesis.docx) and not a "
+                                     "model artifact (no readable manifest.json); writing there would delete them. "
+                                     "Choose another -o/--output, or move it away first.")
+    assert [p.name for p in victim.iterdir()] == ["thesis.docx"] and (victim / "thesis.docx").read_text() == "x"
+    notes = tmp_path / "notes.txt"
+    notes.write_text("mine")
+    result = CliRunner().invoke(main, _train_argv(tmp_path, notes))
+    assert result.exit_code == 1 and "[output.exists]" in result.stderr and "is a file" in result.stderr
+    assert notes.read_text() == "mine"
+
+
+def test_train_replaces_its_own_model_but_not_files_put_beside_it(tmp_path: Path) -> None:
+    out = tmp_path / "models" / "mine"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert CliRunner().invoke(main, _train_argv(tmp_path, empty)).exit_code == 0  # an empty folder holds nothing to lose
+    assert (empty / "manifest.json").is_file()
+    assert CliRunner().invoke(main, _train_argv(tmp_path, out)).exit_code == 0
+    first = json.loads((out / "manifest.json").read_text())["created_at"]
+    again = CliRunner().invoke(main, _train_argv(tmp_path, out))  # retraining into the same folder is normal
+    assert again.exit_code == 0, again.output
+    assert run("models", "verify", str(out)).exit_code == 0 and json.loads((out / "manifest.json").read_text())["created_at"] >= first
+    (out / "eval-notes.md").write_text("keep me")
+    refused = CliRunner().invoke(main, _train_argv(tmp_path, out))
+    assert refused.exit_code == 1 and "eval-notes.md" in refused.stderr and "its manifest does not list" in refused.stderr
+    assert (out / "eval-notes.md").read_text() == "keep me"
+
+
+def test_train_refuses_to_replace_another_kind_of_artifact(tmp_path: Path) -> None:
+    from newscred.analyzer import BUILTIN_MODELS
+
+    claim = tmp_path / "claim-model"
+    shutil.copytree(BUILTIN_MODELS["claim"], claim)
+    before = sorted(p.name for p in claim.iterdir())
+    result = CliRunner().invoke(main, _train_argv(tmp_path, claim))
+    assert result.exit_code == 1 and "for task 'claim', not a model artifact (task 'article')" in result.stderr
+    assert sorted(p.name for p in claim.iterdir()) == before and run("models", "verify", str(claim)).exit_code == 0
+
+
+def test_claims_index_build_never_deletes_what_is_at_its_output(tmp_path: Path) -> None:
+    from .test_claim_matching import FIXTURE
+
+    build = ["claims", "index", "build", "--claims", str(FIXTURE), "--lexical-only", "--no-progress", "-o"]
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "thesis.docx").write_text("x")
+    result = CliRunner().invoke(main, [*build, str(victim)])
+    assert result.exit_code == 1 and f"Error [output.exists]: {victim} is a folder" in result.stderr
+    assert "not a claim index" in result.stderr and (victim / "thesis.docx").read_text() == "x"
+    from newscred.analyzer import BUILTIN_MODELS
+
+    model = tmp_path / "model"
+    shutil.copytree(BUILTIN_MODELS["default"], model)
+    result = CliRunner().invoke(main, [*build, str(model)])
+    assert result.exit_code == 1 and "task 'article', not a claim index" in result.stderr
+    index = tmp_path / "claims.idx"
+    assert CliRunner().invoke(main, [*build, str(index)]).exit_code == 0
+    again = CliRunner().invoke(main, [*build, str(index)])  # rebuilding an index in place is allowed
+    assert again.exit_code == 0, again.output
+    assert "is refused, never deleted" in " ".join(run("claims", "index", "build", "--help").output.split())
+
+
+@pytest.mark.parametrize("command", ["verify", "info", "card"])
+def test_models_subcommands_say_what_model_defaults_to_and_show_examples(command: str) -> None:
+    result = run("models", command, "--help")
+    assert result.exit_code == 0
+    text = " ".join(result.output.split())
+    assert "without MODEL, builtin:default, the bundled article model" in text
+    assert "Examples:" in result.output and f"newscred models {command} models/mine" in result.output

@@ -522,7 +522,9 @@ def test_unknown_label_lists_accepted_words() -> None:
     with pytest.raises(UnknownLabelError) as info:
         list(read_table(FIXTURES / "unknown_label.csv", id_col="id", label_col="label"))
     msg = str(info.value)
-    assert "'maybe'" in msg and "row 1" in msg and "'2'" in msg
+    # the file's line (header = line 1), not a 0-based row index the user cannot find
+    assert "'maybe'" in msg and "line 3 (id '2')" in msg and "row 1" not in msg
+    assert "label_map= / --label-map" in msg
     for word in ("reliable", "unreliable", "fake", "real", "legit"):
         assert word in msg
 
@@ -546,7 +548,7 @@ def test_missing_column_error_names_column_and_existing_ones() -> None:
     with pytest.raises(MissingColumnError) as info:
         list(read_table(FIXTURES / "odd_columns.csv"))  # default text_col="text"
     msg = str(info.value)
-    assert "'text'" in msg and "'Body_Text'" in msg and "'Verdict'" in msg and "text_col" in msg
+    assert "'text'" in msg and "'Body_Text'" in msg and "'Verdict'" in msg and "text_col= / --text-col" in msg
     assert info.value.code == "input.missing_column"
     with pytest.raises(MissingColumnError, match="'stance'"):
         list(read_table(FIXTURES / "odd_columns.csv", text_col="Body_Text", label_col="stance"))
@@ -646,6 +648,10 @@ def test_parquet_round_trip(tmp_path: Path) -> None:
     assert recs[1].label == "unreliable"
     with open(path, "rb") as fh:  # unnamed stream: format sniffed, spooled to disk
         assert sum(1 for _ in iter_rows(fh)) == 2500
+    # no lines in Parquet: a bad row is named by its data row counted from 1
+    with pytest.raises(UnknownLabelError, match=r"^row 3 \(id 'p2'\): unknown label '7'"):
+        ColumnMapping(text_col="body", id_col="doc_id", label_col="is_fake").to_record(
+            {"doc_id": "p2", "Body": "x", "is_fake": 7}, 2)
 
 
 def test_stdin_and_streams(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -111,6 +111,15 @@ def test_leak_warning_fires_only_within_five_points() -> None:
     assert leak_warnings(0.80, {"length": 0.60, "source": 0.70}) == []
     warnings = leak_warnings(0.80, {"length": 0.60, "source": 0.77})
     assert len(warnings) == 1 and "source probe" in warnings[0] and "LEAKY" in warnings[0]
+    assert "within 5 points of the model (0.800: 3.0 below it)" in warnings[0]
+
+
+def test_leak_warning_says_when_the_probe_beats_the_model() -> None:
+    # LIAR's long statements: the source probe 0.697 against the model 0.564
+    (warning,) = leak_warnings(0.564, {"source": 0.697})
+    assert "13.3 points above the model (0.564)" in warning and "within" not in warning
+    (tie,) = leak_warnings(0.75, {"source": 0.75})
+    assert "as high as the model (0.750)" in tie and "within" not in tie
 
 
 # ----------------------------------------------------------------- training on a user's table
@@ -164,6 +173,59 @@ def test_train_and_evaluate_on_a_user_csv(tmp_path: Path) -> None:
     assert (report / "report.html").is_file() and list(report.glob("*.png"))
 
 
+def test_evaluate_marks_the_shipped_score_in_sample_on_the_model_s_own_training_data(tmp_path: Path) -> None:
+    rows = _user_rows()
+    data = _write_table(tmp_path / "mine.csv", rows)
+    other = _write_table(tmp_path / "other.csv", rows[::-1])  # the same rows, other bytes: not recognised
+    model = tmp_path / "model"
+    cols = ["--text-col", "body", "--label-col", "verdict"]
+    assert CliRunner().invoke(main, ["train", str(data), *cols, "-o", str(model)]).exit_code == 0
+    own = CliRunner().invoke(main, ["evaluate", str(model), str(data), *cols, "--folds", "3"])
+    assert own.exit_code == 0, own.output
+    line = next(x for x in own.stdout.splitlines() if x.startswith("mine:"))
+    assert line.endswith("(IN-SAMPLE)") and "as shipped" in line
+    assert f"IN-SAMPLE: the artifact was trained on {data}" in own.stdout and "own training data" in own.stdout
+    fresh = CliRunner().invoke(main, ["evaluate", str(model), str(other), *cols, "--folds", "3"])
+    assert fresh.exit_code == 0, fresh.output
+    assert "IN-SAMPLE" not in fresh.output
+    # the bundled model was trained on ReCOVery among others: named shared datasets are recognised too
+    from newscred.analyzer import BUILTIN_MODELS
+    from newscred.model.artifact import read_manifest
+    from newscred.training.custom import _trained_on
+
+    manifest = read_manifest(BUILTIN_MODELS["default"])
+    assert _trained_on(manifest, "shared:recovery_covid19", tmp_path) and not _trained_on(manifest, "shared:liar", tmp_path)
+
+
+def test_evaluate_says_which_rows_min_words_left_out(tmp_path: Path) -> None:
+    rows = _user_rows(60)
+    for r in rows[:12]:
+        r["body"] = " ".join(r["body"].split()[:20])  # short statements
+    data = _write_table(tmp_path / "short.csv", rows)
+    cols = ["--text-col", "body", "--label-col", "verdict", "--folds", "3"]
+    result = CliRunner().invoke(main, ["evaluate", "builtin:default", str(data), *cols])
+    assert result.exit_code == 0, result.output
+    (warning,) = [x for x in result.stderr.splitlines() if x.startswith("warning:")]
+    assert "left out 12 of 60 rows: 12 under 50 words" in warning and "claim model" in warning
+    assert "short: n=48 " in result.stdout
+    # stdout is the readable lines only, no Python dict
+    assert "{" not in result.stdout and "'model'" not in result.stdout
+    lower = CliRunner().invoke(main, ["evaluate", "builtin:default", str(data), *cols, "--min-words", "10"])
+    assert lower.exit_code == 0, lower.output
+    assert "left out" not in lower.stderr and "short: n=60 " in lower.stdout
+
+
+def test_evaluate_prints_the_mean_over_several_test_sets_readably(tmp_path: Path) -> None:
+    rows = _user_rows()
+    a = _write_table(tmp_path / "a.csv", rows[:40])
+    b = _write_table(tmp_path / "b.csv", rows[40:])
+    result = CliRunner().invoke(main, ["evaluate", "builtin:default", str(a), str(b), "--text-col", "body",
+                                       "--label-col", "verdict", "--min-words", "10"])
+    assert result.exit_code == 0, result.output
+    last = result.stdout.splitlines()[-1]
+    assert last.startswith("mean over 2 test sets: macro-F1 0.") and "| probes: majority " in last
+
+
 def test_probe_warning_fires_on_a_leaky_dataset(tmp_path: Path) -> None:
     from newscred.training.custom import TableSpec, evaluate_table
 
@@ -175,21 +237,118 @@ def test_probe_warning_fires_on_a_leaky_dataset(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "mutate, args, message",
+    "mutate, args, messages",
     [
-        (lambda rows: rows, ["--text-col", "content"], "content"),
-        (lambda rows: [dict(r, verdict="FAKE") for r in rows], [], "only one class"),
-        (lambda rows: rows[:5] + [dict(rows[5], verdict="maybe")] + rows[6:], [], "maybe"),
-        (lambda rows: rows[:3] + [dict(rows[3], body="")] + rows[4:], [], "row 3"),
+        (lambda rows: rows, ["--text-col", "content"], ["'content'", "text_col= / --text-col"]),
+        (lambda rows: [dict(r, verdict="FAKE") for r in rows], [], ["only one class", "--label-map"]),
+        # data row 6 is line 7 of the file (the header is line 1)
+        (lambda rows: rows[:5] + [dict(rows[5], verdict="maybe")] + rows[6:], [],
+         ["bad.csv: line 7 (id '5'): unknown label 'maybe'", "label_map= / --label-map"]),
     ],
-    ids=["missing column", "one class", "unknown label", "empty text"],
+    ids=["missing column", "one class", "unknown label"],
 )
-def test_bad_training_data_gets_a_clear_error(tmp_path: Path, mutate, args: list[str], message: str) -> None:
+def test_bad_training_data_gets_a_clear_error(tmp_path: Path, mutate, args: list[str], messages: list[str]) -> None:
     data = _write_table(tmp_path / "bad.csv", mutate(_user_rows(40)))
     argv = ["train", str(data), "--text-col", "body", "--label-col", "verdict", *args, "-o", str(tmp_path / "m")]
     result = CliRunner().invoke(main, argv)
     assert result.exit_code == 1, result.output
-    assert message in result.output and "Traceback" not in result.output
+    assert "Traceback" not in result.output
+    (error,) = [line for line in result.stderr.splitlines() if line.startswith("Error [")]
+    for message in messages:
+        assert message in error
+    assert not (tmp_path / "m").exists()
+
+
+def test_train_leaves_out_unusable_rows_and_counts_them_by_reason(tmp_path: Path) -> None:
+    rows = _user_rows(40)
+    for i in (3, 20):
+        rows[i]["body"] = ""  # data rows 4 and 21: lines 5 and 22
+    rows[10]["body"] = "far too short"
+    rows[11]["verdict"] = ""
+    data = _write_table(tmp_path / "gaps.csv", rows)
+    out = tmp_path / "m"
+    result = CliRunner().invoke(main, ["train", str(data), "--text-col", "body", "--label-col", "verdict", "--id-col", "doc",
+                                       "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    summary = [line for line in result.stderr.splitlines() if "left out" in line]
+    assert summary == [f"warning: left out 4 of 40 rows: 2 with an empty text ({data} lines 5, 22); 1 under 50 words "
+                       "(min_words= / --min-words); 1 without a label (empty, or mapped to ignore); 36 used"]
+    prep = json.loads((out / "metrics.json").read_text())["data"]["preparation"]["gaps"]
+    assert (prep["rows"], prep["empty"], prep["too_short"], prep["unlabelled"], prep["kept"]) == (40, 2, 1, 1, 36)
+
+
+def test_label_map_extends_the_built_in_words(tmp_path: Path) -> None:
+    rows = _user_rows(40)
+    for r in rows[:16]:
+        r["verdict"] = {"FAKE": "kinda", "Legit": "maybe"}[r["verdict"]]
+    data = _write_table(tmp_path / "mixed.csv", rows)
+    words = tmp_path / "words.txt"
+    words.write_text("maybe=reliable\nkinda=unreliable\n")
+    argv = ["train", str(data), "--text-col", "body", "--label-col", "verdict", "--label-map", str(words)]
+    result = CliRunner().invoke(main, [*argv, "-o", str(tmp_path / "a")])
+    # FAKE and Legit still mean what the built-in table says: no unknown label, nothing dropped
+    assert result.exit_code == 0, result.output
+    assert "left out" not in result.stderr
+    # a word the map names overrides the built-in meaning
+    words.write_text("maybe=reliable\nkinda=unreliable\nlegit=ignore\n")
+    result = CliRunner().invoke(main, [*argv, "-o", str(tmp_path / "b")])
+    assert result.exit_code == 0, result.output
+    legit = sum(r["verdict"] == "Legit" for r in rows)
+    assert f"{legit} without a label" in result.stderr
+    assert "It extends the built-in words" in " ".join(CliRunner().invoke(main, ["train", "--help"]).output.split())
+
+
+def _dated(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    return [dict(r, date=f"2020-{1 + i * 12 // len(rows):02d}-15") for i, r in enumerate(rows)]
+
+
+def test_train_time_split_takes_a_cutoff(tmp_path: Path) -> None:
+    data = _write_table(tmp_path / "dated.csv", _dated(_user_rows(60)))
+    out = tmp_path / "m"
+    base = ["train", str(data), "--text-col", "body", "--label-col", "verdict", "--date-col", "date"]
+    result = CliRunner().invoke(main, [*base, "--split", "time", "--cutoff", "2020-09-01", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["split"] == "time" and metrics["folds"][0]["fold"] == "on or after 2020-09-01"
+    assert metrics["folds"][0]["test"] == sum(1 for r in _dated(_user_rows(60)) if r["date"] >= "2020-09-01")
+    bad = CliRunner().invoke(main, [*base, "--split", "time", "--cutoff", "soon", "-o", str(tmp_path / "x")])
+    assert bad.exit_code == 1 and "--cutoff must be a date" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    "command, args, message",
+    [
+        ("train", ["--cutoff", "2020-09-01"], "--cutoff is the date of a time split"),
+        ("evaluate", ["--split", "random", "--cutoff", "2020-09-01"], "--cutoff is the date of a time split"),
+        ("train", ["--split", "time", "--date-col", "date", "--folds", "3"], "--folds applies to random and group splits"),
+        ("evaluate", ["--split", "time", "--date-col", "date", "--folds", "3"], "--folds applies to random and group splits"),
+    ],
+)
+def test_options_a_split_would_ignore_are_refused(tmp_path: Path, command: str, args: list[str], message: str) -> None:
+    data = _write_table(tmp_path / "dated.csv", _dated(_user_rows(40)))
+    head = [command, str(data)] if command == "train" else [command, "builtin:default", str(data)]
+    tail = ["-o", str(tmp_path / "m")] if command == "train" else []
+    result = CliRunner().invoke(main, [*head, "--text-col", "body", "--label-col", "verdict", *args, *tail])
+    assert result.exit_code != 0 and message in result.output
+    assert not (tmp_path / "m").exists()
+
+
+def test_recipe_refuses_options_it_would_ignore(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["train", "--recipe", "default", "--text-col", "body", "--folds", "3",
+                                       "-o", str(tmp_path / "m")])
+    assert result.exit_code == 2 and "--text-col, --folds would be ignored" in result.output
+
+
+def test_make_folds_refuses_settings_of_another_split() -> None:
+    from newscred.errors import ConfigError
+    from newscred.training.custom import make_folds
+
+    docs, clusters = _docs([(i % 2, i, i, i) for i in range(20)])
+    with pytest.raises(ConfigError, match="cutoff"):
+        make_folds(docs, clusters, "random", cutoff="2020-01-01")
+    with pytest.raises(ConfigError, match="n_folds"):
+        make_folds(docs, clusters, "cross-dataset", n_folds=3)
+    assert len(make_folds(docs, clusters, "random")) == 5
 
 
 def test_cross_validate_scores_the_model_a_custom_fit_returns() -> None:

@@ -199,3 +199,60 @@ def test_bundled_model_weights_only_terms_consistent_across_its_training_sets() 
     # GossipCop) must not count as evidence either way.
     for word in ("trump", "clinton", "celebrity"):
         assert model.coef_[words.offset + words.index[word]] == 0.0, word
+
+
+# ----------------------------------------------------------------- where an artifact may be written
+def test_write_bundle_refuses_what_is_not_a_bundle_of_its_task(tmp_path: Path) -> None:
+    from newscred.errors import OutputExistsError
+    from newscred.model.artifact import write_bundle
+
+    def write(dest: Path, task: str = "demo") -> Path:
+        return write_bundle(dest, {"a.json": b"{}"}, name="t", version="1", task=task)
+
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    (folder / "thesis.docx").write_text("x")
+    text = tmp_path / "notes.txt"
+    text.write_text("notes")
+    for dest, words in ((folder, "not a demo artifact"), (text, "is a file")):
+        with pytest.raises(OutputExistsError, match=words):
+            write(dest)
+    assert (folder / "thesis.docx").read_text() == "x" and text.read_text() == "notes"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt", "papers"]  # no temporary folder left
+
+    bundle = write(tmp_path / "bundle")
+    assert write(bundle) == bundle  # the same task: replaced
+    with pytest.raises(OutputExistsError, match="for task 'demo', not a other artifact"):
+        write(bundle, task="other")
+    (bundle / "sub").mkdir()
+    (bundle / "sub" / "report.md").write_text("mine")
+    with pytest.raises(OutputExistsError, match="sub/report.md"):
+        write(bundle)
+    assert (bundle / "sub" / "report.md").read_text() == "mine"
+
+
+def test_train_table_refuses_its_output_before_reading_any_data(tmp_path: Path) -> None:
+    from newscred.errors import OutputExistsError
+    from newscred.training.custom import TableSpec, train_table
+
+    (tmp_path / "keep.txt").write_text("x")
+    with pytest.raises(OutputExistsError):
+        train_table([str(tmp_path / "no-such-file.csv")], tmp_path, TableSpec())  # not InputError: checked first
+
+
+def test_card_sends_short_texts_to_the_claim_model_in_generator_and_shipped_card() -> None:
+    from newscred.analyzer import BUILTIN_MODELS, CLAIM_MAX_WORDS
+    from newscred.model.card import render_card
+
+    path = BUILTIN_MODELS["default"]
+    manifest = read_manifest(path)
+    rendered = render_card(manifest["name"], manifest["version"], json.loads((path / "metrics.json").read_text()))
+    shipped = (path / "README.md").read_text()
+
+    def scope(card: str) -> str:
+        return next(line for line in card.splitlines() if line.startswith("**Intended use**"))
+
+    assert scope(rendered) == scope(shipped)
+    assert f"texts under {CLAIM_MAX_WORDS} words go to the claim model" in scope(shipped)
+    assert "they get `uncertain`" not in shipped
+    verify_artifact(path)  # the edited card still matches the manifest

@@ -272,7 +272,7 @@ def test_interrupted_build_leaves_no_index(tmp_path: Path) -> None:
     with pytest.raises(KeyboardInterrupt):
         RepublicationIndex.build(docs(), target)
     assert not target.exists()
-    assert not Path(str(target) + ".tmp").exists()
+    assert list(tmp_path.iterdir()) == []  # nor its temporary file
 
 
 def test_interrupted_rebuild_keeps_the_old_index(tmp_path: Path) -> None:
@@ -286,6 +286,40 @@ def test_interrupted_rebuild_keeps_the_old_index(tmp_path: Path) -> None:
         RepublicationIndex.build([_doc(i) for i in range(3)] * 20, target, progress=boom)
     with RepublicationIndex.open(target) as index:
         assert len(index) == 1
+
+
+def test_build_replaces_only_an_index(tmp_path: Path) -> None:
+    from newscred.errors import OutputExistsError
+
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes")
+    other_db = tmp_path / "app.sqlite"
+    with sqlite3.connect(other_db) as conn:
+        conn.execute("CREATE TABLE meta (key TEXT, value TEXT)")
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    for target in (notes, other_db, folder):
+        before = sorted(p.name for p in tmp_path.iterdir())
+        with pytest.raises(OutputExistsError, match=f"^{target}"):
+            RepublicationIndex.build([_doc(0)], target)
+        assert sorted(p.name for p in tmp_path.iterdir()) == before  # no temporary file left either
+    assert notes.read_text() == "my notes"
+    # an earlier index (even of an older schema) is rebuilt in place
+    index = tmp_path / "refs.idx"
+    RepublicationIndex.build([_doc(0)], index).close()
+    with sqlite3.connect(index) as conn:
+        conn.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'")
+    with RepublicationIndex.build([_doc(i) for i in range(3)], index) as rebuilt:
+        assert len(rebuilt) == 3
+
+
+def test_build_never_touches_a_file_named_like_its_temporary(tmp_path: Path) -> None:
+    target = tmp_path / "refs.idx"
+    mine = tmp_path / "refs.idx.tmp"  # the name a build used to write and delete
+    mine.write_text("someone's file")
+    RepublicationIndex.build([_doc(0)], target).close()
+    assert mine.read_text() == "someone's file"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["refs.idx", "refs.idx.tmp"]
 
 
 def test_unknown_schema_version_is_refused(small_index, tmp_path: Path) -> None:
@@ -406,6 +440,24 @@ def test_cli_index_build_add_query(tmp_path: Path) -> None:
 
     result = _run("index", "query", str(index), str(article))
     assert result.exit_code == 0 and "1 match" in result.output
+
+
+def test_cli_index_build_refuses_to_overwrite_a_text_file(tmp_path: Path) -> None:
+    corpus = tmp_path / "four.jsonl"
+    corpus.write_text("".join(json.dumps({"id": f"d{i}", "text": _doc(i)}) + "\n" for i in range(4)))
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes\n")
+    result = _run("index", "build", str(corpus), "-o", str(notes), "--no-progress")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (f"Error [output.exists]: {notes} exists and is not a newscred republication index; "
+                                     "refusing to replace it. Choose another -o/--output, or move it away first.")
+    assert notes.read_text() == "my notes\n"
+    index = tmp_path / "four.idx"
+    for _ in range(2):  # the second build replaces the first index
+        result = _run("index", "build", str(corpus), "-o", str(index), "--no-progress")
+        assert result.exit_code == 0 and "indexed 4 documents" in result.output
+    help_text = " ".join(_run("index", "build", "--help").output.split())
+    assert "any other file is refused, never overwritten" in help_text
 
 
 def test_cli_index_errors_are_one_line(tmp_path: Path) -> None:

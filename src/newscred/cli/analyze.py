@@ -80,7 +80,7 @@ def raise_too_large(name: str, size: int, max_chars: int, *, more: bool = False)
                    "(with newscred[html]; without it, the text of every block).")
 @click.option("--max-chars", default=DEFAULT_MAX_CHARS, show_default=True, help="Refuse inputs longer than this.")
 @click.option("--prior", default=0.5, show_default=True, type=float,
-              help="Share of unreliable articles you expect among those you check (0-1); probabilities are calibrated for 0.5 and shifted to it.")
+              help="Share of unreliable articles you expect among those you check (strictly between 0 and 1); probabilities are calibrated for 0.5 and shifted to it.")
 @claims_options()
 @handle_errors
 def analyze(article: str, model: str | None, as_json: bool, title: str | None, url: str | None, ratings_file: str | None,

@@ -121,7 +121,9 @@ def _run_with_progress(label: str, show: bool | None, work: Callable[[Callable[[
 
 
 @index_group.command("build")
-@click.option("-o", "--output", required=True, help="Index directory to write (replaced only when the build completes).")
+@click.option("-o", "--output", required=True,
+              help="Index directory to write. It must not exist, be empty, or hold a claim index (from an earlier "
+                   "build), which is replaced only when the build completes; anything else is refused, never deleted.")
 @click.option("--data", "data_dir", default=None, type=click.Path(file_okay=False),
               help="Shared data folder (default: $NEWSCRED_DATA or ../shared/data).")
 @click.option("--dataset", "datasets", multiple=True, metavar="NAME",
@@ -145,8 +147,11 @@ def build_cmd(output: str, data_dir: str | None, datasets: tuple[str, ...], clai
       newscred claims index build -o claims.idx --data /data/shared --dataset liar --dataset climate_fever
       newscred claims index build -o mine.idx --claims factchecks.jsonl
     """
-    from ..claims.matching import DEFAULT_DATASETS, ClaimIndex, fact_checked_claims, read_claims_jsonl
+    from ..claims.matching import DEFAULT_DATASETS, INDEX_TASK, ClaimIndex, fact_checked_claims, read_claims_jsonl
+    from ..model.outputs import check_bundle_output
 
+    # before reading and embedding every claim (the library checks again when it writes)
+    check_bundle_output(output, INDEX_TASK, what="claim index")
     for f in claim_files:
         if not Path(f).is_file():
             raise InputError(f"{f}: no such file. Give a JSONL file of fact-checked claims.")

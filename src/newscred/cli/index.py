@@ -129,7 +129,9 @@ def _run_with_progress(label: str, show: bool | None, work: Callable[[Callable[[
 
 @index_group.command("build")
 @click.argument("corpus", nargs=-1, required=True)
-@click.option("-o", "--output", required=True, help="Index file to write (replaced only when the build completes).")
+@click.option("-o", "--output", required=True,
+              help="Index file to write. It must not exist, or be a republication index (from an earlier build), "
+                   "which is replaced only when the build completes; any other file is refused, never overwritten.")
 @click.option("--threshold", default=0.5, show_default=True, type=click.FloatRange(0.05, 0.95),
               help="Similarity (Jaccard of 5-word shingles, or share of the query copied) reported as a match.")
 @click.option("--num-perm", default=128, show_default=True, type=click.IntRange(16, 1024), help="MinHash permutations.")
@@ -144,8 +146,9 @@ def build_cmd(corpus: tuple[str, ...], output: str, threshold: float, num_perm: 
       newscred index build shared:recovery_covid19 -o covid.idx
       newscred index build a.jsonl b.csv --text-col body -o mine.idx
     """
-    from ..provenance.index import RepublicationIndex
+    from ..provenance.index import RepublicationIndex, check_index_output
 
+    check_index_output(output)  # build checks too; this keeps the message ahead of any progress bar
     docs = _documents(corpus, text_col=text_col, id_col=id_col, title_col=title_col, url_col=url_col,
                       source_col=source_col)
     index = _run_with_progress("indexing", progress, lambda cb: RepublicationIndex.build(

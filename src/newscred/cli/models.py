@@ -19,7 +19,17 @@ def models() -> None:
 @click.argument("model", default="builtin:default")
 @handle_errors
 def verify(model: str) -> None:
-    """Re-hash every file of MODEL (a folder or builtin:NAME) against its manifest; exit 1 if anything changed."""
+    """Re-hash every file of MODEL against its manifest; exit 1 if anything changed.
+
+    MODEL is an artifact folder (written by 'newscred train') or builtin:NAME (see 'newscred
+    models list'); without MODEL, builtin:default, the bundled article model.
+
+    \b
+    Examples:
+      newscred models verify                       # the bundled article model
+      newscred models verify models/mine
+      newscred models verify builtin:claim
+    """
     from ..analyzer import resolve_model_path
     from ..model.artifact import verify_artifact
 
@@ -57,7 +67,17 @@ def list_models() -> None:
 @click.argument("model", default="builtin:default")
 @handle_errors
 def info(model: str) -> None:
-    """Print the manifest of MODEL (name, version, training data, file hashes)."""
+    """Print the manifest of MODEL as JSON (name, version, task, training data, file hashes).
+
+    MODEL is an artifact folder or builtin:NAME (see 'newscred models list'); without MODEL,
+    builtin:default, the bundled article model.
+
+    \b
+    Examples:
+      newscred models info
+      newscred models info models/mine | jq .training_data
+      newscred models info builtin:checkworthy
+    """
     from ..analyzer import resolve_model_path
     from ..model.artifact import read_manifest
 
@@ -68,7 +88,17 @@ def info(model: str) -> None:
 @click.argument("model", default="builtin:default")
 @handle_errors
 def card(model: str) -> None:
-    """Print the model card (README.md) of MODEL."""
+    """Print the model card (README.md) of MODEL: what it does, its data, held-out numbers, limits.
+
+    MODEL is an artifact folder or builtin:NAME (see 'newscred models list'); without MODEL,
+    builtin:default, the bundled article model.
+
+    \b
+    Examples:
+      newscred models card
+      newscred models card models/mine
+      newscred models card builtin:claim | less
+    """
     from ..analyzer import resolve_model_path
 
     path = resolve_model_path(model) / "README.md"

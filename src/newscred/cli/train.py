@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any, Callable
 
 import click
@@ -11,7 +12,27 @@ from ._common import handle_errors
 
 
 def progress_bar() -> Any:
-    """A rich progress context on standard error and the callback the library expects."""
+    """A progress context on standard error and the callback the library expects.
+
+    On a terminal, a rich bar; otherwise (a log file, CI, ``2>&1 | tee``) one timestamped line per
+    step, so a run of many minutes is never silent.
+    """
+    import contextlib
+    import time
+
+    if not sys.stderr.isatty():
+        started = time.monotonic()
+        last: list[str] = []
+
+        def log(message: str, done: int, total: int) -> None:
+            if last and last[0] == message:
+                return
+            last[:] = [message]
+            step = f" ({done}/{total})" if total else ""
+            click.echo(f"[{time.monotonic() - started:6.0f} s] {message}{step}", err=True)
+
+        return contextlib.nullcontext(), log
+
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -30,7 +51,9 @@ def table_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--text-col", default="text", show_default=True, help="Column with the article text."),
         click.option("--label-col", default="label", show_default=True, help="Column with the label."),
         click.option("--label-map", type=click.Path(exists=True, dir_okay=False), default=None,
-                     help="JSON object or 'word=label' lines mapping your label words to reliable/unreliable/ignore."),
+                     help="JSON object or 'word=label' lines mapping your label words to reliable/unreliable/ignore. "
+                          "It extends the built-in words (real/fake, true/false, legit, 0/1...) and overrides them "
+                          "where it names the same word (e.g. 'true=unreliable' for an is_fake column)."),
         click.option("--group-col", default=None, help="Column whose values must not straddle train and test (site, publisher...)."),
         click.option("--date-col", default=None, help="Column with ISO dates (for --split time)."),
         click.option("--id-col", default=None, help="Column with row ids."),
@@ -42,53 +65,121 @@ def table_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     return fn
 
 
+def split_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--split, --folds and --cutoff, shared by train and evaluate."""
+    options = [
+        click.option("--split", type=click.Choice(["random", "group", "time", "cross-dataset"]), default=None,
+                     help="How held-out numbers are measured. random: stratified k-fold; group: --group-col values "
+                          "never straddle; time: train before --cutoff, test after (needs --date-col); cross-dataset: "
+                          "leave each DATA out in turn (default: cross-dataset for several DATA, group with --group-col, "
+                          "random otherwise)."),
+        click.option("--folds", default=None, type=click.IntRange(2, 20),
+                     help="Folds for random and group splits [default: 5] (an error with the other splits)."),
+        click.option("--cutoff", default=None, metavar="DATE",
+                     help="Date for --split time, e.g. 2020-06-01 (default: the date that leaves 80% of dated rows "
+                          "before it). Only with --split time."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def check_split_options(split: str | None, cutoff: str | None) -> None:
+    """Refuse --cutoff without --split time before any data is read (the library refuses it too)."""
+    if cutoff is not None and split != "time":
+        raise click.UsageError("--cutoff is the date of a time split: add --split time (and --date-col), or drop --cutoff")
+
+
 def make_spec(text_col: str, label_col: str, label_map: str | None, group_col: str | None, date_col: str | None,
               id_col: str | None, title_col: str | None) -> Any:
+    from ..datasets.tabular import DEFAULT_LABEL_MAP
     from ..training.custom import TableSpec, read_label_map
 
-    return TableSpec(text_col=text_col, label_col=label_col, label_map=read_label_map(label_map) if label_map else None,
+    # The library's label_map= replaces the built-in table; on the command line a map of only
+    # your own words must not make 'fake' unknown, so it extends the table (later keys win).
+    words = {**DEFAULT_LABEL_MAP, **read_label_map(label_map)} if label_map else None
+    return TableSpec(text_col=text_col, label_col=label_col, label_map=words,
                      group_col=group_col, date_col=date_col, id_col=id_col, title_col=title_col)
+
+
+def report_dropped(data: dict[str, Any], min_words: int, *, claims_note: bool = False) -> None:
+    """One line on standard error: the rows left out and why (nothing when none were)."""
+    from ..training.custom import dropped_summary
+
+    line = dropped_summary(data, min_words=min_words)
+    if line is None:
+        return
+    too_short = sum(s.get("too_short", 0) for s in (data.get("preparation") or {}).values())
+    if claims_note and too_short:
+        from ..analyzer import CLAIM_MAX_WORDS
+
+        line += (f". Short statements are the claim model's job, not this article model's (newscred analyze sends "
+                 f"texts under {CLAIM_MAX_WORDS} words to it); --min-words 1 scores them here anyway")
+    click.secho(f"warning: {line}", fg="yellow", err=True)
 
 
 @main.command()
 @click.argument("data", nargs=-1)
 @click.option("--recipe", type=click.Choice(["default"]), default=None,
               help="'default' rebuilds the bundled article model from the shared corpora (no DATA needed).")
-@click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
-              help="Directory to write the model artifact to (replaced atomically when done).")
+@click.option("-o", "--output", required=True, type=click.Path(), metavar="DIR",
+              help="Directory to write the model artifact to. It must not exist, be empty, or hold a model "
+                   "artifact (from an earlier 'newscred train'), which is replaced when training succeeds; "
+                   "anything else there is refused, never deleted.")
 @table_options
-@click.option("--split", type=click.Choice(["random", "group", "time", "cross-dataset"]), default=None,
-              help="How to estimate the held-out numbers for the card (default: cross-dataset for several DATA, "
-                   "group with --group-col, random otherwise).")
-@click.option("--folds", default=5, show_default=True, type=click.IntRange(2, 20), help="Folds for random/group splits.")
+@split_options
 @click.option("--min-words", default=50, show_default=True, type=click.IntRange(1), help="Drop texts shorter than this.")
 @click.option("--consistent-terms/--every-term", default=True, show_default=True,
               help="With several DATA: weight only the terms that lean the same way in every dataset (a word that marks "
                    "fakes in one and real news in another tells how the data were collected). No effect with one dataset.")
 @click.option("--name", default="newscred-custom", show_default=True, help="Model name stamped into the artifact.")
 @click.option("--version", "model_version", default="0.1.0", show_default=True, help="Version stamped into the artifact.")
+@click.pass_context
 @handle_errors
-def train(data: tuple[str, ...], recipe: str | None, output: str, text_col: str, label_col: str, label_map: str | None,
-          group_col: str | None, date_col: str | None, id_col: str | None, title_col: str | None, data_root: str | None,
-          split: str | None, folds: int, min_words: int, consistent_terms: bool, name: str, model_version: str) -> None:
+def train(ctx: click.Context, data: tuple[str, ...], recipe: str | None, output: str, text_col: str, label_col: str,
+          label_map: str | None, group_col: str | None, date_col: str | None, id_col: str | None, title_col: str | None,
+          data_root: str | None, split: str | None, folds: int | None, cutoff: str | None, min_words: int,
+          consistent_terms: bool, name: str, model_version: str) -> None:
     """Train a content model and write a verified artifact with its model card.
 
     DATA are CSV, TSV, JSONL or Parquet files, or shared datasets as shared:NAME (several DATA
     are treated as separate datasets). Duplicates are removed before any split, held-out numbers
     go into the card, and probabilities are calibrated on held-out scores.
 
+    Rows that cannot be read (a malformed line, an unknown label word) stop the run with an
+    error naming the file's line (the header is line 1; Parquet: the data row, from 1). Rows
+    that are readable but unusable (empty text, under --min-words, no label, duplicates) are
+    left out, and one line on standard error counts them by reason.
+
     \b
     Examples:
       newscred train my_articles.csv --text-col body --label-col verdict --group-col site -o models/mine
       newscred train a.jsonl b.jsonl -o models/ab            # card shows a->b and b->a numbers
+      newscred train dated.csv --date-col published --split time --cutoff 2020-06-01 -o models/dated
       newscred train --recipe default -o models/default      # rebuild the bundled model
     """
+    from click.core import ParameterSource
+
     from ..model.content import ContentParams
+    from ..model.outputs import check_bundle_output
 
     if recipe and data:
         raise click.UsageError("give either --recipe default or DATA files, not both")
     if not recipe and not data:
         raise click.UsageError("give DATA files to train on, or --recipe default")
+    if recipe:
+        # the recipe fixes its data, columns, protocol and name: an option it would ignore is an error
+        options = {p: f"--{p.replace('_', '-')}" for p in ("text_col", "label_col", "label_map", "group_col", "date_col",
+                                                            "id_col", "title_col", "split", "folds", "cutoff",
+                                                            "min_words", "name")}
+        options["consistent_terms"] = "--consistent-terms/--every-term"
+        ignored = [flag for p, flag in options.items() if ctx.get_parameter_source(p) not in (ParameterSource.DEFAULT, None)]
+        if ignored:
+            raise click.UsageError(f"--recipe default fixes its own data and protocol; {', '.join(ignored)} would be "
+                                   "ignored: drop them, or train on DATA files instead")
+    check_split_options(split, cutoff)
+    # before the run, not after it: a refused output should not cost a training run
+    check_bundle_output(output, "article", what="model artifact")
     bar, progress = progress_bar()
     with bar:
         if recipe:
@@ -99,9 +190,12 @@ def train(data: tuple[str, ...], recipe: str | None, output: str, text_col: str,
             from ..training.custom import train_table
 
             spec = make_spec(text_col, label_col, label_map, group_col, date_col, id_col, title_col)
-            metrics = train_table(list(data), output, spec, split=split, n_folds=folds, name=name, version=model_version,
+            metrics = train_table(list(data), output, spec, split=split, n_folds=folds, cutoff=cutoff, name=name,
+                                  version=model_version,
                                   params=ContentParams(min_words=min_words, consistent_terms=consistent_terms),
                                   root=data_root, progress=progress)
+    if not recipe:
+        report_dropped(metrics.get("data") or {}, min_words)
     mean = metrics["mean"]
     probes = ", ".join(f"{k} {v:.3f}" for k, v in mean.items() if k != "model")
     click.echo(f"wrote {output}: {metrics['split']} held-out mean macro-F1 {mean['model']:.3f} (probes: {probes})")

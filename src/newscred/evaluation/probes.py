@@ -1,8 +1,8 @@
 """Probes: deliberately dumb models that reveal what a dataset leaks.
 
 If a model that sees only the majority class, only the length, or only the first and last 30 words
-plus bylines and domain comes within 5 points of the real model, the dataset can be solved
-without reading the article, and its score says little about credibility.
+plus bylines and domain comes within 5 points of the real model (or beats it), the dataset can be
+solved without reading the article, and its score says little about credibility.
 """
 
 from __future__ import annotations
@@ -57,9 +57,16 @@ def leak_warnings(model_f1: float, probe_f1: dict[str, float], margin: float = L
     out = []
     for name, f1 in probe_f1.items():
         if f1 == f1 and f1 >= model_f1 - margin:
+            # "within 5 points" would be false of a probe that beats the model by 13
+            gap = (f1 - model_f1) * 100
+            if gap > 0.05:
+                relation = f"{gap:.1f} points above the model ({model_f1:.3f})"
+            elif gap >= -0.05:
+                relation = f"as high as the model ({model_f1:.3f})"
+            else:
+                relation = f"within {margin * 100:.0f} points of the model ({model_f1:.3f}: {-gap:.1f} below it)"
             out.append(
-                f"LEAKY: the {name} probe ({DESCRIPTIONS[name]}) reaches macro-F1 {f1:.3f}, within {margin * 100:.0f} "
-                f"points of the model ({model_f1:.3f}). This dataset can be scored without reading the article; "
-                "do not read its number as credibility detection."
+                f"LEAKY: the {name} probe ({DESCRIPTIONS[name]}) reaches macro-F1 {f1:.3f}, {relation}. This dataset "
+                "can be scored without reading the article; do not read its number as credibility detection."
             )
     return out

@@ -15,7 +15,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ..errors import DataError
+from ..errors import ConfigError, DataError
 from ..training.prepare import Doc
 
 
@@ -63,7 +63,7 @@ def _stratified_group_folds(y: np.ndarray, groups: Sequence[int], n_splits: int,
     if n_groups < n_splits:
         raise DataError(
             f"a {kind} split into {n_splits} folds needs at least {n_splits} distinct groups; the data has {n_groups}. "
-            "Use fewer folds (--folds) or another split."
+            "Use fewer folds (n_folds= / --folds) or another split."
         )
     splitter = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
     folds = []
@@ -93,13 +93,21 @@ def time_split(docs: Sequence[Doc], clusters: Sequence[int], cutoff: str | None 
     """Train on documents dated before ``cutoff`` (ISO date), test on those on or after it.
 
     Undated documents are left out of both sides.  Without a cutoff, the date that puts 80% of
-    the dated documents in train is used.
+    the dated documents in train is used.  ``cutoff`` is read like the date column (``YYYY-MM-DD``,
+    ``5/3/2020``...); one that is not a date is refused rather than compared as a string.
     """
+    if cutoff is not None:
+        from ..datasets.readers import iso_date
+
+        parsed = iso_date(cutoff)
+        if parsed is None:
+            raise ConfigError(f"cutoff= / --cutoff must be a date such as 2020-06-01, got {cutoff!r}")
+        cutoff = parsed
     dated = [i for i, d in enumerate(docs) if d.date]
     if len(dated) < 10:
         raise DataError(
             f"a time split needs dated documents; only {len(dated)} of {len(docs)} have a date. "
-            "Name the date column with --date-col."
+            "Name the date column with date_col= / --date-col."
         )
     if cutoff is None:
         dates = sorted(docs[i].date for i in dated)  # type: ignore[misc]
@@ -107,7 +115,7 @@ def time_split(docs: Sequence[Doc], clusters: Sequence[int], cutoff: str | None 
     train = [i for i in dated if docs[i].date < cutoff]  # type: ignore[operator]
     test = [i for i in dated if docs[i].date >= cutoff]  # type: ignore[operator]
     if not train or not test:
-        raise DataError(f"cutoff {cutoff} leaves an empty side (train {len(train)}, test {len(test)}); choose another --cutoff")
+        raise DataError(f"cutoff {cutoff} leaves an empty side (train {len(train)}, test {len(test)}); choose another cutoff= / --cutoff")
     return [Fold(f"on or after {cutoff}", purge(train, test, clusters), test)]
 
 

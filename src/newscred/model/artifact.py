@@ -214,9 +214,14 @@ def write_bundle(
     Every newscred artifact (content model, sentence splitter, check-worthiness model, claim
     embedder...) shares this manifest format, so one verifier refuses every tampered file.
     The directory is built next to its destination and moved into place at the end, so an
-    interrupted save never leaves a half-written model where a good one was.
+    interrupted save never leaves a half-written model where a good one was.  The destination
+    must be missing, empty, or a bundle of the same ``task`` listing all its files
+    (:func:`~newscred.model.outputs.check_bundle_output`); anything else raises
+    :class:`~newscred.errors.OutputExistsError` before a byte is written.
     """
-    dest = Path(path)
+    from .outputs import check_bundle_output
+
+    dest = check_bundle_output(path, task, what=f"{task} artifact", option="output path")
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
     # mkdtemp makes the folder private (0700); a model is read by other users (e.g. a service account)
@@ -241,6 +246,8 @@ def write_bundle(
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
         if dest.exists():
+            # checked again: the first check may be minutes old (a training run) and this deletes
+            check_bundle_output(dest, task, what=f"{task} artifact", option="output path")
             shutil.rmtree(dest)
         os.replace(tmp, dest)
     except BaseException:

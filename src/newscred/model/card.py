@@ -32,6 +32,8 @@ def _row(name: str, d: dict[str, Any]) -> str:
 
 
 def render_card(name: str, version: str, metrics: dict[str, Any]) -> str:
+    from ..analyzer import CLAIM_MAX_WORDS  # here, not at the top: the analyzer imports the model package
+
     lodo = metrics.get("results", {})
     mean = metrics.get("mean", {})
     pooled = metrics.get("pooled", {})
@@ -49,7 +51,8 @@ def render_card(name: str, version: str, metrics: dict[str, Any]) -> str:
         "",
         "**Intended use**: triage and research: which articles deserve a human fact-check first; a second opinion "
         "beside source ratings. **Out of scope**: deciding on its own that an article is false; short claims, "
-        "headlines and social posts (they get `uncertain`); non-English text; satire detection.",
+        f"headlines and social posts (in the default `auto` mode, texts under {CLAIM_MAX_WORDS} words go to the claim "
+        "model, `builtin:claim`, instead of this one); non-English text; satire detection.",
         "",
         "## Model",
         f"TF-IDF over normalised words (lower-cased, accents and punctuation stripped, wire bylines, datelines and "

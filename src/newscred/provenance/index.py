@@ -17,8 +17,9 @@ sampled shingles), then scores each candidate exactly: ``similarity`` is the Min
 the Jaccard similarity, ``contained_share`` the share of the query's shingles found in the match
 ("how much of this article is copied"), ``source_share`` the share of the match found in the query.
 
-Consistency: :meth:`RepublicationIndex.build` writes ``path + ".tmp"`` and renames it over
-``path`` only when complete, so an interrupted build never leaves a half index at ``path``;
+Consistency: :meth:`RepublicationIndex.build` writes a temporary file next to ``path`` and renames
+it over ``path`` only when complete, so an interrupted build never leaves a half index at ``path``
+(and it never replaces a file that is not a republication index);
 :meth:`RepublicationIndex.add` is one transaction.  The schema version is stored and an index
 written by an unknown version is refused with :class:`IndexVersionError`.
 """
@@ -29,6 +30,7 @@ import hashlib
 import math
 import os
 import sqlite3
+import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
@@ -43,6 +45,7 @@ from ..errors import (  # noqa: F401  (the index errors are re-exported from her
     IndexNotFoundError,
     IndexVersionError,
     InputError,
+    OutputExistsError,
     require,
 )
 from ..text.normalise import Token, tokenize
@@ -248,8 +251,10 @@ class RepublicationIndex:
     ) -> "RepublicationIndex":
         """Index ``records_or_texts`` (strings, Records, Articles or mappings with ``text``) at ``path``.
 
-        Writes ``path + ".tmp"`` and renames it over ``path`` at the end; on any error (or
-        interruption) the temporary file is removed and ``path`` is left as it was.
+        Writes a temporary file next to ``path`` and renames it over ``path`` at the end; on any
+        error (or interruption) the temporary file is removed and ``path`` is left as it was.
+        ``path`` may be missing or an existing republication index (rebuilt); anything else there
+        raises :class:`~newscred.errors.OutputExistsError` before any work is done.
         ``threshold`` is the Jaccard similarity the LSH bands are tuned for and the default
         cut-off of :meth:`query`; ``progress(n)`` is called as documents are added.
         """
@@ -258,11 +263,15 @@ class RepublicationIndex:
         if not 16 <= num_perm <= 1024:
             raise InputError(f"num_perm must be between 16 and 1024, got {num_perm!r}")
         require("datasketch", "train")
-        target = Path(path)
-        tmp = Path(str(target) + ".tmp")
+        target = check_index_output(path)
         if target.parent and not target.parent.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
-        _remove(tmp)
+        # a fresh name, not path + ".tmp": that could be someone's file, and a fixed name would be
+        # removed under a second build running into the same path
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.close(fd)
+        tmp = Path(tmp_name)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; an index is read by other users (a service account)
         bands, rows = _optimal_bands(threshold, num_perm)
         meta = {
             "magic": _MAGIC,
@@ -277,7 +286,11 @@ class RepublicationIndex:
             "sample_mod": str(_SAMPLE_MOD),
             "hash": "blake2b-64 of 5-word shingles of newscred.text.normalise tokens",
         }
-        conn = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            conn = sqlite3.connect(tmp, isolation_level=None)
+        except BaseException:
+            _remove(tmp)
+            raise
         try:
             conn.execute("PRAGMA journal_mode=OFF")  # a fresh temporary file: the rename is the commit
             conn.execute("PRAGMA synchronous=OFF")
@@ -290,6 +303,7 @@ class RepublicationIndex:
             conn.executescript(_INDEXES)
             conn.execute("ANALYZE")
             conn.close()
+            check_index_output(target)  # again: something may have appeared there during the build
             os.replace(tmp, target)
         except BaseException:
             try:
@@ -508,6 +522,41 @@ def _copied_spans(tokens: Sequence[Token], hashes: np.ndarray, other: np.ndarray
 def _chunks(values: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
     for i in range(0, len(values), size):
         yield values[i : i + size]
+
+
+def check_index_output(path: str | os.PathLike[str]) -> Path:
+    """``path`` as a Path if an index may be written there: nothing there yet, or a republication
+    index (which a build replaces).  Anything else, a text file, a folder, another SQLite
+    database, raises :class:`OutputExistsError` naming the path, and is left alone."""
+    target = Path(path)
+    if not os.path.lexists(target):
+        return target
+    advice = "Choose another -o/--output, or move it away first."
+    if target.is_symlink() or not target.is_file():
+        kind = "a symbolic link" if target.is_symlink() else "a folder" if target.is_dir() else "not a regular file"
+        raise OutputExistsError(f"{target} is {kind}, not a republication index; refusing to replace it. {advice}",
+                                path=str(target))
+    if not _is_index_file(target):
+        raise OutputExistsError(f"{target} exists and is not a newscred republication index; refusing to replace it. "
+                                f"{advice}", path=str(target))
+    return target
+
+
+def _is_index_file(path: Path) -> bool:
+    """Whether ``path`` is an SQLite file with this index's marker (any schema version: an old
+    index is meant to be rebuilt in place)."""
+    with open(path, "rb") as fh:
+        if fh.read(16) != b"SQLite format 3\x00":
+            return False
+    try:
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, isolation_level=None)
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'magic'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return False
+    return row is not None and row[0] == _MAGIC
 
 
 def _remove(path: Path) -> None:

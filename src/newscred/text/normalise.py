@@ -62,15 +62,20 @@ def _repair_mojibake(text: str) -> str:
     """
 
     def fix(match: re.Match[str]) -> str:
-        chunk = match.group()
-        try:
-            # latin-1 for U+0000-00FF (covers "â\x80\x99"), cp1252 for its extra characters ("â€™")
-            raw = b"".join(bytes([ord(ch)]) if ord(ch) < 256 else ch.encode("cp1252") for ch in chunk)
-            repaired = raw.decode("utf-8")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            return chunk
-        folded = "".join(_fold(repaired)) if any(ch.isalnum() for ch in repaired) else ""
-        return (folded + " " * len(chunk))[: len(chunk)]
+        whole = match.group()
+        # The longest prefix that decodes: "Æ¹\x80" repairs "Æ¹" and keeps "\x80", exactly as "Æ¹"
+        # alone would be repaired, so a word reads the same with or without its neighbours.
+        for cut in range(len(whole), 1, -1):
+            chunk = whole[:cut]
+            try:
+                # latin-1 for U+0000-00FF (covers "â\x80\x99"), cp1252 for its extra characters ("â€™")
+                raw = b"".join(bytes([ord(ch)]) if ord(ch) < 256 else ch.encode("cp1252") for ch in chunk)
+                repaired = raw.decode("utf-8")
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                continue
+            folded = "".join(_fold(repaired)) if any(ch.isalnum() for ch in repaired) else ""
+            return (folded + " " * len(chunk))[: len(chunk)] + whole[cut:]
+        return whole
 
     return _MOJIBAKE_RE.sub(fix, text)
 

@@ -3,8 +3,10 @@
     newscred train DATA --text-col body --label-col verdict --group-col site -o models/mine
     newscred evaluate models/mine DATA --split group --report out/
 
-Data problems stop the run with an error naming the row or column: a missing column, an unknown
-label word, an empty text, a single class.
+Data problems that make the table unreadable stop the run with an error naming the line (or
+Parquet row) or column: a missing column, an unknown label word, a malformed row, a single
+class.  Rows that are readable but unusable (empty text, under ``min_words``, no label,
+duplicates) are left out and counted: :func:`dropped_summary` says how many and why.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from ..datasets.record import Record
-from ..errors import ConfigError, DataError, EmptyInputError, InputError
+from ..errors import ConfigError, DataError, InputError, NewscredError
 from ..evaluation.protocol import Progress, calibration_weights, cross_validate, fit_model
 from ..evaluation.splits import Fold, cross_dataset_folds, group_folds, random_folds, time_split
 from ..model.content import ContentParams
@@ -73,29 +75,91 @@ def read_label_map(path: str | Path) -> dict[str, str | None]:
     return out
 
 
-def read_records(source: str, spec: TableSpec, *, root: str | Path | None = None) -> list[Record]:
-    """Records from a file or ``shared:NAME``; raises on the first bad row, naming it."""
+#: how many places (lines, rows) of empty texts a summary names
+SHOWN_PLACES = 5
+
+
+def read_records(source: str, spec: TableSpec, *, root: str | Path | None = None,
+                 empty: list[dict[str, Any]] | None = None) -> list[Record]:
+    """Records from a file or ``shared:NAME``; raises on the first unreadable row, naming it.
+
+    Labelled rows with an empty text are returned (preparation counts and drops them); when
+    ``empty`` is a list, where each one is goes into it: ``{"source": "mine.csv", "line": 221}``
+    (the file's line, header = 1), ``"row"`` (Parquet, from 1) or ``"id"`` (a shared dataset).
+    """
     if source.startswith("shared:"):
         from ..datasets.registry import load_dataset
 
-        return list(load_dataset(source.split(":", 1)[1], root))
-    from ..datasets.tabular import read_table
+        records = list(load_dataset(source.split(":", 1)[1], root))
+        if empty is not None:
+            empty += [{"source": source, "id": r.id} for r in records if not (r.text or "").strip() and r.label]
+        return records
+    from ..datasets.tabular import ColumnMapping, iter_rows
 
     path = Path(source)
     if source != "-" and not path.exists():
         raise InputError(f"{source}: no such file. Give a CSV/TSV/JSONL/Parquet path or shared:DATASET.")
-    records = list(
-        read_table(source, text_col=spec.text_col, title_col=spec.title_col, id_col=spec.id_col,
-                   label_col=spec.label_col, label_map=spec.label_map, group_col=spec.group_col,
-                   date_col=spec.date_col, url_col=spec.url_col, fmt=spec.fmt)
-    )
-    for i, rec in enumerate(records):
-        if not (rec.text or "").strip():
-            raise EmptyInputError(
-                f"{source}: row {i} (id {rec.id!r}) has an empty text in column '{spec.text_col}'. "
-                "Remove the row or fill in its text."
-            )
+    name = path.name[:-3] if path.name.lower().endswith(".gz") else path.name
+    mapping = ColumnMapping(text_col=spec.text_col, title_col=spec.title_col, id_col=spec.id_col,
+                            label_col=spec.label_col, label_map=spec.label_map, group_col=spec.group_col,
+                            date_col=spec.date_col, url_col=spec.url_col,
+                            dataset=Path(name).stem if source != "-" else "stdin")
+    records = []
+    # read_table's loop, keeping each row's line so a dropped row can be found in the file
+    for row in iter_rows(source, spec.fmt):
+        if row.error is not None:
+            raise row.error
+        assert row.data is not None
+        try:
+            rec = mapping.to_record(row.data, row.index, row.line)
+        except NewscredError as exc:  # name the file: with several DATA, "line 3" alone is ambiguous
+            raise type(exc)(f"{source}: {exc.message}", **exc.context) from None
+        if empty is not None and not rec.text.strip() and rec.label:
+            empty.append({"source": source, "line": row.line} if row.line is not None
+                         else {"source": source, "row": row.index + 1})
+        records.append(rec)
     return records
+
+
+def _places(found: Sequence[Mapping[str, Any]], total: int) -> str:
+    """``mine.csv lines 5, 22; b.parquet row 3``: the first few of ``total`` places, per source."""
+    by_source: dict[tuple[str, str], list[str]] = {}
+    for place in found[:SHOWN_PLACES]:
+        kind = next(k for k in ("line", "row", "id") if k in place)
+        value = place[kind]
+        by_source.setdefault((place["source"], kind), []).append(repr(value) if kind == "id" else str(value))
+    text = "; ".join(f"{source} {kind}{'s' if len(values) > 1 else ''} {', '.join(values)}"
+                     for (source, kind), values in by_source.items())
+    return text + (", ..." if total > min(len(found), SHOWN_PLACES) else "")
+
+
+def dropped_summary(data: Mapping[str, Any], *, min_words: int) -> str | None:
+    """One line saying how many rows were left out and why, or ``None`` when none were.
+
+    ``data`` is the ``data`` section of a training or evaluation result: ``preparation`` and
+    ``deduplication`` counts per dataset, and ``empty_text`` (where the empty texts are).
+    """
+    prep = data.get("preparation") or {}
+    dedup = data.get("deduplication") or {}
+
+    def total(stats: Mapping[str, Mapping[str, int]], key: str) -> int:
+        return sum(int(s.get(key, 0)) for s in stats.values())
+
+    rows = total(prep, "rows")
+    empty_at = _places(data.get("empty_text") or [], total(prep, "empty"))
+    reasons = [
+        (total(prep, "empty"), "with an empty text" + (f" ({empty_at})" if empty_at else "")),
+        (total(prep, "too_short"), f"under {min_words} words (min_words= / --min-words)"),
+        (total(prep, "unlabelled"), "without a label (empty, or mapped to ignore)"),
+        (total(dedup, "removed_duplicates"), "duplicates of a kept text"),
+        (total(dedup, "removed_conflicting"), "duplicates with conflicting labels"),
+    ]
+    reasons = [(n, why) for n, why in reasons if n]
+    if not reasons:
+        return None
+    dropped = sum(n for n, _ in reasons)
+    return (f"left out {dropped:,} of {rows:,} rows: " + "; ".join(f"{n:,} {why}" for n, why in reasons)
+            + f"; {rows - dropped:,} used")
 
 
 def _check_classes(docs: Sequence[Doc], where: str) -> None:
@@ -104,28 +168,40 @@ def _check_classes(docs: Sequence[Doc], where: str) -> None:
         only = "unreliable" if classes == {1} else "reliable" if classes == {0} else "none"
         raise DataError(
             f"{where}: only one class ({only}) after filtering; training needs both reliable and unreliable "
-            "examples. Check --label-col and --label-map."
+            "examples. Check label_col= / --label-col and label_map= / --label-map."
         )
 
 
 def prepare_docs(records: Iterable[Record], *, min_words: int, where: str) -> tuple[list[Doc], list[int], dict[str, Any]]:
     docs, prep = prepare(records, min_words=min_words)
     if not docs:
-        raise DataError(f"{where}: no labelled text of at least {min_words} words (preparation: {prep}). "
-                        "Lower --min-words or check the columns.")
+        why = dropped_summary({"preparation": prep}, min_words=min_words) or "no rows"
+        raise DataError(f"{where}: no labelled text of at least {min_words} words ({why}). "
+                        "Lower min_words= / --min-words or check the columns (text_col= / --text-col, "
+                        "label_col= / --label-col).")
     _check_classes(docs, where)
     kept, clusters, dedup = dedupe_docs(docs)
     _check_classes(kept, where)
     return kept, clusters, {"preparation": prep, "deduplication": dedup}
 
 
-def make_folds(docs: Sequence[Doc], clusters: Sequence[int], split: str, *, n_folds: int = 5,
+def make_folds(docs: Sequence[Doc], clusters: Sequence[int], split: str, *, n_folds: int | None = None,
                cutoff: str | None = None, seed: int = 13) -> list[Fold]:
+    """The folds of ``split``.  ``n_folds`` (default 5) is for random and group splits, ``cutoff``
+    for the time split; given to any other split they are refused, not silently ignored."""
+    if cutoff is not None and split != "time":
+        raise ConfigError(f"cutoff= / --cutoff applies to the time split only, and this is a {split} split; "
+                          "add split='time' / --split time (with a date column) or drop the cutoff")
+    if n_folds is not None and split in ("time", "cross-dataset"):
+        what = "one cutoff date" if split == "time" else "one fold per dataset"
+        raise ConfigError(f"n_folds= / --folds applies to random and group splits only; the {split} split has "
+                          f"{what}. Choose the random or group split (--split), or drop the fold count")
+    n_folds = 5 if n_folds is None else n_folds
     if split == "random":
         return random_folds(docs, clusters, n_folds, seed)
     if split == "group":
         if not any(d.group for d in docs):
-            raise ConfigError("a group split needs a group column (--group-col) or datasets with publishers/domains")
+            raise ConfigError("a group split needs a group column (group_col= / --group-col) or datasets with publishers/domains")
         return group_folds(docs, clusters, n_folds, seed)
     if split == "time":
         return time_split(docs, clusters, cutoff)
@@ -140,29 +216,39 @@ def train_table(
     spec: TableSpec,
     *,
     split: str | None = None,
-    n_folds: int = 5,
+    n_folds: int | None = None,
+    cutoff: str | None = None,
     params: ContentParams | None = None,
     name: str = "newscred-custom",
     version: str = "0.1.0",
     root: str | Path | None = None,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
-    """Train a content model on labelled tables; the card carries its held-out evaluation."""
+    """Train a content model on labelled tables; the card carries its held-out evaluation.
+
+    ``output`` must be missing, empty or an article model artifact (replaced when training
+    succeeds); anything else raises :class:`~newscred.errors.OutputExistsError` before any
+    work.  ``n_folds`` (default 5) is for random/group splits, ``cutoff`` for the time split.
+    ``metrics["data"]`` says which rows were left out and why (see :func:`dropped_summary`).
+    """
     from ..model.artifact import save_artifact
     from ..model.card import render_card
+    from ..model.outputs import check_bundle_output
 
+    # before reading anything: a refused output should not cost a training run
+    check_bundle_output(output, "article", what="model artifact")
     params = params or ContentParams()
     records: list[Record] = []
     digests = []
+    empty: list[str] = []
     for source in sources:
-        recs = read_records(source, spec, root=root)
+        recs = read_records(source, spec, root=root, empty=empty)
         records += recs
-        digest = hashlib.sha256(Path(source).read_bytes()).hexdigest() if Path(source).is_file() else None
-        digests.append({"name": source, "rows": len(recs), "sha256": digest})
+        digests.append({"name": source, "rows": len(recs), "sha256": source_digest(source, root)})
     docs, clusters, data_stats = prepare_docs(records, min_words=params.min_words, where=", ".join(sources))
     if split is None:
         split = "cross-dataset" if len({d.dataset for d in docs}) > 1 else ("group" if any(d.group for d in docs) else "random")
-    folds = make_folds(docs, clusters, split, n_folds=n_folds)
+    folds = make_folds(docs, clusters, split, n_folds=n_folds, cutoff=cutoff)
     by = "fold" if split in ("cross-dataset", "time") else "dataset"
     metrics, _, z = cross_validate(docs, folds, params, split=split, group_results_by=by, progress=progress)
     metrics["protocol"] = f"{split} split, {len(folds)} fold(s); duplicates removed and kept on one side; calibration fitted on held-out logits"
@@ -172,7 +258,7 @@ def train_table(
     y = np.array([d.y for d in docs])
     scored = ~np.isnan(z)
     model.fit_calibration(z[scored], y[scored], calibration_weights([d.dataset for d, s in zip(docs, scored) if s], y[scored]))
-    metrics["data"] = {**data_stats, "digests": digests}
+    metrics["data"] = {**data_stats, "empty_text": empty[:SHOWN_PLACES], "digests": digests}  # the count is in preparation
     metrics["terms"] = model.term_summary()
     save_artifact(model, output, name=name, version=version, lexicon=build_lexicon(docs), metrics=metrics,
                   training_data=digests, card=render_card(name, version, metrics))
@@ -185,8 +271,9 @@ def evaluate_table(
     spec: TableSpec,
     *,
     split: str | None = None,
-    n_folds: int = 5,
+    n_folds: int | None = None,
     cutoff: str | None = None,
+    min_words: int | None = None,
     report_dir: str | Path | None = None,
     root: str | Path | None = None,
     progress: Progress | None = None,
@@ -195,17 +282,33 @@ def evaluate_table(
 
     Each fold retrains the model's configuration on the training side.  The artifact itself is
     also scored as shipped on every test set (``shipped``): that number is only out-of-domain if
-    the artifact never saw this data.
+    the artifact never saw this data.  When a source is one the artifact's manifest lists as
+    training data (same sha256, or the same shared dataset), the result says so:
+    ``in_sample`` names those sources, and each test set holding their rows gets
+    ``shipped_in_sample`` and a warning.  ``min_words`` (default: the model's own) drops
+    shorter texts; ``result["data"]`` counts every row left out (see :func:`dropped_summary`).
     """
+    from dataclasses import replace
+
     from ..analyzer import resolve_model_path
     from ..evaluation.metrics import binary_metrics
     from ..model.artifact import load_artifact
 
     artifact = load_artifact(resolve_model_path(model))
     params = artifact.model.params
+    if min_words is not None:
+        if min_words < 1:
+            raise ConfigError(f"min_words= / --min-words must be at least 1, got {min_words}")
+        params = replace(params, min_words=min_words)
     records: list[Record] = []
+    empty: list[str] = []
+    datasets_of: dict[str, set[str]] = {}
     for source in sources:
-        records += read_records(source, spec, root=root)
+        recs = read_records(source, spec, root=root, empty=empty)
+        datasets_of[source] = {r.dataset for r in recs}
+        records += recs
+    in_sample = [source for source in sources if _trained_on(artifact.manifest, source, root)]
+    seen_datasets = set().union(*(datasets_of[s] for s in in_sample)) if in_sample else set()
     docs, clusters, data_stats = prepare_docs(records, min_words=params.min_words, where=", ".join(sources))
     if split is None:
         split = "cross-dataset" if len({d.dataset for d in docs}) > 1 else ("group" if any(d.group for d in docs) else "random")
@@ -222,13 +325,59 @@ def evaluate_table(
             idx = np.array([i for i, d in enumerate(docs) if name == "(all)" or d.dataset == name], dtype=int)
         y = np.array([docs[i].y for i in idx])
         entry["shipped"] = binary_metrics(y, shipped_p[idx])
+        entry["shipped_in_sample"] = any(docs[i].dataset in seen_datasets for i in idx)
+        if entry["shipped_in_sample"]:
+            entry["warnings"].append(
+                f"IN-SAMPLE: the artifact was trained on {', '.join(in_sample)} (its manifest lists the same data), so "
+                f"'as shipped' ({entry['shipped']['macro_f1']:.3f}) is measured on its own training data and says "
+                "nothing about new articles; the cross-validated macro-F1 is the number to read."
+            )
     result["protocol"] = (f"{split} split, {len(folds)} fold(s): the model's configuration is retrained on each training "
                           "side; duplicates removed before splitting and never on both sides; calibration fitted on held-out "
-                          "logits only. 'shipped' scores the artifact as it is.")
+                          "logits only. 'shipped' scores the artifact as it is"
+                          + (" (in-sample where marked: on its own training data)." if in_sample else "."))
     result["model"] = {"name": artifact.name, "version": artifact.version, "sha256": artifact.sha256}
-    result["data"] = {**data_stats, "sources": list(sources), "rows": len(records), "documents": len(docs)}
+    result["in_sample"] = in_sample
+    result["data"] = {**data_stats, "empty_text": empty[:SHOWN_PLACES], "min_words": params.min_words, "sources": list(sources),
+                      "rows": len(records), "documents": len(docs)}
     if report_dir is not None:
         from ..evaluation.render import write_report
 
         write_report(result, predictions, report_dir, title=f"newscred evaluation: {artifact.name} {artifact.version}")
     return result
+
+
+def source_digest(source: str, root: str | Path | None = None) -> str | None:
+    """sha256 of what ``source`` reads: the file, or a shared dataset's ``data.jsonl``
+    (``None`` for standard input or a dataset stored otherwise)."""
+    if source.startswith("shared:"):
+        from ..datasets.registry import dataset_dir, get_spec
+
+        name = source.split(":", 1)[1]
+        try:
+            path = dataset_dir(name, root) / get_spec(name).jsonl
+        except DataError:
+            return None
+    else:
+        path = Path(source)
+    if not path.is_file():
+        return None
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _trained_on(manifest: Mapping[str, Any], source: str, root: str | Path | None) -> bool:
+    """Whether ``manifest``'s training data include ``source``: the same bytes (sha256), or for
+    ``shared:NAME`` the same dataset name (a re-exported copy hashes differently but is the same
+    data).  A file whose rows were edited or reordered since training is not recognised."""
+    trained = [t for t in manifest.get("training_data") or [] if isinstance(t, Mapping)]
+    digest = source_digest(source, root)
+    if digest and any(t.get("sha256") == digest for t in trained):
+        return True
+    if source.startswith("shared:"):
+        name = source.split(":", 1)[1]
+        return any(t.get("name") in (name, source) for t in trained)
+    return False

@@ -76,14 +76,19 @@ def _probe_words(tokens: list, artefacts: list, domain: str | None) -> list[str]
 
 
 def prepare(records: Iterable[Record], *, min_words: int = 50) -> tuple[list[Doc], dict[str, dict[str, int]]]:
-    """Labelled records -> Docs; also counts per dataset of what was dropped and why."""
+    """Labelled records -> Docs; also counts per dataset of what was dropped and why
+    (``unlabelled``, ``empty``: no text at all, ``too_short``: under ``min_words``)."""
     docs: list[Doc] = []
     stats: dict[str, dict[str, int]] = {}
     for rec in records:
-        s = stats.setdefault(rec.dataset, {"rows": 0, "unlabelled": 0, "too_short": 0, "kept": 0})
+        s = stats.setdefault(rec.dataset, {"rows": 0, "unlabelled": 0, "empty": 0, "too_short": 0, "kept": 0})
         s["rows"] += 1
         if rec.label not in ("reliable", "unreliable"):
             s["unlabelled"] += 1
+            continue
+        if not (rec.text or "").strip():
+            # counted apart from short texts: a blank cell is usually a broken export, not a short item
+            s["empty"] += 1
             continue
         tokens = tokenize(rec.text or "")
         artefacts = find_artefacts(tokens)
