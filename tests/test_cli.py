@@ -133,7 +133,7 @@ def test_score_never_destroys_its_input_or_an_existing_output(tmp_path: Path) ->
     assert same.exit_code == 1 and "Error [output]" in same.output and "also the input" in same.output
     assert src.read_text().startswith('{"id": "a"')
     typo = CliRunner().invoke(main, ["score", str(tmp_path / "nput.jsonl"), "-o", str(keep), "--no-progress"])
-    assert typo.exit_code == 1 and "not found" in typo.output
+    assert typo.exit_code == 1 and "no such file" in typo.output
     assert keep.read_text() == "earlier results\n"  # a failed run leaves an existing output untouched
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "precious.jsonl"]  # and no temporary file
     ok = CliRunner().invoke(main, ["score", str(src), "-o", str(keep), "--no-progress"])
@@ -178,6 +178,25 @@ def test_score_fails_when_no_row_could_be_scored_and_reads_no_numbers_as_text(tm
     rows = [json.loads(line) for line in out.read_text().splitlines()]  # still one row per input row
     assert [r["error"]["code"] for r in rows] == ["input.type", "input.empty"]
     assert rows[1]["id"] == '{"a": 1}'
+
+
+def test_score_a_folder_of_articles_and_tables_names_each_file(tmp_path: Path) -> None:
+    folder = tmp_path / "stories"
+    (folder / "sub").mkdir(parents=True)
+    shutil.copy(EXAMPLES / "wire-story.txt", folder / "a.txt")
+    shutil.copy(EXAMPLES / "wire-story.html", folder / "sub" / "b.html")
+    (folder / "bad.txt").write_bytes(b"\x00\x01binary")
+    (folder / "t.jsonl").write_text(json.dumps({"id": "x", "text": "Says crime doubled last year."}) + "\n")
+    (folder / "notes.pdf").write_bytes(b"%PDF")  # neither kind: not read
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(main, ["score", str(folder), "-o", str(out), "--no-progress"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [(r["row"], r["file"], r["id"]) for r in rows] == [
+        (0, "a.txt", "a.txt"), (1, "bad.txt", "bad.txt"), (2, "sub/b.html", "sub/b.html"), (3, "t.jsonl", "x")]
+    assert rows[1]["error"]["code"] == "input.binary"
+    assert rows[0]["content"]["p_unreliable"] == rows[2]["content"]["p_unreliable"]  # the page's article is the story
+    assert rows[2]["url"].startswith("https://www.springfield-ledger.example/") and "page" in rows[2]
 
 
 def test_score_refuses_utf16_with_the_fix(tmp_path: Path) -> None:

@@ -28,26 +28,42 @@ from typing import Any, Callable, Iterable, Iterator
 
 from ..analyzer import Analyzer
 from ..datasets.tabular import RowResult, iter_rows
-from ..errors import ConfigError, InputError, OutputError
-from .score import Columns, ScoreSummary, _chunks, _outcome, _plain, _score_chunk, checked_columns, score_one, worker_pool
+from ..errors import ConfigError, InputError, NewscredError, OutputError
+from .score import ARTICLE_SUFFIXES, Columns, ScoreSummary, _chunks, _outcome, _plain, _score_chunk, checked_columns, score_one, worker_pool
 
 MANIFEST = "_manifest.json"
 INPUT_SUFFIXES = (".jsonl", ".json", ".ndjson", ".csv", ".tsv", ".parquet", ".jsonl.gz", ".csv.gz", ".tsv.gz")
 
 
 def input_files(source: str | os.PathLike[str]) -> list[Path] | None:
-    """The files of an input: one file, every table file in a directory (sorted), or None for stdin."""
+    """The files of an input: one file, every table or article file in a directory (sorted), or
+    None for stdin."""
     if str(source) == "-":
         return None
     path = Path(source)
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(INPUT_SUFFIXES))
+        files = sorted(p for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(INPUT_SUFFIXES + ARTICLE_SUFFIXES))
         if not files:
-            raise InputError(f"{source}: no .jsonl/.csv/.tsv/.parquet files in this directory")
+            raise InputError(f"{source}: no table files (.jsonl/.csv/.tsv/.parquet) and no article files "
+                             "(.txt/.md/.html, one article each) in this directory")
         return files
     if not path.exists():
         raise InputError(f"{source}: no such file or directory")
     return [path]
+
+
+def _article_row(index: int, path: Path, name: str, source: str | None) -> RowResult:
+    """One article file as one row: ``id`` is its path (in the folder, or as given); pages are
+    read by the analyzer.  A file that cannot be read is an error row that still names it."""
+    from ..text.validate import decode_bytes
+
+    try:
+        text = decode_bytes(path.read_bytes(), name=name)
+    except NewscredError as exc:
+        return RowResult(index, None, exc, None, source or name)
+    except OSError as exc:
+        return RowResult(index, None, InputError(f"{name}: cannot be read ({exc.strerror or exc})"), None, source or name)
+    return RowResult(index, {"id": name, "text": text}, None, None, source)
 
 
 def input_digest(files: list[Path]) -> str:
@@ -84,16 +100,32 @@ def estimate_rows(files: list[Path] | None) -> int | None:
     return total
 
 
-def rows_of(files: list[Path] | None, fmt: str | None) -> Iterator[RowResult]:
-    """All rows of all files as one stream, re-indexed globally from 0."""
+def rows_of(files: list[Path] | None, fmt: str | None, root: str | os.PathLike[str] | None = None) -> Iterator[RowResult]:
+    """All rows of all files as one stream, re-indexed globally from 0.
+
+    With ``root`` (a folder input) every row names its file, relative to ``root``; an article file
+    (.txt, .md, .html) is one row.
+    """
     sources: list[Any] = ["-"] if files is None else files
     offset = 0
     for src in sources:
+        name = None if root is None or src == "-" else Path(src).relative_to(root).as_posix()
+        if src != "-" and fmt is None and str(src).lower().endswith(ARTICLE_SUFFIXES):
+            yield _article_row(offset, Path(src), name or str(src), name)
+            offset += 1
+            continue
         count = 0
         for row in iter_rows(src, fmt):
             count += 1
-            yield RowResult(offset + row.index, row.data, row.error, row.line)
+            yield RowResult(offset + row.index, row.data, row.error, row.line, name)
         offset += count
+
+
+def input_rows(source: str | os.PathLike[str], fmt: str | None = None) -> Iterator[RowResult]:
+    """Every row of ``source``: a table, an article file, a folder of them, or "-" (stdin)."""
+    files = input_files(source)
+    root = source if files is not None and Path(source).is_dir() else None
+    return rows_of(files, fmt, root)
 
 
 @dataclass
@@ -298,7 +330,8 @@ def score_corpus(
     done = manifest.committed_rows
     if progress is not None and done:
         progress(done)
-    rows = checked_columns(rows_of(files, fmt), cols, str(source) if files else "<stdin>")
+    root = source if files is not None and Path(source).is_dir() else None
+    rows = checked_columns(rows_of(files, fmt, root), cols, str(source) if files else "<stdin>")
     rows = islice(rows, done, None)  # committed rows are re-read, not re-scored
     writer: _PartWriter | None = None
     part_no = len(manifest.parts)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import IO, Any, Callable, Iterable, Iterator
 
 from ..analyzer import Analyzer
-from ..datasets.tabular import RowResult, iter_rows
+from ..datasets.tabular import RowResult
 from ..errors import InputTypeError, MissingColumnError, NewscredError, OutputError
 
 
@@ -38,6 +38,10 @@ class ScoreSummary:
             self.scored += 1
             label = out["content"]["label"]
             self.labels[label] = self.labels.get(label, 0) + 1
+
+
+#: files that hold one article each (a folder of saved stories is a common way to keep them)
+ARTICLE_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm")
 
 
 @dataclass(frozen=True)
@@ -79,16 +83,20 @@ def checked_columns(rows: Iterable[RowResult], cols: Columns, name: str = "the i
         yield row
 
 
-def _plain(row: RowResult) -> tuple[int, dict[str, Any] | None, dict[str, Any] | None]:
+def _plain(row: RowResult) -> tuple[int, dict[str, Any] | None, dict[str, Any] | None, str | None]:
     """A picklable form of a row for worker processes."""
-    return row.index, row.data, None if row.error is None else row.error.to_dict()
+    return row.index, row.data, None if row.error is None else row.error.to_dict(), row.source
 
 
 def score_one(analyzer: Analyzer, index: int, data: dict[str, Any] | None, error: dict[str, Any] | None,
-              cols: Columns) -> dict[str, Any]:
+              source: str | None, cols: Columns) -> dict[str, Any]:
     """One input row -> one output row (a report, or an ``error`` object)."""
     rid = _row_id(data, cols.id, index)
+    if data is None and source is not None and source.lower().endswith(ARTICLE_SUFFIXES):
+        rid = source  # an unreadable article file: its name is its id, as when it reads
     base: dict[str, Any] = {"row": index, "id": rid}
+    if source is not None:
+        base["file"] = source  # which file of the input the row came from
     if error is not None:
         return {**base, "error": error}
     data = data or {}
@@ -168,16 +176,16 @@ def _outcome(out: dict[str, Any]) -> dict[str, Any]:
     return {"content": {"label": out["content"]["label"]}}
 
 
-def _score_chunk(chunk: list[tuple[int, dict[str, Any] | None, dict[str, Any] | None]]) -> list[tuple[str, dict[str, Any]]]:
+def _score_chunk(chunk: list[tuple[int, dict[str, Any] | None, dict[str, Any] | None, str | None]]) -> list[tuple[str, dict[str, Any]]]:
     analyzer, cols = _WORKER["analyzer"], _WORKER["cols"]
     results = []
-    for i, d, e in chunk:
-        out = score_one(analyzer, i, d, e, cols)
+    for i, d, e, f in chunk:
+        out = score_one(analyzer, i, d, e, f, cols)
         results.append((json.dumps(out, ensure_ascii=False), _outcome(out)))
     return results
 
 
-def _chunks(rows: Iterable[RowResult], size: int) -> Iterator[list[tuple[int, Any, Any]]]:
+def _chunks(rows: Iterable[RowResult], size: int) -> Iterator[list[tuple[int, Any, Any, Any]]]:
     it = iter(rows)
     while chunk := [_plain(r) for r in islice(it, size)]:
         yield chunk
@@ -201,7 +209,9 @@ def score_file(
     """
     summary = ScoreSummary()
     tmp: Path | None = None
-    rows = checked_columns(iter_rows(source, fmt=fmt), cols, "<stdin>" if str(source) == "-" else str(source))
+    from .runner import input_rows
+
+    rows = checked_columns(input_rows(source, fmt), cols, "<stdin>" if str(source) == "-" else str(source))
     if isinstance(dest, (str, os.PathLike)) and str(dest) != "-":
         final = Path(dest)
         check_output_file(final, source)

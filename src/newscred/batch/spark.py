@@ -90,7 +90,7 @@ def score_dataframe(
             for record in pdf.to_dict("records"):
                 index = int(record.pop(row_col))
                 data = {k: (None if _is_missing(v) else v) for k, v in record.items()}
-                result = score_one(analyzer, index, data, None, cols)
+                result = score_one(analyzer, index, data, None, None, cols)
                 err = result.get("error")
                 out["row"].append(index)
                 out["id"].append(result["id"])

@@ -75,6 +75,8 @@ def score(ctx: click.Context, input: str, output: str, model: str | None, fmt: s
           backend: str, master: str | None, resume: bool, ratings_file: str | None, provenance: bool, progress: bool | None,
           claims: bool, claims_index: str | None, mode: str) -> None:
     """Score every row of INPUT: a JSONL, CSV, TSV or Parquet file, a folder of them, or '-' for standard input.
+    In a folder, each .txt, .md or .html file is one article (its id is its path in the folder), and
+    every output row names the file it came from ("file").
 
     Writes exactly one JSON row per input row, in input order, carrying the row number and id:
     the full report (the same keys as 'analyze --json'), or an "error" object with a stable code
@@ -95,6 +97,7 @@ def score(ctx: click.Context, input: str, output: str, model: str | None, fmt: s
       newscred score articles.jsonl -o scores.jsonl
       newscred score export.csv -o - --text-col body --id-col doc_id | jq .content.p_unreliable
       newscred score crawl/ -o scored/ --workers 2 --output-format parquet
+      newscred score saved-stories/ -o scores.jsonl                 # a folder of .txt/.html articles
       newscred score crawl/ -o scored/ --workers 2 --resume
       newscred score crawl.parquet -o scored/ --backend spark --master spark://host:7077
     """

@@ -92,6 +92,8 @@ class RowResult:
     data: dict[str, Any] | None
     error: NewscredError | None
     line: int | None = None
+    #: the file the row came from, relative to the folder given (folder input only)
+    source: str | None = None
 
     @property
     def ok(self) -> bool:
