@@ -132,6 +132,16 @@ def test_evidence_has_one_entry_per_word_with_its_terms_summed(analyzer, seed_ar
     assert all(seed_article[a:b] == "said" for a, b in said["spans"])
 
 
+@pytest.mark.parametrize("claim", ["El gobierno anunció un nuevo plan para reducir la inflación.",
+                                   "Die Regierung hat die Steuern im letzten Jahr verdoppelt."])
+def test_a_short_claim_in_another_language_is_uncertain(analyzer, claim: str) -> None:
+    report = analyzer.analyze(claim)
+    assert report.content.mode == "claim" and report.label == "uncertain"
+    assert "not English?" in report.content.reasons[0]
+    english = analyzer.analyze("Says the governor cut school funding by 40 percent.")
+    assert not any("vocabulary" in r for r in english.content.reasons)
+
+
 @pytest.mark.parametrize("text, script", [
     ("Правительство объявило во вторник о сокращении бюджета государственных школ на сорок процентов. ", "Cyrillic"),
     ("政府周二宣布削减公立学校预算百分之四十，官方声明称。", "CJK"),
