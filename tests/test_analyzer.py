@@ -124,12 +124,20 @@ def test_evidence_has_one_entry_per_word_with_its_terms_summed(analyzer, seed_ar
     assert len(texts) == len(set(texts))
     for e in evidence:
         assert not e["text"].startswith("…") and not e["text"].endswith("…")
+        parts = [t["text"] for t in e["terms"]]
+        assert len(parts) == len(set(parts))
         assert abs(sum(t["weight"] for t in e["terms"]) - e["weight"]) < 1e-3
         for t in e["terms"]:  # every part is built on the entry's words
             assert " ".join(w for w in t["text"].split() if w != "…") == " ".join(w for w in e["text"].split() if w != "…")
     said = next(e for e in evidence if e["text"] == "said")
     assert said["direction"] == "reliable" and len(said["terms"]) >= 3
     assert all(seed_article[a:b] == "said" for a, b in said["spans"])
+
+
+@pytest.mark.parametrize("text", ["Home", "Barack Obama", "<html><body><nav><a href='/'>Home</a></nav><p>Home</p></body></html>"])
+def test_one_or_two_words_get_no_claim_verdict(analyzer, text: str) -> None:
+    report = analyzer.analyze(text)
+    assert report.label == "uncertain" and report.content.reasons[0].startswith("too short to judge")
 
 
 @pytest.mark.parametrize("claim", ["El gobierno anunció un nuevo plan para reducir la inflación.",

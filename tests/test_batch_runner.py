@@ -93,6 +93,7 @@ def test_folder_input_with_mixed_formats_and_parquet_output(analyzer, tmp_path: 
     # parts with and without error rows share one schema, so the folder reads back as one table
     whole = pq.read_table(tmp_path / "out")
     assert whole.num_rows == 10 and str(whole.schema.field("error_code").type) == "string"
+    assert whole.column("file").to_pylist() == ["a.jsonl"] * 8 + ["b.csv"] * 2  # folder input: each row's file
 
 
 def test_a_run_that_failed_before_its_first_part_can_simply_be_rerun(analyzer, tmp_path: Path) -> None:

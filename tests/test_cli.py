@@ -199,6 +199,19 @@ def test_score_a_folder_of_articles_and_tables_names_each_file(tmp_path: Path) -
     assert rows[2]["url"].startswith("https://www.springfield-ledger.example/") and "page" in rows[2]
 
 
+def test_score_refuses_to_write_inside_its_input_folder_and_a_header_only_input(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    rows = json.dumps({"id": "a", "text": "Says crime doubled last year."}) + "\n"
+    (folder / "c.jsonl").write_text(rows)
+    for target in (folder / "c.jsonl", folder / "scores.jsonl", folder / "parts"):
+        result = CliRunner().invoke(main, ["score", str(folder), "-o", str(target), "--no-progress"])
+        assert result.exit_code == 1 and "inside the input folder" in result.output, result.output
+    assert (folder / "c.jsonl").read_text() == rows and sorted(p.name for p in folder.iterdir()) == ["c.jsonl"]
+    one_line = CliRunner().invoke(main, ["score", "-", "-o", "-", "--no-progress"], input="Says crime doubled last year.\n")
+    assert one_line.exit_code == 1 and "Error [input.empty]" in one_line.output and "newscred analyze" in one_line.output
+
+
 def test_score_refuses_utf16_with_the_fix(tmp_path: Path) -> None:
     src = tmp_path / "wide.jsonl"
     src.write_bytes((json.dumps({"text": "Says crime doubled."}) + "\n").encode("utf-16"))

@@ -93,6 +93,9 @@ def test_html_input_is_extracted(client, service_analyzer) -> None:
     assert page_section["text"] == text and page_section["title"] == "Lead pipes"
     assert page_section["date"] is None  # the footer's "Copyright 2024" is not a publication date
     assert d == json.loads(json.dumps(service_analyzer.analyze(text, title="Lead pipes").to_dict()))
+    # "html": false reads the markup as text, like the library's html=False and the CLI's --text
+    as_text = client.post("/v1/analyze", json={"text": page, "html": False}).json()
+    assert "page" not in as_text and as_text == json.loads(json.dumps(service_analyzer.analyze(page, html=False).to_dict()))
     # The evidence offsets point into the extracted text, which /v1/extract returns.
     e = client.post("/v1/extract", json={"text": page}).json()
     assert e == {"text": text, "title": "Lead pipes", "html": True}

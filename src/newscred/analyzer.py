@@ -32,6 +32,9 @@ BUILTIN_MODELS = {name: _MODELS_DIR / name for name in ("default", "claim", "sen
 #: below this many words (after bylines and boilerplate are removed) "auto" mode uses the claim
 #: model: statements, headlines and posts are a different task from articles
 CLAIM_MAX_WORDS = 60
+#: fewer words than this get no claim verdict ("Home", a lone name): nothing there is a statement.
+#: Every Constraint post and all but 10 of LIAR's 12,836 statements have at least 3.
+CLAIM_MIN_WORDS = 3
 MODES = ("auto", "article", "claim")
 
 _MAX_EVIDENCE_PER_SIDE = 8
@@ -331,6 +334,9 @@ class Analyzer:
         known_share = _known_share(words, lexicon)
         # the article model's vocabulary test: on LIAR it flags 0.02% of the statements, on
         # Constraint 0.5%, and Spanish or German statements (0.44-0.5)
+        if len(words) < CLAIM_MIN_WORDS:
+            reasons.append(f"too short to judge: {len(words)} word{'s' * (len(words) != 1)}; a statement needs at least "
+                           f"{CLAIM_MIN_WORDS}")
         if words and known_share < self.model.params.min_known_share:
             reasons.append(f"unlike the statements the model knows: only {known_share:.0%} of the words are in its "
                            "vocabulary (not English?)")
@@ -364,7 +370,7 @@ class Analyzer:
         cols, vals = cols[keep], vals[keep]
         if not len(cols):
             return ()
-        groups: dict[str, list[Any]] = {}  # anchor -> [summed weight, [(shown term, weight)]]
+        groups: dict[str, list[Any]] = {}  # anchor -> [summed weight, {shown term: weight}]
         cache = self._shown_terms
         for column, weight in zip(cols.tolist(), vals.tolist()):
             if column not in cache:  # a few hundred weighted columns: worked out once each
@@ -372,9 +378,10 @@ class Analyzer:
                 shown_ = term if prefix == "w" else " ".join("…" if w == "_" else w for w in term.split())
                 cache[column] = (shown_, _anchor(shown_))
             shown, anchor = cache[column]
-            group = groups.setdefault(anchor, [0.0, []])
+            group = groups.setdefault(anchor, [0.0, {}])
             group[0] += weight
-            group[1].append((shown, weight))
+            # a word can be a vocabulary term and a one-word function pattern too: one part
+            group[1][shown] = group[1].get(shown, 0.0) + weight
         ranked = sorted(groups.items(), key=lambda kv: (kv[1][0], kv[0]))
         negatives = [kv for kv in ranked[:_MAX_EVIDENCE_PER_SIDE] if kv[1][0] < 0]
         positives = [kv for kv in reversed(ranked[-_MAX_EVIDENCE_PER_SIDE:]) if kv[1][0] > 0]
@@ -396,8 +403,8 @@ class Analyzer:
                     spans.append((kept[i].start, kept[i + n - 1].end))
                     if len(spans) >= _MAX_SPANS:
                         break
-            parts.sort(key=lambda p: -abs(p[1]))
-            out.append(Evidence(anchor, float(weight), tuple(spans), "pattern" if gap else "word", tuple(parts)))
+            terms = sorted(parts.items(), key=lambda p: -abs(p[1]))
+            out.append(Evidence(anchor, float(weight), tuple(spans), "pattern" if gap else "word", tuple(terms)))
         out.sort(key=lambda e: -abs(e.weight))
         return tuple(out)
 

@@ -142,6 +142,11 @@ class Report:
     def label(self) -> str:
         return self.content.label
 
+    @property
+    def page(self) -> dict[str, Any] | None:
+        """What was read from an HTML page (its article ``text``, title, canonical URL...), else None."""
+        return self.extra.get("page")
+
     def to_dict(self) -> dict[str, Any]:
         from . import __version__
 

@@ -29,7 +29,7 @@ from typing import Any, Callable, Iterable, Iterator
 from ..analyzer import Analyzer
 from ..datasets.tabular import RowResult, iter_rows
 from ..errors import ConfigError, InputError, NewscredError, OutputError
-from .score import ARTICLE_SUFFIXES, Columns, ScoreSummary, _chunks, _outcome, _plain, _score_chunk, checked_columns, score_one, worker_pool
+from .score import ARTICLE_SUFFIXES, Columns, ScoreSummary, check_not_in_input, _chunks, _outcome, _plain, _score_chunk, checked_columns, score_one, worker_pool
 
 MANIFEST = "_manifest.json"
 INPUT_SUFFIXES = (".jsonl", ".json", ".ndjson", ".csv", ".tsv", ".parquet", ".jsonl.gz", ".csv.gz", ".tsv.gz")
@@ -216,13 +216,15 @@ def _write_parquet(path: Path, lines: list[str]) -> None:
 
     # An explicit schema: a part without errors must not get null-typed error columns, or the
     # parts could not be read back as one dataset (pyarrow.parquet.read_table("OUT/")).
-    schema = pa.schema([("row", pa.int64()), ("id", pa.string()), ("p_unreliable", pa.float64()), ("label", pa.string()),
-                        ("error_code", pa.string()), ("error_message", pa.string()), ("report", pa.string())])
+    schema = pa.schema([("row", pa.int64()), ("id", pa.string()), ("file", pa.string()), ("p_unreliable", pa.float64()),
+                        ("label", pa.string()), ("error_code", pa.string()), ("error_message", pa.string()),
+                        ("report", pa.string())])
     cols: dict[str, list[Any]] = {name: [] for name in schema.names}
     for line in lines:
         d = json.loads(line)
         cols["row"].append(d["row"])
         cols["id"].append(d["id"])
+        cols["file"].append(d.get("file"))
         err = d.get("error")
         cols["p_unreliable"].append(None if err else d["content"]["p_unreliable"])
         cols["label"].append(None if err else d["content"]["label"])
@@ -291,6 +293,8 @@ def score_corpus(
     model_info = analyzer.model_info.to_dict()
     digest = input_digest(files) if files else None
     input_info = {"source": str(source), "files": [str(f) for f in files] if files else ["-"], "sha256": digest}
+    if str(source) != "-":
+        check_not_in_input(out, source)
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out} is a file; folder output needs a folder name (or give a .jsonl file name for one file)")
     if out.is_dir() and _never_started(out):

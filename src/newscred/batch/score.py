@@ -12,7 +12,7 @@ from typing import IO, Any, Callable, Iterable, Iterator
 
 from ..analyzer import Analyzer
 from ..datasets.tabular import RowResult
-from ..errors import InputTypeError, MissingColumnError, NewscredError, OutputError
+from ..errors import EmptyInputError, InputTypeError, MissingColumnError, NewscredError, OutputError
 
 
 @dataclass
@@ -240,6 +240,10 @@ def score_file(
                         summary.add(outcome)
                     if progress is not None:
                         progress(len(results))
+        if not summary.rows:
+            # a header line and nothing else, e.g. one line of plain text piped in: not a batch
+            raise EmptyInputError(f"{'<stdin>' if str(source) == '-' else source} has no rows (a header line only?); "
+                                  "for one article, use 'newscred analyze'")
         ok = True
     finally:
         if tmp is not None:
@@ -251,17 +255,27 @@ def score_file(
     return summary
 
 
+def check_not_in_input(dest: Path, source: str | os.PathLike[str]) -> None:
+    """Refuse an output that is the input file, or lies inside the input folder (where it would
+    overwrite an input file, or be read as input by the next run)."""
+    src = Path(source)
+    try:
+        target, origin = dest.resolve(), src.resolve()
+    except OSError:
+        return
+    if target == origin:
+        raise OutputError(f"{dest} is also the input: scoring it would overwrite the rows being read. Choose another output.")
+    if src.is_dir() and origin in target.parents:
+        raise OutputError(f"{dest} is inside the input folder {source}: it could overwrite an input file, and the next run "
+                          "would read it as input. Write outside the folder.")
+
+
 def check_output_file(dest: Path, source: str | os.PathLike[str] | IO[str] | None = None) -> None:
     """Refuse an output file that is a folder, that cannot be created, or that is the input itself."""
     if dest.is_dir():
         raise OutputError(f"{dest} is a folder; give a .jsonl file name, or a folder name ending in '/' for output in parts")
-    if isinstance(source, (str, os.PathLike)) and str(source) != "-" and dest.exists():
-        try:
-            same = dest.resolve() == Path(source).resolve() or dest.samefile(source)
-        except OSError:
-            same = False
-        if same:
-            raise OutputError(f"{dest} is also the input: scoring it would overwrite the rows being read. Choose another output.")
+    if isinstance(source, (str, os.PathLike)) and str(source) != "-":
+        check_not_in_input(dest, source)
     blocking = next((p for p in dest.parents if p.exists()), None)
     if blocking is not None and not blocking.is_dir():
         raise OutputError(f"cannot write {dest}: {blocking} is a file, not a folder")

@@ -183,6 +183,10 @@ def score(ctx: click.Context, input: str, output: str, model: str | None, fmt: s
     if summary.error_codes:
         msg += " (" + ", ".join(f"{k} {v}" for k, v in sorted(summary.error_codes.items())) + ")"
     click.echo(f"{msg} -> {where}", err=True)
+    if not summary.rows:
+        from ..errors import EmptyInputError
+
+        raise EmptyInputError(f"{input} has no rows (a header line only?); for one article, use 'newscred analyze'")
     if summary.rows and not summary.scored:
         from ..errors import InputError
 

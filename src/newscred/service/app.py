@@ -410,7 +410,8 @@ def create_app(analyzer: Any, settings: ServiceSettings | None = None) -> FastAP
     def analyze_one(req: AnalyzeRequest) -> dict[str, Any]:
         # Looked up at call time, so a wrapped or patched analyzer is honoured.  HTML pages are read
         # by the library, exactly as `newscred analyze page.html` reads them.
-        report = app.state.analyzer.analyze(req.text, title=req.title, url=req.url, id=req.id, prior=req.prior, mode=req.mode)
+        report = app.state.analyzer.analyze(req.text, title=req.title, url=req.url, id=req.id, prior=req.prior, mode=req.mode,
+                                            html=req.html)
         return report.to_dict()
 
     async def run(fn: Callable[..., Any], *args: Any, timeout: float | None = None) -> Any:

@@ -68,6 +68,11 @@ class AnalyzeRequest(BaseModel):
         description="Which content model reads the text: 'auto' (the server's default) sends texts under 60 words "
         "to the short-claim model, longer ones to the article model.",
     )
+    html: StrictBool | None = Field(
+        default=None,
+        description="true: read `text` as an HTML page; false: as text, even if it starts with markup; null (default): "
+        "a page when it starts with '<' and contains <html, <body or <p.",
+    )
 
 
 def _batch_items_schema(schema: dict[str, Any]) -> None:
