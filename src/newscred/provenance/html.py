@@ -165,15 +165,6 @@ BLOCK_TAGS = frozenset(
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
                    "track", "wbr"})
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0]+")
-_HTML_MARKERS = ("<html", "<body", "<p")
-
-
-def looks_like_html(text: str) -> bool:
-    """True for a document that starts with ``<`` and has ``<html``, ``<body`` or ``<p`` in it."""
-    if not text.lstrip().startswith("<"):
-        return False
-    head = text.lower()
-    return any(marker in head for marker in _HTML_MARKERS)
 
 
 class _Extractor(HTMLParser):
