@@ -464,6 +464,8 @@ def unread_script(text: str, tokens: list[Token]) -> str | None:
     if text.isascii():
         return None
     read = sum(t.end - t.start for t in tokens)
+    if len(text) - len(text.encode("ascii", "ignore")) <= read:
+        return None  # fewer non-ASCII characters than letters read (curly quotes, accents): the common case
     scripts: dict[str, int] = {}
     unread = 0
     for ch in text:
