@@ -69,6 +69,18 @@ def test_seed_injected_headline_block_is_located(seed_article: str, seed_provena
     assert 0.5 < block.score <= 1.0
 
 
+@pytest.mark.parametrize("text, start, end", [
+    ("El gobierno anunció un nuevo plan para reducir la inflación.", False, False),  # unknown last word, then "."
+    ("Hydroxychloroquine cures coronavirus in 48 hours, says a doctor.", False, False),  # unknown first word, capital
+    ("ment officials said on Tuesday that the plan would go ahead", True, True),  # lower-case start, no full stop
+])
+def test_raw_text_punctuation_decides_truncation(text: str, start: bool, end: bool) -> None:
+    from newscred.analyzer import load
+
+    facts = load(claims=False).analyze(text, mode="article").to_dict()["facts"]
+    assert (facts["truncated_start"], facts["truncated_end"]) == (start, end)
+
+
 def test_seed_is_truncated_at_both_ends(seed_article: str, seed_provenance) -> None:
     assert seed_provenance.truncated_start and seed_provenance.truncated_end
     assert seed_provenance.truncation["start"].token == "apitalism"

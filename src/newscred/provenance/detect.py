@@ -820,7 +820,9 @@ def _truncation(text: str, tokens: Sequence[Token], lexicon: frozenset[str], nor
         head = text.lstrip()[:1]
         if head.isalpha() and head.islower():
             reason = "raw text starts with a lower-case letter (mid-sentence)"
-    if not reason:
+    # raw text opening on a capital ("Hydroxychloroquine cures ...") starts a sentence, known word or not
+    capital = not normalised and text.lstrip()[:1].isupper()
+    if not reason and not capital:
         if first.text in _NO_START:
             reason = f"starts with the word fragment {first.text!r}"
         elif len(first.text) > 1 and not first.text.isdigit() and lexicon and first.text not in lexicon:
@@ -828,11 +830,14 @@ def _truncation(text: str, tokens: Sequence[Token], lexicon: frozenset[str], nor
     start_ev = TruncationEvidence(bool(reason), first.text, first.start, first.end, reason or "starts on a whole word")
     # end
     reason = ""
+    closed = False
     if not normalised:
         tail = text.rstrip()[-1:]
-        if tail and tail not in _END_PUNCT and last.end == len(text.rstrip()):
+        closed = bool(tail) and tail in _END_PUNCT
+        if tail and not closed and last.end == len(text.rstrip()):
             reason = "raw text ends without closing punctuation"
-    if not reason and not last.text.isdigit():
+    # a word followed by a full stop was not cut mid-word, even if the model never saw it ("inflación.")
+    if not reason and not closed and not last.text.isdigit():
         if len(last.text) == 1 and last.text not in ("a", "i"):
             reason = f"ends on the single letter {last.text!r} (cut mid-word)"
         elif len(last.text) > 1 and lexicon and last.text not in lexicon:
