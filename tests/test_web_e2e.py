@@ -206,6 +206,10 @@ def test_upload_an_html_file(page, server, tmp_path) -> None:
     shown = page.locator("#article-text").inner_text()
     assert "<p>" not in shown and "Home | News" not in shown and "SPRINGFIELD" in shown
     assert page.locator("#article-text mark.ev").count() >= 1
+    # what was read from the page is shown beside the report (its title), but not its text twice
+    section = page.locator("#extra-sections section[data-section='page']")
+    expect(section).to_contain_text("Pipes")
+    assert "SPRINGFIELD" not in section.inner_text()
     assert not page.problems, page.problems
 
 

@@ -12,7 +12,7 @@
   const alertBox = $("alert");
   const results = $("results");
   let maxFileBytes = 2000000; // replaced by the server's own limit from /v1/model
-  const GENERIC_SECTIONS = [["source", "Source"], ["provenance", "Provenance"]];
+  const GENERIC_SECTIONS = [["page", "Read from the page"], ["source", "Source"], ["provenance", "Provenance"]];
 
   // ---------------------------------------------------------------- small helpers
   function el(tag, attrs, children) {
@@ -307,8 +307,12 @@
     const host = $("extra-sections");
     clear(host);
     for (const [key, title] of GENERIC_SECTIONS) {
-      const value = report[key];
+      let value = report[key];
       if (value === undefined || value === null) continue;
+      if (key === "page") {
+        // the page's article text is already shown above, with the evidence highlighted
+        value = Object.fromEntries(Object.entries(value).filter(([k]) => k !== "text"));
+      }
       if (Array.isArray(value) && !value.length) continue;
       const headingId = "section-" + key;
       host.append(
