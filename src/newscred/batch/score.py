@@ -132,8 +132,25 @@ def score_rows(analyzer: Analyzer, rows: Iterable[RowResult], *, cols: Columns =
 _WORKER: dict[str, Any] = {}
 
 
+def _die_with_parent() -> None:
+    """Linux: have the kernel end this worker when the parent dies (even by kill -9), instead of
+    leaving it to score on and print BrokenPipeError tracebacks into the user's terminal."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGTERM))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # no prctl here: workers just live on until their next write
+        pass
+
+
 def _init_worker(model_path: str, settings: dict[str, Any], cols: Columns) -> None:
     from threadpoolctl import threadpool_limits
+
+    _die_with_parent()
 
     from ..analyzer import Analyzer
     from ..model.artifact import load_artifact
