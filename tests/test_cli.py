@@ -197,6 +197,12 @@ def test_score_a_folder_of_articles_and_tables_names_each_file(tmp_path: Path) -
     assert rows[1]["error"]["code"] == "input.binary"
     assert rows[0]["content"]["p_unreliable"] == rows[2]["content"]["p_unreliable"]  # the page's article is the story
     assert rows[2]["url"].startswith("https://www.springfield-ledger.example/") and "page" in rows[2]
+    assert "1 file in" in result.output and "notes.pdf" in result.output  # what is not read is said
+    # a temporary file left by a run killed outright is cleaned up by the next run to the same name
+    stale = tmp_path / ".out.jsonl.999999999.tmp"
+    stale.write_text("half a run")
+    again = CliRunner().invoke(main, ["score", str(folder), "-o", str(out), "--no-progress"])
+    assert again.exit_code == 0 and not stale.exists()
 
 
 def test_score_refuses_to_write_inside_its_input_folder_and_a_header_only_input(tmp_path: Path) -> None:

@@ -52,6 +52,15 @@ def input_files(source: str | os.PathLike[str]) -> list[Path] | None:
     return [path]
 
 
+def skipped_files(source: str | os.PathLike[str]) -> list[Path]:
+    """Files in a folder input that are neither tables nor articles (a .pdf, an image): not read."""
+    path = Path(source)
+    if str(source) == "-" or not path.is_dir():
+        return []
+    return sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")
+                  and not p.name.lower().endswith(INPUT_SUFFIXES + ARTICLE_SUFFIXES))
+
+
 def _article_row(index: int, path: Path, name: str, source: str | None) -> RowResult:
     """One article file as one row: ``id`` is its path (in the folder, or as given); pages are
     read by the analyzer.  A file that cannot be read is an error row that still names it."""

@@ -234,6 +234,7 @@ def score_file(
         check_output_file(final, source)
         # Written beside the destination and renamed into place only when every row is in: a run
         # that fails (a typo in the input name, a missing extra) leaves an existing file untouched.
+        _remove_stale_temporaries(final)
         tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
         try:
             fh: IO[str] = open(tmp, "w", encoding="utf-8")
@@ -270,6 +271,21 @@ def score_file(
             else:
                 tmp.unlink(missing_ok=True)
     return summary
+
+
+def _remove_stale_temporaries(final: Path) -> None:
+    """Delete ``.NAME.PID.tmp`` files that runs killed outright (kill -9) left beside ``final``;
+    a temporary file whose process still runs belongs to a live run and stays."""
+    for stale in final.parent.glob(f".{final.name}.*.tmp"):
+        pid = stale.name[len(final.name) + 2 : -4]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            stale.unlink(missing_ok=True)
+        except OSError:  # alive but not ours (EPERM): leave it
+            continue
 
 
 def check_not_in_input(dest: Path, source: str | os.PathLike[str]) -> None:

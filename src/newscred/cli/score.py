@@ -124,6 +124,13 @@ def score(ctx: click.Context, input: str, output: str, model: str | None, fmt: s
 
     workers = workers or max(1, os.cpu_count() or 1)
 
+    from ..batch.runner import skipped_files
+
+    skipped = skipped_files(input)
+    if skipped:
+        names = ", ".join(p.name for p in skipped[:3]) + (", ..." if len(skipped) > 3 else "")
+        click.echo(f"note: {len(skipped)} file{'s' * (len(skipped) != 1)} in {input} {'are' if len(skipped) != 1 else 'is'} "
+                   f"neither a table nor an article and will not be read ({names})", err=True)
     analyzer = load(model, prior=prior, provenance=provenance, ratings_file=ratings_file, claims=claims,
                     claims_index=claims_index, mode=mode, max_chars=max_chars)
     # Optional columns the user named must exist: a mistyped --id-col would otherwise give row
