@@ -6,6 +6,7 @@ style signals, the content model, calibration and the uncertain band.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import unicodedata
@@ -15,13 +16,13 @@ from typing import Any, Iterable, Iterator, Mapping
 import numpy as np
 
 from .article import Article
-from .errors import NewscredError
+from .errors import ConfigError, IndexNotFoundError, InputTypeError, ModelNotFoundError, NewscredError
 from .features.signals import DESCRIPTIONS, STYLE_FEATURES, signal_matches, style_vector
 from .model.artifact import Artifact, load_artifact, sha256_bytes
+from .provenance.html import text_to_analyse
 from .report import ContentVerdict, Evidence, Facts, ModelInfo, Report, SignalValue
 from .text.artefacts import Artefact as TextArtefact
 from .text.artefacts import find_artefacts, strip_artefacts
-from .provenance.html import is_page
 from .text.normalise import Token, looks_normalised, tokenize
 from .text.validate import DEFAULT_MAX_CHARS, check_text, decode_bytes
 
@@ -49,8 +50,6 @@ def resolve_model_path(model: str | os.PathLike[str] | None) -> Path:
     if name.startswith("builtin:") or name in BUILTIN_MODELS:
         key = name.split(":", 1)[-1]
         if key not in BUILTIN_MODELS:
-            from .errors import ModelNotFoundError
-
             raise ModelNotFoundError(f"No built-in model '{key}'. Built-in models: {', '.join(sorted(BUILTIN_MODELS))}.")
         return BUILTIN_MODELS[key]
     return Path(name)
@@ -94,8 +93,6 @@ class Analyzer:
             claims_index = default_index_path()
         if isinstance(claims_index, (str, os.PathLike)) and not Path(claims_index).is_dir():
             # Fail here, not at the first analysis (which may be hours into a batch run).
-            from .errors import IndexNotFoundError
-
             raise IndexNotFoundError(f"no claim index at {claims_index}: build one with 'newscred claims index build -o "
                                      f"{claims_index}', or leave the claims index out", path=str(claims_index))
         self.claims_index = claims_index
@@ -147,12 +144,8 @@ class Analyzer:
         id = id if id is not None else art.id
         if id is not None and not isinstance(id, str):
             id = str(id)  # database ids are often numbers; the report's id is always a string, as in the API
-        page = None
-        if is_page(text, html):
-            from .provenance.html import read_page
-
-            page = read_page(text, url=url)
-            text = check_text(page.text, max_chars=self.max_chars)
+        text, page = text_to_analyse(text, html, url=url, max_chars=self.max_chars)
+        if page is not None:
             title = title if title is not None else page.title
             url = url if url is not None else page.canonical_url
         report = self._analyze_text(
@@ -179,8 +172,6 @@ class Analyzer:
         ``prior``, ``mode`` and ``html`` are as for :meth:`analyze`.
         """
         if on_error not in ("raise", "return"):
-            from .errors import ConfigError
-
             raise ConfigError(f"on_error must be 'raise' or 'return'; got {on_error!r}")
         if prior is not None:
             _check_prior(prior)
@@ -246,13 +237,10 @@ class Analyzer:
     def claim_model(self) -> Any:
         """The short-claim model (loaded on first use: most inputs are articles)."""
         if self._claim_model is None:
-            from .model.claim import DEFAULT_PATH, ClaimModel
+            from .model.claim import ClaimModel
 
-            model = ClaimModel.load()
-            manifest = model.manifest
-            self._claim_model_info = ModelInfo(str(manifest.get("name", "claim")), str(manifest.get("version", "")),
-                                               sha256_bytes((DEFAULT_PATH / "manifest.json").read_bytes()))
-            self._claim_model = model
+            self._claim_model_info = claim_model_info()
+            self._claim_model = ClaimModel.load()
         return self._claim_model
 
     def _analyze_text(self, text: str, *, title: str | None, url: str | None, id: str | None, prior: float,
@@ -393,7 +381,7 @@ class Analyzer:
         out = []
         for anchor, (weight, parts) in chosen:
             gap = "…" in anchor
-            wanted = ["_" if w == "…" else w for w in anchor.split(" ")] if gap else anchor.split(" ")
+            wanted = ["_" if w == "…" else w for w in anchor.split(" ")]
             seq = masked if gap else words
             n = len(wanted)
             spans: list[tuple[int, int]] = []
@@ -454,6 +442,16 @@ class Analyzer:
         )
 
 
+def claim_model_info() -> ModelInfo:
+    """Name, version and manifest sha256 of the bundled claim model, read without its weights (the
+    ``model`` of every claim-mode report, and what ``GET /v1/model`` says answers short texts)."""
+    from .model.claim import DEFAULT_PATH
+
+    raw = (DEFAULT_PATH / "manifest.json").read_bytes()
+    manifest = json.loads(raw)
+    return ModelInfo(str(manifest.get("name", "claim")), str(manifest.get("version", "")), sha256_bytes(raw))
+
+
 def unread_script(text: str, tokens: list[Token]) -> str | None:
     """The name of the script ("Cyrillic", "Arabic", "CJK") most of ``text``'s letters are written
     in when the normalised tokens cover less than half of them, else None.
@@ -480,18 +478,12 @@ def unread_script(text: str, tokens: list[Token]) -> str | None:
     if not unread or read >= unread:
         return None
     name = max(scripts, key=scripts.__getitem__)
-    return name if name in ("CJK",) else name.capitalize()
+    return name if name == "CJK" else name.capitalize()
 
 
 def _anchor(shown: str) -> str:
     """The visible words of a term: "… said" and "said … …" -> "said"; a gap inside stays ("as … as")."""
-    parts = shown.split(" ")
-    lo, hi = 0, len(parts)
-    while lo < hi and parts[lo] == "…":
-        lo += 1
-    while hi > lo and parts[hi - 1] == "…":
-        hi -= 1
-    return " ".join(parts[lo:hi])
+    return shown.strip("… ")  # terms are ASCII words and "…": only the masks are stripped
 
 
 def _known_share(words: list[str], lexicon: frozenset[str]) -> float:
@@ -510,15 +502,11 @@ def _sigmoid(x: float) -> float:
 def _optional_text(name: str, value: Any) -> str | None:
     if value is None or isinstance(value, str):
         return value
-    from .errors import InputTypeError
-
     raise InputTypeError(f"{name} must be text (str) or None, got {type(value).__name__}")
 
 
 def _check_mode(mode: str) -> str:
     if mode not in MODES:
-        from .errors import ConfigError
-
         raise ConfigError(f"mode must be one of {', '.join(MODES)} (auto: claims under {CLAIM_MAX_WORDS} words go to the "
                           f"claim model); got {mode!r}")
     return mode
@@ -526,8 +514,6 @@ def _check_mode(mode: str) -> str:
 
 def _check_prior(prior: float) -> float:
     if not (isinstance(prior, (int, float)) and 0.0 < prior < 1.0):
-        from .errors import ConfigError
-
         raise ConfigError(f"prior must be a share strictly between 0 and 1 (e.g. 0.1 for one unreliable article in ten); got {prior!r}")
     return float(prior)
 

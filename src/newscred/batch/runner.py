@@ -130,9 +130,11 @@ def rows_of(files: list[Path] | None, fmt: str | None, root: str | os.PathLike[s
         offset += count
 
 
-def input_rows(source: str | os.PathLike[str], fmt: str | None = None) -> Iterator[RowResult]:
-    """Every row of ``source``: a table, an article file, a folder of them, or "-" (stdin)."""
-    files = input_files(source)
+def input_rows(source: str | os.PathLike[str], fmt: str | None = None,
+               files: list[Path] | None = None) -> Iterator[RowResult]:
+    """Every row of ``source``: a table, an article file, a folder of them, or "-" (stdin).
+    ``files``: ``input_files(source)`` when the caller has it."""
+    files = input_files(source) if files is None else files
     root = source if files is not None and Path(source).is_dir() else None
     return rows_of(files, fmt, root)
 
@@ -343,8 +345,7 @@ def score_corpus(
     done = manifest.committed_rows
     if progress is not None and done:
         progress(done)
-    root = source if files is not None and Path(source).is_dir() else None
-    rows = checked_columns(rows_of(files, fmt, root), cols, str(source) if files else "<stdin>")
+    rows = checked_columns(input_rows(source, fmt, files), cols, str(source) if files else "<stdin>")
     rows = islice(rows, done, None)  # committed rows are re-read, not re-scored
     writer: _PartWriter | None = None
     part_no = len(manifest.parts)

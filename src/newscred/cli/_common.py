@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from typing import Any, Callable
 
@@ -38,7 +39,7 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 def _claims_index_folder(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     # Both kinds of index are often named *.idx: say which one this is, not just "is a file".
-    if value is not None and not _is_dir(value):
+    if value is not None and not os.path.isdir(value):
         raise click.BadParameter(f"{value} is a file: a republication index ('newscred index build'), which goes to "
                                  "--index. --claims-index takes the folder 'newscred claims index build -o DIR' writes.")
     return value
@@ -46,16 +47,10 @@ def _claims_index_folder(ctx: click.Context, param: click.Parameter, value: str 
 
 def republication_index_file(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """Callback of ``--index``: the reverse mix-up gets the reverse hint."""
-    if value is not None and _is_dir(value):
+    if value is not None and os.path.isdir(value):
         raise click.BadParameter(f"{value} is a folder: a fact-check index ('newscred claims index build'), which goes to "
                                  "--claims-index. --index takes the file 'newscred index build' writes.")
     return value
-
-
-def _is_dir(path: str) -> bool:
-    import os
-
-    return os.path.isdir(path)
 
 
 def claims_options(default: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

@@ -112,8 +112,8 @@ def analyze(article: str, model: str | None, as_json: bool, title: str | None, u
                     claims_index=claims_index, mode=mode)
     report = analyzer.analyze(text, title=title, url=url, id=None if article == "-" else name,
                               html=treat_as_html(article, as_html))
-    if "page" in report.extra:
-        text = report.extra["page"]["text"]  # the report's offsets refer to the page's article text
+    if report.page is not None:
+        text = report.page["text"]  # the report's offsets refer to the page's article text
     if index_path:
         report = analyzer.republication(report, text, index_path)
     if as_json:

@@ -62,13 +62,11 @@ def sentences_cmd(article: str, normalised: bool | None, as_html: bool | None, b
       newscred claims sentences saved-page.html
     """
     from ..claims.extract import ClaimFinder
+    from ..provenance.html import text_to_analyse
     from .analyze import _read_input, treat_as_html
 
-    from ..provenance.html import is_page, read_page
-
     text, _ = _read_input(article, max_chars)
-    if is_page(text, treat_as_html(article, as_html)):
-        text = read_page(text).text
+    text, _ = text_to_analyse(text, treat_as_html(article, as_html), max_chars=max_chars)
     finder = ClaimFinder()
     listing = finder.sentence_list(text, normalised=normalised)
     rows = listing["sentences"]

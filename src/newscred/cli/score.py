@@ -194,7 +194,7 @@ def score(ctx: click.Context, input: str, output: str, model: str | None, fmt: s
         from ..errors import EmptyInputError
 
         raise EmptyInputError(f"{input} has no rows (a header line only?); for one article, use 'newscred analyze'")
-    if summary.rows and not summary.scored:
+    if not summary.scored:
         from ..errors import InputError
 
         raise InputError(f"no row of {input} could be scored (every row is an error row; see the codes above and the "

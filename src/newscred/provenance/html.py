@@ -21,7 +21,7 @@ from urllib.parse import urljoin
 
 from ..errors import EmptyInputError, InputError, MissingExtraError, require
 
-__all__ = ["ExtractedPage", "extract_html", "is_page", "looks_like_html", "read_page"]
+__all__ = ["ExtractedPage", "extract_html", "is_page", "looks_like_html", "read_page", "text_to_analyse"]
 
 
 @dataclass(frozen=True)
@@ -128,6 +128,19 @@ def looks_like_html(text: str) -> bool:
 def is_page(text: str, html: bool | None = None) -> bool:
     """Whether to read ``text`` as an HTML page: ``html`` when the caller knows, else the rule above."""
     return looks_like_html(text) if html is None else html
+
+
+def text_to_analyse(text: str, html: bool | None = None, *, url: str | None = None,
+                    max_chars: int | None = None) -> tuple[str, ExtractedPage | None]:
+    """``(text, page)``: the article text of ``text`` read as a page when :func:`is_page` says so
+    (checked like any input, and with ``page`` what was read), else ``text`` itself and None.
+    The analyzer, ``newscred claims sentences`` and every REST route read their input with it."""
+    if not is_page(text, html):
+        return text, None
+    from ..text.validate import DEFAULT_MAX_CHARS, check_text
+
+    page = read_page(text, url=url)
+    return check_text(page.text, max_chars=DEFAULT_MAX_CHARS if max_chars is None else max_chars), page
 
 
 def read_page(html: str, url: str | None = None) -> ExtractedPage:

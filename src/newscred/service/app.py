@@ -38,8 +38,9 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
+from ..analyzer import claim_model_info
 from ..errors import ConfigError, DataError, InputError, NewscredError
-from ..provenance.html import is_page, read_page
+from ..provenance.html import text_to_analyse
 from ..text.validate import check_text
 from .schemas import (
     AnalyzeRequest,
@@ -243,19 +244,6 @@ def _validation_message(errors: list[dict[str, Any]], root: str = "body") -> str
     return "Invalid request: " + "; ".join(parts) + more + "."
 
 
-def _claim_model_info() -> dict[str, Any] | None:
-    """Name, version and manifest hash of the bundled claim model, read without loading its weights."""
-    from ..model.artifact import sha256_bytes
-    from ..model.claim import DEFAULT_PATH
-
-    path = DEFAULT_PATH / "manifest.json"
-    if not path.is_file():
-        return None
-    raw = path.read_bytes()
-    manifest = json.loads(raw)
-    return {"name": str(manifest.get("name", "claim")), "version": str(manifest.get("version", "")), "sha256": sha256_bytes(raw)}
-
-
 def _model_payload(analyzer: Any, settings: ServiceSettings) -> dict[str, Any]:
     artifact = getattr(analyzer, "artifact", None)
     manifest = dict(getattr(artifact, "manifest", {}) or {})
@@ -275,7 +263,7 @@ def _model_payload(analyzer: Any, settings: ServiceSettings) -> dict[str, Any]:
         "training_data": list(manifest.get("training_data", [])),
         "card": card,
         # texts under 60 words go to the claim model in auto mode; its report's `model` names it
-        "claim_model": _claim_model_info(),
+        "claim_model": claim_model_info().to_dict(),
         "mode": getattr(analyzer, "mode", "auto"),
         "claims_index": None if index is None else str(getattr(index, "path", index)),
         "newscred_version": __version__,
@@ -498,11 +486,9 @@ def create_app(analyzer: Any, settings: ServiceSettings | None = None) -> FastAP
     )
     async def extract(body: ExtractRequest) -> ExtractResponse:
         def work() -> ExtractResponse:
-            check_text(body.text, max_chars=app.state.analyzer.max_chars)
-            if is_page(body.text):
-                page = read_page(body.text)
-                return ExtractResponse(text=page.text, title=page.title, html=True)
-            return ExtractResponse(text=body.text, title=None, html=False)
+            max_chars = app.state.analyzer.max_chars
+            text, page = text_to_analyse(check_text(body.text, max_chars=max_chars), max_chars=max_chars)
+            return ExtractResponse(text=text, title=None if page is None else page.title, html=page is not None)
 
         return await run(work)
 
@@ -519,8 +505,8 @@ def create_app(analyzer: Any, settings: ServiceSettings | None = None) -> FastAP
     async def claim_sentences(body: SentencesRequest) -> JSONResponse:
         def work() -> dict[str, Any]:
             # the same checks and page reader as /v1/analyze (NUL bytes, size, HTML)
-            text = check_text(body.text, max_chars=app.state.analyzer.max_chars)
-            text = check_text(read_page(text).text, max_chars=app.state.analyzer.max_chars) if is_page(text) else text
+            max_chars = app.state.analyzer.max_chars
+            text, _ = text_to_analyse(check_text(body.text, max_chars=max_chars), max_chars=max_chars)
             return app.state.analyzer.claim_finder.sentence_list(text, normalised=body.normalised)
 
         return JSONResponse(await run(work))
