@@ -524,6 +524,7 @@ def test_unknown_label_lists_accepted_words() -> None:
     msg = str(info.value)
     # the file's line (header = line 1), not a 0-based row index the user cannot find
     assert "'maybe'" in msg and "line 3 (id '2')" in msg and "row 1" not in msg
+    assert msg.startswith(f"{FIXTURES / 'unknown_label.csv'}: ")  # which file, as malformed rows say it
     assert "label_map= / --label-map" in msg
     for word in ("reliable", "unreliable", "fake", "real", "legit"):
         assert word in msg

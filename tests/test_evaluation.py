@@ -171,6 +171,18 @@ def test_train_and_evaluate_on_a_user_csv(tmp_path: Path) -> None:
     saved = json.loads((report / "report.json").read_text())
     assert saved["split"] == "group" and "shipped" in next(iter(saved["results"].values()))
     assert (report / "report.html").is_file() and list(report.glob("*.png"))
+    again = CliRunner().invoke(main, ["evaluate", str(out), str(data), "--text-col", "body", "--label-col", "verdict",
+                                      "--folds", "3", "--report", str(report)])
+    assert again.exit_code == 0, again.output  # its own earlier report is replaced
+    assert json.loads((report / "report.json").read_text())["split"] != "group"
+    theirs = tmp_path / "theirs"
+    theirs.mkdir()
+    (theirs / "report.md").write_text("# my notes")
+    refused = CliRunner().invoke(main, ["evaluate", str(out), str(data), "--text-col", "body", "--label-col", "verdict",
+                                        "--folds", "3", "--report", str(theirs)])
+    assert refused.exit_code == 1 and "Error [output.exists]" in refused.stderr and "report.md" in refused.stderr
+    assert "macro-F1" not in refused.stdout  # refused before any fold was fitted
+    assert [f.name for f in theirs.iterdir()] == ["report.md"] and (theirs / "report.md").read_text() == "# my notes"
 
 
 def test_evaluate_marks_the_shipped_score_in_sample_on_the_model_s_own_training_data(tmp_path: Path) -> None:

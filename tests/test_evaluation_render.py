@@ -225,3 +225,29 @@ def test_json_safe() -> None:
     value = json_safe({"a": np.float32(np.inf), "b": np.arange(3), "c": (np.bool_(True), Path("x"))})
     assert value == {"a": None, "b": [0, 1, 2], "c": [True, "x"]}
     json.dumps(value, allow_nan=False)
+
+
+def test_write_report_replaces_its_own_earlier_report(tmp_path: Path) -> None:
+    sets = three_sets()
+    write_report(make_result(sets), sets, tmp_path)
+    (tmp_path / "notes.txt").write_text("mine")
+    write_report(make_result(sets, leaky={"beta"}), sets, tmp_path)  # a rerun into the same folder
+    assert "LEAKY" in (tmp_path / "report.md").read_text()
+    assert (tmp_path / "notes.txt").read_text() == "mine"  # files a report does not write are left alone
+
+
+def test_write_report_refuses_to_replace_files_it_did_not_write(tmp_path: Path) -> None:
+    from newscred.errors import OutputExistsError
+
+    sets = three_sets()
+    (tmp_path / "report.md").write_text("my own notes")
+    (tmp_path / "coverage.png").write_bytes(b"not ours")
+    with pytest.raises(OutputExistsError, match=r"already holds coverage\.png, report\.md, not from a newscred report"):
+        write_report(make_result(sets), sets, tmp_path)
+    assert (tmp_path / "report.md").read_text() == "my own notes"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["coverage.png", "report.md"]  # nothing written
+    (tmp_path / "report.json").write_text('{"something": "else"}')  # a report.json that is not ours is no licence
+    with pytest.raises(OutputExistsError):
+        write_report(make_result(sets), sets, tmp_path)
+    with pytest.raises(OutputExistsError, match="is a file"):
+        write_report(make_result(sets), sets, tmp_path / "report.md")

@@ -810,13 +810,6 @@ def read_table(
     label :class:`~newscred.errors.UnknownLabelError` (listing the accepted words).  To keep
     going past bad rows use :func:`iter_rows` with :meth:`ColumnMapping.to_record`.
     """
-    if dataset is None:
-        if isinstance(path, (str, os.PathLike)) and str(path) != "-":
-            name = Path(path).name
-            dataset = name[: -len(".gz")] if name.lower().endswith(".gz") else name
-            dataset = Path(dataset).stem
-        else:
-            dataset = "stdin"
     mapping = ColumnMapping(
         text_col=text_col,
         title_col=title_col,
@@ -826,10 +819,49 @@ def read_table(
         group_col=group_col,
         date_col=date_col,
         url_col=url_col,
-        dataset=dataset,
+        dataset=dataset if dataset is not None else dataset_name(path),
     )
+    for _row, record in mapped_rows(path, mapping, fmt, encoding=encoding):
+        yield record
+
+
+def dataset_name(path: str | os.PathLike[str] | IO[Any]) -> str:
+    """The dataset name a file's records get: its name without extensions (``mine.csv.gz`` -> ``mine``)."""
+    if isinstance(path, (str, os.PathLike)) and str(path) != "-":
+        name = Path(path).name
+        name = name[: -len(".gz")] if name.lower().endswith(".gz") else name
+        return Path(name).stem
+    return "stdin"
+
+
+def mapped_rows(
+    path: str | os.PathLike[str] | IO[Any],
+    mapping: ColumnMapping,
+    fmt: str | None = None,
+    *,
+    encoding: str = "utf-8",
+) -> Iterator[tuple[RowResult, Record]]:
+    """Each row of ``path`` with its :class:`Record`, failing on the first problem.
+
+    A malformed row raises its own error (which names the file); a row the mapping refuses (a
+    missing column, an unknown label, a number for a text) raises the mapping's error with the
+    file's name in front, since with several inputs "line 3" alone is ambiguous.  The row comes
+    along so that callers can say where a record was (``row.line``, ``row.index``).
+    """
+    name = _display_name(path)
     for row in iter_rows(path, fmt, encoding=encoding):
         if row.error is not None:
             raise row.error
         assert row.data is not None
-        yield mapping.to_record(row.data, row.index, row.line)
+        try:
+            record = mapping.to_record(row.data, row.index, row.line)
+        except NewscredError as exc:
+            raise type(exc)(f"{name}: {exc.message}", **exc.context) from None
+        yield row, record
+
+
+def _display_name(path: str | os.PathLike[str] | IO[Any]) -> str:
+    """How errors name an input: as :func:`iter_rows` names it in its own row errors."""
+    if isinstance(path, (str, os.PathLike)):
+        return "<stdin>" if str(path) == "-" else str(path)
+    return str(getattr(path, "name", "<stream>"))

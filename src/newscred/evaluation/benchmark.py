@@ -126,7 +126,10 @@ def run_benchmark(report_dir: str | Path | None = None, root: Any = None, progre
                   baselines: dict[str, ContentParams] | None = None) -> dict[str, Any]:
     """Run everything; write the report (JSON, Markdown, HTML, plots) when ``report_dir`` is given."""
     from ..training.recipe import evaluate_lodo, load_corpus
+    from .render import check_report_output
 
+    if report_dir is not None:
+        check_report_output(report_dir)  # before the long run, not after it
     started = time.perf_counter()
     corpus = load_corpus(root, progress=progress)
     result, _, predictions = evaluate_lodo(corpus, ContentParams(), progress=progress)

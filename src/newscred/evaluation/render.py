@@ -37,6 +37,48 @@ _SPLIT_NOTES = {
 }
 
 
+# --------------------------------------------------------------------------- where a report may go
+
+#: Marks a report.json as ours, so that a later run may replace the folder's report files.
+WRITTEN_BY = "newscred evaluation report"
+_REPORT_FILES = re.compile(r"^(report\.(json|md|html)|coverage\.png|cross_dataset\.png|(confusion|reliability)_.*\.png)$")
+
+
+def check_report_output(out_dir: str | os.PathLike[str]) -> Path:
+    """``out_dir`` as a Path if a report may be written there, else OutputExistsError.
+
+    A report writes fixed names (report.json, report.md, report.html, a few PNGs) into the folder
+    and leaves every other file alone.  It may replace them when the folder's report.json is an
+    earlier newscred report (rerunning ``--report out/`` is normal); when some of those names
+    exist but are somebody else's files, nothing is written: ``--report .`` in a folder holding
+    a hand-written report.md must not erase it.
+    """
+    from ..errors import OutputExistsError
+
+    out = Path(out_dir)
+    advice = "Choose another --report folder, or move those files away first."
+    if out.exists() and not out.is_dir():
+        raise OutputExistsError(f"{out} exists and is a file; a report needs a folder. {advice}", path=str(out))
+    if not out.is_dir():
+        return out
+    clashing = sorted(p.name for p in out.iterdir() if _REPORT_FILES.match(p.name))
+    if not clashing or _is_our_report(out / "report.json"):
+        return out
+    shown = ", ".join(clashing[:3]) + (", ..." if len(clashing) > 3 else "")
+    raise OutputExistsError(f"{out} already holds {shown}, not from a newscred report (no newscred report.json); "
+                            f"writing the report there would replace them. {advice}", path=str(out), files=clashing)
+
+
+def _is_our_report(path: Path) -> bool:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return False
+    # reports from before the marker existed still have the results table of write_report()
+    return isinstance(data, dict) and (data.get("written_by") == WRITTEN_BY or isinstance(data.get("results"), dict)
+                                       and "mean" in data)
+
+
 # --------------------------------------------------------------------------- JSON
 
 
@@ -474,7 +516,7 @@ def write_report(result: Mapping[str, Any], predictions: Mapping[str, tuple[np.n
     """
     from . import plots  # matplotlib only when figures are actually drawn
 
-    out = Path(out_dir)
+    out = check_report_output(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
     images: dict[str, str] = {}
@@ -482,7 +524,7 @@ def write_report(result: Mapping[str, Any], predictions: Mapping[str, tuple[np.n
     band = tuple(result["band"]) if result.get("band") else band  # type: ignore[assignment]
 
     written["json"] = out / "report.json"
-    written["json"].write_text(json.dumps(json_safe(result), indent=2, ensure_ascii=False, allow_nan=False) + "\n",
+    written["json"].write_text(json.dumps(json_safe({"written_by": WRITTEN_BY, **result}), indent=2, ensure_ascii=False, allow_nan=False) + "\n",
                                encoding="utf-8")
 
     sets = {str(k): (np.asarray(y, dtype=int), np.asarray(p, dtype=float)) for k, (y, p) in predictions.items()}

@@ -20,7 +20,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from ..datasets.record import Record
-from ..errors import ConfigError, DataError, InputError, NewscredError
+from ..errors import ConfigError, DataError, InputError
 from ..evaluation.protocol import Progress, calibration_weights, cross_validate, fit_model
 from ..evaluation.splits import Fold, cross_dataset_folds, group_folds, random_folds, time_split
 from ..model.content import ContentParams
@@ -94,27 +94,17 @@ def read_records(source: str, spec: TableSpec, *, root: str | Path | None = None
         if empty is not None:
             empty += [{"source": source, "id": r.id} for r in records if not (r.text or "").strip() and r.label]
         return records
-    from ..datasets.tabular import ColumnMapping, iter_rows
+    from ..datasets.tabular import ColumnMapping, dataset_name, mapped_rows
 
-    path = Path(source)
-    if source != "-" and not path.exists():
+    if source != "-" and not Path(source).exists():
         raise InputError(f"{source}: no such file. Give a CSV/TSV/JSONL/Parquet path or shared:DATASET.")
-    name = path.name[:-3] if path.name.lower().endswith(".gz") else path.name
     mapping = ColumnMapping(text_col=spec.text_col, title_col=spec.title_col, id_col=spec.id_col,
                             label_col=spec.label_col, label_map=spec.label_map, group_col=spec.group_col,
-                            date_col=spec.date_col, url_col=spec.url_col,
-                            dataset=Path(name).stem if source != "-" else "stdin")
+                            date_col=spec.date_col, url_col=spec.url_col, dataset=dataset_name(source))
     records = []
-    # read_table's loop, keeping each row's line so a dropped row can be found in the file
-    for row in iter_rows(source, spec.fmt):
-        if row.error is not None:
-            raise row.error
-        assert row.data is not None
-        try:
-            rec = mapping.to_record(row.data, row.index, row.line)
-        except NewscredError as exc:  # name the file: with several DATA, "line 3" alone is ambiguous
-            raise type(exc)(f"{source}: {exc.message}", **exc.context) from None
+    for row, rec in mapped_rows(source, mapping, spec.fmt):
         if empty is not None and not rec.text.strip() and rec.label:
+            # the file's line, so that a dropped row can be found
             empty.append({"source": source, "line": row.line} if row.line is not None
                          else {"source": source, "row": row.index + 1})
         records.append(rec)
@@ -294,6 +284,10 @@ def evaluate_table(
     from ..evaluation.metrics import binary_metrics
     from ..model.artifact import load_artifact
 
+    if report_dir is not None:
+        from ..evaluation.render import check_report_output
+
+        check_report_output(report_dir)  # before the folds are fitted, not after
     artifact = load_artifact(resolve_model_path(model))
     params = artifact.model.params
     if min_words is not None:
