@@ -22,8 +22,9 @@ from newscred.training.prepare import Doc
 
 
 def _docs(spec: list[tuple[int, int, int, int]]) -> tuple[list[Doc], list[int]]:
-    """(label, group, cluster, day) tuples -> docs over three datasets, and their clusters."""
-    docs = [Doc(str(i), f"ds{g % 3}", f"ds{g % 3}", f"g{g}", y, ["w"] * 60, date=f"2020-01-{1 + day:02d}")
+    """(label, group, cluster, day) tuples -> docs over three datasets, and their clusters.  A group
+    appears in every dataset (one site, several files): it must still never straddle a split."""
+    docs = [Doc(str(i), f"ds{i % 3}", f"ds{i % 3}", f"g{g}", y, ["w"] * 60, date=f"2020-01-{1 + day:02d}")
             for i, (y, g, _, day) in enumerate(spec)]
     return docs, [c for (_, _, c, _) in spec]
 

@@ -82,9 +82,11 @@ def group_folds(docs: Sequence[Doc], clusters: Sequence[int], n_splits: int = 5,
     """k-fold with groups (``Doc.group``) disjoint between train and test, duplicates kept whole.
 
     Documents without a group get their own; a duplicate cluster that spans two groups merges them.
+    A group is its value alone, whichever file or dataset it comes from: "site A" in two files is
+    one publisher, and splitting it would leak its style into the test side.
     """
     y = np.array([d.y for d in docs])
-    keys = [(d.dataset, d.group) if d.group else None for d in docs]
+    keys = [d.group if d.group else None for d in docs]
     groups = _merge(keys, list(clusters))
     return _stratified_group_folds(y, groups, n_splits, seed, "group")
 
