@@ -501,8 +501,12 @@ def test_read_table_tsv_and_jsonl() -> None:
     tsv = list(read_table(FIXTURES / "odd_columns.tsv", **ODD))
     assert [(r.id, r.label) for r in tsv] == [("t1", "unreliable"), ("t2", "reliable"), ("t3", "unreliable")]
     assert tsv[1].text == 'Tab\tinside, and "quotes"'
-    jl = list(read_table(FIXTURES / "odd_columns.jsonl", text_col="body text", id_col="Article ID",
-                         label_col="verdict", url_col="link", dataset="mine"))
+    jsonl = dict(text_col="body text", id_col="Article ID", label_col="verdict", url_col="link", dataset="mine")
+    # j2's verdict is the JSON boolean true: ambiguous (is_fake or is_real?) with the built-in words
+    with pytest.raises(UnknownLabelError, match=r"line 2 \(id 'j2'\): the label is the boolean true"):
+        list(read_table(FIXTURES / "odd_columns.jsonl", **jsonl))
+    words = {**DEFAULT_LABEL_MAP, "true": "reliable", "false": "unreliable"}  # as --label-map extends them
+    jl = list(read_table(FIXTURES / "odd_columns.jsonl", **jsonl, label_map=words))
     assert [(r.id, r.label, r.original_label) for r in jl] == [
         ("j1", "unreliable", "fake"), ("j2", "reliable", "true"), ("j3", "unreliable", "1"), ("j4", "reliable", "0.0"),
     ]
@@ -536,10 +540,11 @@ def test_default_label_map_words() -> None:
         ("Reliable", "reliable"), ("real", "reliable"), ("TRUE", "reliable"), ("legit", "reliable"), (0, "reliable"),
         ("unreliable", "unreliable"), ("Fake", "unreliable"), ("false", "unreliable"), (1, "unreliable"),
         ("1.0", "unreliable"), (1.0, "unreliable"), ("pants_on_fire", "unreliable"), ("Mostly-False", "unreliable"),
-        (True, "reliable"), ("", None), (None, None), (float("nan"), None),
+        ("", None), (None, None), (float("nan"), None),
     ]:
         assert mapping.label_of(value, "row")[0] == expected, value
-    for bad in ("-1", "2", "maybe", "half-true"):
+    # the *words* true/false are verdicts; a boolean cell is refused (is_fake or is_real?)
+    for bad in ("-1", "2", "maybe", "half-true", True, False):
         with pytest.raises(UnknownLabelError):
             mapping.label_of(bad, "row")
     assert set(DEFAULT_LABEL_MAP.values()) == {"reliable", "unreliable"}
@@ -762,3 +767,21 @@ def test_climate_fever_unknown_label_is_refused(tmp_path: Path) -> None:
     assert next(it).label == "reliable"
     with pytest.raises(UnknownLabelError, match="MAYBE"):
         next(it)
+
+
+def test_gzip_on_standard_input_is_read_like_a_gz_file() -> None:
+    import gzip
+    import io
+
+    raw = gzip.compress(b'text,label\n"a story about the council vote",fake\n"another one",real\n')
+    rows = list(iter_rows(io.BytesIO(raw)))
+    assert [r.data for r in rows] == [{"text": "a story about the council vote", "label": "fake"},
+                                      {"text": "another one", "label": "real"}]
+
+
+def test_a_tab_separated_file_named_csv_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "rows.csv"
+    path.write_text("id\ttext\tlabel\n1\tsome, text\tfake\n", encoding="utf-8")
+    with pytest.raises(MalformedRowError, match=r"looks tab-separated; name it \.tsv or pass the format tsv"):
+        list(iter_rows(path))
+    assert [r.data for r in iter_rows(path, "tsv")] == [{"id": "1", "text": "some, text", "label": "fake"}]

@@ -22,13 +22,17 @@ from .train import check_split_options, make_spec, progress_bar, report_dropped,
               help="Folder for report.json, report.md, report.html and the plots.")
 @handle_errors
 def evaluate(model: str, data: tuple[str, ...], text_col: str, label_col: str, label_map: str | None, group_col: str | None,
-             date_col: str | None, id_col: str | None, title_col: str | None, data_root: str | None, split: str | None,
+             date_col: str | None, date_order: str | None, id_col: str | None, title_col: str | None, url_col: str | None,
+             fmt: str | None, data_root: str | None,
+             split: str | None,
              folds: int | None, cutoff: str | None, min_words: int | None, report_dir: str | None) -> None:
     """Evaluate MODEL's recipe on labelled DATA without fooling yourself.
 
     Duplicates are removed before splitting, each fold retrains MODEL's configuration, and three
-    probes (majority class, length only, first/last 30 words + bylines + domain) are scored beside
-    it: a probe within 5 points of the model, or above it, marks the data LEAKY. MODEL is an
+    probes (majority class, length only, first/last 30 words + bylines + domain from --url-col)
+    are scored beside it: a length or source probe that is clearly above chance (macro-F1 at
+    least 0.6) and within 5 points of the model, or above it, marks the data LEAKY; a model no
+    better than a probe is marked WEAK. A test set of one class is not scored. MODEL is an
     artifact path or builtin:default; DATA are files or shared:NAME. "as shipped" scores MODEL
     itself; when DATA is what MODEL was trained on (its manifest's training data), that number
     is marked in-sample. Rows left out (too short, empty, unlabelled, duplicates) are counted on
@@ -41,7 +45,7 @@ def evaluate(model: str, data: tuple[str, ...], text_col: str, label_col: str, l
       newscred evaluate builtin:default shared:liar --min-words 5    # short statements, scored by the article model
     """
     check_split_options(split, cutoff)
-    spec = make_spec(text_col, label_col, label_map, group_col, date_col, id_col, title_col)
+    spec = make_spec(text_col, label_col, label_map, group_col, date_col, id_col, title_col, url_col, date_order, fmt)
     from ..training.custom import evaluate_table
 
     bar, progress = progress_bar()
@@ -52,12 +56,15 @@ def evaluate(model: str, data: tuple[str, ...], text_col: str, label_col: str, l
     report_dropped(result["data"], result["data"]["min_words"], claims_note=min_words is None)
     for name, r in result["results"].items():
         m = r["model"]
-        probes = ", ".join(f"{p} {v['macro_f1']:.3f}" for p, v in r["probes"].items())
-        shipped = f"as shipped {r['shipped']['macro_f1']:.3f}" + (" (IN-SAMPLE)" if r.get("shipped_in_sample") else "")
-        click.echo(f"{name}: n={r['n']} macro-F1 {m['macro_f1']:.3f} AUC {m['roc_auc']:.3f} | probes: {probes} | {shipped}")
-        for warning in r["warnings"]:
-            click.secho(f"  {warning}", fg="red")
-    sets = [k for k in result["results"] if k != "(all)"]
+        if r.get("one_class"):
+            click.echo(f"{name}: n={r['n']} one class only: not scored, not in the mean")
+        else:
+            probes = ", ".join(f"{p} {v['macro_f1']:.3f}" for p, v in r["probes"].items())
+            shipped = f"as shipped {r['shipped']['macro_f1']:.3f}" + (" (IN-SAMPLE)" if r.get("shipped_in_sample") else "")
+            click.echo(f"{name}: n={r['n']} macro-F1 {m['macro_f1']:.3f} AUC {m['roc_auc']:.3f} | probes: {probes} | {shipped}")
+        for warning in r["warnings"]:  # on standard error, like train's, so that stdout stays the numbers
+            click.secho(f"{name}: {warning}", fg="red", err=True)
+    sets = [k for k, r in result["results"].items() if k != "(all)" and not r.get("one_class")]
     if len(sets) > 1:
         # the same numbers as result["mean"], said as the lines above say them
         mean = result["mean"]

@@ -55,9 +55,20 @@ def table_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                           "It extends the built-in words (real/fake, true/false, legit, 0/1...) and overrides them "
                           "where it names the same word (e.g. 'true=unreliable' for an is_fake column)."),
         click.option("--group-col", default=None, help="Column whose values must not straddle train and test (site, publisher...)."),
-        click.option("--date-col", default=None, help="Column with ISO dates (for --split time)."),
+        click.option("--date-col", default=None,
+                     help="Column with dates (for --split time): YYYY-MM-DD, 5/3/2020, 22.05.2020, 'May 5, 2020' or "
+                          "epoch seconds. Slashed dates are read one way for the whole column, as the column shows."),
+        click.option("--date-order", type=click.Choice(["mdy", "dmy"]), default=None,
+                     help="How slashed dates are written when the column does not show it (05/04/2020): mdy (US) or "
+                          "dmy [default: decided by the column, else mdy]."),
         click.option("--id-col", default=None, help="Column with row ids."),
-        click.option("--title-col", default=None, help="Column with headlines."),
+        click.option("--title-col", default=None,
+                     help="Column with headlines: kept with each row; the model scores the body only, as analyze does."),
+        click.option("--url-col", default=None,
+                     help="Column with article URLs: the source probe reads their domain, so a dataset whose label "
+                          "follows the site (the 'is it Reuters?' shortcut) is marked LEAKY."),
+        click.option("--format", "fmt", type=click.Choice(["csv", "tsv", "jsonl", "parquet"]), default=None,
+                     help="Format of DATA files [default: from the extension; sniffed for standard input]."),
         click.option("--data-root", default=None, envvar="NEWSCRED_DATA", help="Folder of the shared corpora (for shared:NAME)."),
     ]
     for option in reversed(options):
@@ -91,7 +102,8 @@ def check_split_options(split: str | None, cutoff: str | None) -> None:
 
 
 def make_spec(text_col: str, label_col: str, label_map: str | None, group_col: str | None, date_col: str | None,
-              id_col: str | None, title_col: str | None) -> Any:
+              id_col: str | None, title_col: str | None, url_col: str | None = None, date_order: str | None = None,
+              fmt: str | None = None) -> Any:
     from ..datasets.tabular import DEFAULT_LABEL_MAP
     from ..training.custom import TableSpec, read_label_map
 
@@ -99,12 +111,17 @@ def make_spec(text_col: str, label_col: str, label_map: str | None, group_col: s
     # your own words must not make 'fake' unknown, so it extends the table (later keys win).
     words = {**DEFAULT_LABEL_MAP, **read_label_map(label_map)} if label_map else None
     return TableSpec(text_col=text_col, label_col=label_col, label_map=words,
-                     group_col=group_col, date_col=date_col, id_col=id_col, title_col=title_col)
+                     group_col=group_col, date_col=date_col, id_col=id_col, title_col=title_col, url_col=url_col,
+                     date_order=date_order, fmt=fmt)
 
 
 def report_dropped(data: dict[str, Any], min_words: int, *, claims_note: bool = False) -> None:
-    """One line on standard error: the rows left out and why (nothing when none were)."""
+    """One line on standard error: the rows left out and why (nothing when none were); then what
+    the date column held that was not read as meant, a line per file."""
     from ..training.custom import dropped_summary
+
+    for note in data.get("date_notes") or []:
+        click.secho(f"warning: dates: {note}", fg="yellow", err=True)
 
     line = dropped_summary(data, min_words=min_words)
     if line is None:
@@ -137,8 +154,8 @@ def report_dropped(data: dict[str, Any], min_words: int, *, claims_note: bool = 
 @click.pass_context
 @handle_errors
 def train(ctx: click.Context, data: tuple[str, ...], recipe: str | None, output: str, text_col: str, label_col: str,
-          label_map: str | None, group_col: str | None, date_col: str | None, id_col: str | None, title_col: str | None,
-          data_root: str | None, split: str | None, folds: int | None, cutoff: str | None, min_words: int,
+          label_map: str | None, group_col: str | None, date_col: str | None, date_order: str | None, id_col: str | None,
+          title_col: str | None, url_col: str | None, fmt: str | None, data_root: str | None, split: str | None, folds: int | None, cutoff: str | None, min_words: int,
           consistent_terms: bool, name: str, model_version: str) -> None:
     """Train a content model and write a verified artifact with its model card.
 
@@ -169,10 +186,11 @@ def train(ctx: click.Context, data: tuple[str, ...], recipe: str | None, output:
         raise click.UsageError("give DATA files to train on, or --recipe default")
     if recipe:
         # the recipe fixes its data, columns, protocol and name: an option it would ignore is an error
-        options = {p: f"--{p.replace('_', '-')}" for p in ("text_col", "label_col", "label_map", "group_col", "date_col",
-                                                            "id_col", "title_col", "split", "folds", "cutoff",
+        options = {p: f"--{p.replace('_', '-')}" for p in ("text_col", "label_col", "label_map", "group_col", "date_col", "date_order",
+                                                            "id_col", "title_col", "url_col", "fmt", "split", "folds", "cutoff",
                                                             "min_words", "name")}
         options["consistent_terms"] = "--consistent-terms/--every-term"
+        options["fmt"] = "--format"
         ignored = [flag for p, flag in options.items() if ctx.get_parameter_source(p) not in (ParameterSource.DEFAULT, None)]
         if ignored:
             raise click.UsageError(f"--recipe default fixes its own data and protocol; {', '.join(ignored)} would be "
@@ -189,7 +207,8 @@ def train(ctx: click.Context, data: tuple[str, ...], recipe: str | None, output:
         else:
             from ..training.custom import train_table
 
-            spec = make_spec(text_col, label_col, label_map, group_col, date_col, id_col, title_col)
+            spec = make_spec(text_col, label_col, label_map, group_col, date_col, id_col, title_col, url_col, date_order,
+                             fmt)
             metrics = train_table(list(data), output, spec, split=split, n_folds=folds, cutoff=cutoff, name=name,
                                   version=model_version,
                                   params=ContentParams(min_words=min_words, consistent_terms=consistent_terms),

@@ -19,7 +19,7 @@ Conventions shared by every reader:
   :class:`~newscred.errors.UnknownLabelError` instead of being guessed.
 * ``domain`` is the lower-case URL host without a leading ``www.``; Wayback Machine captures are
   unwrapped to the archived site.
-* ``date`` is ISO ``YYYY-MM-DD`` when the source gives one, else ``None``.
+* ``date`` is ISO ``YYYY-MM-DD`` when the source gives one, else ``None`` (see :func:`iso_date`).
 * ``group`` is the unit that must never straddle a train/test split (see ``registry.py``).
 """
 
@@ -44,6 +44,7 @@ from .record import RELIABLE, UNRELIABLE, Record
 __all__ = [
     "BUZZFEED_LABELS",
     "CLIMATE_FEVER_LABELS",
+    "DATE_FORMATS_HINT",
     "FAKE_LEGIT_LABELS",
     "FAKE_REAL_LABELS",
     "LIAR_LABELS",
@@ -51,9 +52,12 @@ __all__ = [
     "OPENSOURCES_LABELS",
     "RELIABILITY_LABELS",
     "SEMEVAL_LABELS",
+    "SLASH_ORDERS",
     "decode_bytes",
     "domain_of",
     "iso_date",
+    "slash_date_order",
+    "slash_order_evidence",
     "read_buzzfeed_webis",
     "read_celebrity",
     "read_climate_fever",
@@ -220,21 +224,89 @@ def domain_of(url: str | None) -> str | None:
 
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:$|[T ])")
-_US = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})$")
+_SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})$")
+_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})$")
 _TEXT_FORMATS = ("%d-%b-%y", "%d-%b-%Y", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y")
 
+#: The two orders of a slashed date: ``"mdy"`` (US ``5/22/2020``) and ``"dmy"`` (``22/5/2020``).
+SLASH_ORDERS = ("mdy", "dmy")
 
-def iso_date(value: Any) -> str | None:
+#: How the accepted date formats are described in messages.
+DATE_FORMATS_HINT = 'YYYY-MM-DD, M/D/YYYY (D/M/YYYY when the day is over 12), D.M.YYYY, "May 5, 2020" or epoch seconds'
+
+
+def _year(digits: str) -> int:
+    year = int(digits)
+    if len(digits) == 2:  # same pivot as strptime's %y
+        year += 2000 if year < 69 else 1900
+    return year
+
+
+def _slash_fields(value: Any) -> tuple[int, int] | None:
+    """The first two numbers of a slashed date string (``"22/05/2020"`` -> (22, 5)), else None."""
+    if not isinstance(value, str):
+        return None
+    m = _SLASHED.match(value.strip())
+    return (int(m[1]), int(m[2])) if m else None
+
+
+def slash_order_evidence(values: Iterable[Any]) -> set[str]:
+    """The slash orders that ``values`` prove: ``"dmy"`` when some slashed date has a first
+    number over 12 (and a second of 12 or less), ``"mdy"`` when some has a second number over 12
+    (and a first of 12 or less).  Empty when every slashed date is ambiguous (or there is none);
+    both when the values contradict each other.  Values that are not slashed dates are ignored.
+    """
+    found: set[str] = set()
+    for value in values:
+        fields = _slash_fields(value)
+        if fields is None:
+            continue
+        first, second = fields
+        if first > 12 and second <= 12:
+            found.add("dmy")
+        elif second > 12 and first <= 12:
+            found.add("mdy")
+        if len(found) == 2:
+            break
+    return found
+
+
+def slash_date_order(values: Iterable[Any]) -> str | None:
+    """Decide how a whole column of slashed dates is written, from its values.
+
+    ``"dmy"`` if any value's first number is over 12 (``22/05/2020``), ``"mdy"`` if any value's
+    second number is over 12 (``05/22/2020``), ``None`` when no value settles it (all ambiguous
+    like ``05/04/2020``, or no slashed dates) or when values contradict each other (both kinds:
+    the column mixes conventions and no single order is right).  Pass the result to
+    ``iso_date(value, order=...)`` so that every row of the column is read the same way, instead
+    of each row on its own (which would read ``05/04/2020`` month first next to ``22/05/2020``
+    day first).
+    """
+    found = slash_order_evidence(values)
+    return found.pop() if len(found) == 1 else None
+
+
+def iso_date(value: Any, order: str | None = None) -> str | None:
     """``YYYY-MM-DD`` for the date formats found in the corpora, ``None`` when unknown.
 
-    Accepts ISO strings (time part ignored), US ``M/D/YY[YY]`` (Snopes, CoAID), ``30-Oct-14``,
-    ``May 5, 2020``, Unix epochs in seconds or milliseconds (UTC) and Mongo-style
-    ``{"$date": ms}`` (FakeNewsNet v1).
+    Accepts ISO strings (time part ignored), slashed ``M/D/YY[YY]`` (Snopes, CoAID), dotted
+    ``D.M.YY[YY]`` (always day first, as written in Europe), ``30-Oct-14``, ``May 5, 2020``, Unix
+    epochs in seconds or milliseconds (UTC) and Mongo-style ``{"$date": ms}`` (FakeNewsNet v1).
+
+    Slashed dates: ``order`` is how the column writes them, ``"mdy"`` or ``"dmy"`` (see
+    :func:`slash_date_order`), and is then obeyed strictly (``"22/05/2020"`` with
+    ``order="mdy"`` is ``None``: not a date in that column's convention).  Without ``order`` a
+    slashed date is read month first (the US convention of the shared corpora), except when it
+    can only be day first (first number over 12, second 12 or less: ``22/05/2020`` is
+    2020-05-22).  An ambiguous value such as ``05/04/2020`` is then 2020-05-04: decide the order
+    for the whole column when it may be European.
     """
+    if order is not None and order not in SLASH_ORDERS:
+        raise ValueError(f"order must be one of {SLASH_ORDERS} or None, got {order!r}")
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, Mapping):
-        return iso_date(value.get("$date"))
+        return iso_date(value.get("$date"), order)
     if isinstance(value, (int, float)):
         if value != value or value <= 0:  # NaN or missing
             return None
@@ -252,12 +324,16 @@ def iso_date(value: Any) -> str | None:
         m = _ISO.match(text)
         if m:
             return dt.date(int(m[1]), int(m[2]), int(m[3])).isoformat()
-        m = _US.match(text)
+        m = _SLASHED.match(text)
         if m:
-            year = int(m[3])
-            if len(m[3]) == 2:  # same pivot as strptime's %y
-                year += 2000 if year < 69 else 1900
-            return dt.date(year, int(m[1]), int(m[2])).isoformat()
+            first, second = int(m[1]), int(m[2])
+            if order is None:
+                order = "dmy" if first > 12 and second <= 12 else "mdy"
+            month, day = (first, second) if order == "mdy" else (second, first)
+            return dt.date(_year(m[3]), month, day).isoformat()
+        m = _DOTTED.match(text)
+        if m:
+            return dt.date(_year(m[3]), int(m[2]), int(m[1])).isoformat()
     except ValueError:
         return None
     for fmt in _TEXT_FORMATS:

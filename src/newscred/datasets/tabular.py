@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import itertools
 import json
 import math
 import os
@@ -36,6 +37,7 @@ from pathlib import Path
 from typing import IO, Any, Iterable, Iterator, Mapping
 
 from ..errors import (
+    ConfigError,
     DatasetNotFoundError,
     EmptyInputError,
     EncodingError,
@@ -46,13 +48,15 @@ from ..errors import (
     UnsupportedFormatError,
     require,
 )
-from .readers import domain_of, iso_date
+from .readers import DATE_FORMATS_HINT, SLASH_ORDERS, _slash_fields, domain_of, iso_date, slash_order_evidence
 from .record import BINARY_LABELS, RELIABLE, UNRELIABLE, Record
 
 __all__ = [
     "DEFAULT_LABEL_MAP",
     "FORMATS",
     "ColumnMapping",
+    "DATE_LOOKAHEAD",
+    "DateStats",
     "RowResult",
     "detect_format",
     "iter_rows",
@@ -74,6 +78,10 @@ _EXTENSIONS = {
 #: Largest single row (CSV record or JSON line) held in memory.  A longer one is reported as
 #: malformed; it is also what bounds memory when a stray quote never closes.
 MAX_ROW_BYTES = 64 * 1024 * 1024
+
+#: Rows :func:`mapped_rows` reads ahead, at most, to settle how a date column writes slashed
+#: dates before making any Record (a few rows settle it for real day/month data).
+DATE_LOOKAHEAD = 1000
 
 _CHUNK = 1 << 16
 _PARQUET_BATCH = 1024
@@ -135,6 +143,9 @@ def _sniff(head: bytes) -> str:
         return "jsonl"
     first = _EOL.split(body, 1)[0]
     return "tsv" if b"\t" in first and b"," not in first else "csv"
+
+
+_GZIP_MAGIC = b"\x1f\x8b"
 
 
 class _Peekable:
@@ -211,6 +222,8 @@ def _open(path_or_stream: Any, fmt: str | None) -> tuple[_Peekable, str, str, IO
         raw = getattr(path_or_stream, "buffer", path_or_stream) if isinstance(path_or_stream, io.TextIOWrapper) else path_or_stream
         name = str(getattr(path_or_stream, "name", "<stream>"))
     stream = _Peekable(raw)
+    if stream.peek(2) == _GZIP_MAGIC:  # `cat rows.csv.gz | newscred ...`: a pipe has no .gz name to go by
+        stream = _Peekable(gzip.GzipFile(fileobj=stream, mode="rb"))  # type: ignore[arg-type]
     if fmt is not None:
         fmt = detect_format(name, fmt)
     else:
@@ -407,6 +420,11 @@ def _iter_delimited(stream: _Peekable, delim: str, name: str, encoding: str, max
         if header is None:
             if error is not None or values is None:
                 raise MalformedRowError(f"{name}: {where}: cannot read the header: {error}", path=name, line=first)
+            if delim == "," and len(values) == 1 and "\t" in values[0]:
+                # a TSV saved as .csv: every row would be one field, or "expected 1 fields, got 7"
+                raise MalformedRowError(f"{name}: {where}: the header has tabs and no commas, so the file looks "
+                                        "tab-separated; name it .tsv or pass the format tsv (--format tsv, fmt='tsv')",
+                                        path=name, line=first)
             header = _unique_names(values)
             continue
         if error is None and values is not None and len(values) != len(header):
@@ -565,15 +583,26 @@ def iter_rows(
 # Records
 # --------------------------------------------------------------------------------------------
 
+class _BuiltinLabel(str):
+    """The built-in meaning of the words true/false: equal to the plain label, but recognisable
+    after the table is copied into a user's map (``newscred train --label-map`` *extends* the
+    built-in words), so that a boolean cell is still refused unless the user named true/false."""
+
+    __slots__ = ()
+
+
 #: Label words understood when no ``label_map`` is given (case, surrounding space, ``_`` and
 #: ``-`` are ignored).  Numbers follow the common "is fake" convention (1 = unreliable), while
-#: true/false describe the *content* (true = reliable): for a boolean ``is_fake`` column pass
-#: ``label_map={"true": "unreliable", "false": "reliable"}``.
+#: the *words* true/false are verdicts on the content, as in LIAR/PolitiFact (``"TRUE"`` =
+#: reliable).  A real boolean cell (JSON ``true``, a Parquet/numpy bool) is another matter: an
+#: ``is_fake`` and an ``is_real`` column look the same, so it is refused with
+#: :class:`~newscred.errors.UnknownLabelError` unless the label map names true/false itself
+#: (``label_map={"true": "unreliable", "false": "reliable"}`` for ``is_fake``).
 DEFAULT_LABEL_MAP: Mapping[str, str | None] = {
     # reliable
     "reliable": RELIABLE,
     "real": RELIABLE,
-    "true": RELIABLE,
+    "true": _BuiltinLabel(RELIABLE),
     "legit": RELIABLE,
     "legitimate": RELIABLE,
     "credible": RELIABLE,
@@ -583,7 +612,7 @@ DEFAULT_LABEL_MAP: Mapping[str, str | None] = {
     # unreliable
     "unreliable": UNRELIABLE,
     "fake": UNRELIABLE,
-    "false": UNRELIABLE,
+    "false": _BuiltinLabel(UNRELIABLE),
     "not credible": UNRELIABLE,
     "untrustworthy": UNRELIABLE,
     "misinformation": UNRELIABLE,
@@ -598,11 +627,16 @@ DEFAULT_LABEL_MAP: Mapping[str, str | None] = {
 _INTEGRAL = re.compile(r"^(\d+)\.0*$")
 
 
+def _is_bool(value: Any) -> bool:
+    """A real boolean: Python's (JSON ``true``, Parquet via pyarrow) or numpy's."""
+    return isinstance(value, bool) or (type(value).__module__ == "numpy" and type(value).__name__ in ("bool_", "bool"))
+
+
 def _norm_word(value: Any) -> str | None:
     """Canonical form of a label cell, ``None`` for an empty/missing one."""
     if value is None:
         return None
-    if isinstance(value, bool):
+    if _is_bool(value):
         return "true" if value else "false"
     if isinstance(value, float):
         if math.isnan(value):
@@ -623,9 +657,15 @@ def _norm_key(name: str) -> str:
     return re.sub(r"[\s_\-]+", "", name).lower()
 
 
-def _normalise_label_map(label_map: Mapping[Any, str | None] | None) -> dict[str, str | None]:
+def _normalise_label_map(label_map: Mapping[Any, str | None] | None) -> tuple[dict[str, str | None], frozenset[str]]:
+    """(normalised word -> label, the words among true/false that the *user* mapped).
+
+    Only those words may label a boolean cell: the built-in true/false (even when copied into a
+    user's map) describe verdict words, not a boolean column of unknown meaning.
+    """
     source = DEFAULT_LABEL_MAP if label_map is None else label_map
     out: dict[str, str | None] = {}
+    booleans: set[str] = set()
     for key, value in source.items():
         if value is not None and value not in BINARY_LABELS:
             raise UnknownLabelError(
@@ -634,8 +674,60 @@ def _normalise_label_map(label_map: Mapping[Any, str | None] | None) -> dict[str
         word = _norm_word(key)
         if word is None:
             raise UnknownLabelError(f"label_map has an empty key ({key!r})")
-        out[word] = value
-    return out
+        if word in ("true", "false"):
+            if isinstance(value, _BuiltinLabel):
+                booleans.discard(word)
+            else:
+                booleans.add(word)
+        out[word] = None if value is None else str(value)  # a plain str, never the marker
+    return out, frozenset(booleans)
+
+
+def _blank(value: Any) -> bool:
+    """An empty cell: missing, NaN, or only whitespace."""
+    return value is None or (isinstance(value, float) and math.isnan(value)) or (isinstance(value, str) and not value.strip())
+
+
+@dataclass
+class DateStats:
+    """What a :class:`ColumnMapping` met in the date column so far (see its docstring).
+
+    Counts accumulate over every row the mapping reads (all files, when one mapping reads
+    several): ``cells`` non-empty date cells; ``unparsed`` of them not readable as a date (the
+    row is undated and keeps the value in ``extra["date_raw"]``), the first one in
+    ``unparsed_example``; ``ambiguous`` slashed dates such as ``05/04/2020`` read month first
+    although the column never showed which order it uses (the first in ``ambiguous_example``).
+    ``order`` is the slash order the column is read with (``"mdy"``/``"dmy"``, ``None`` while
+    undecided or when ``mixed``); ``settled`` says it was decided; ``mixed`` that the column holds
+    both ``22/05/2020`` and ``05/22/2020`` kinds, so each slashed date is read on its own.
+    """
+
+    order: str | None = None
+    settled: bool = False
+    mixed: bool = False
+    cells: int = 0
+    unparsed: int = 0
+    unparsed_example: Any = None
+    ambiguous: int = 0
+    ambiguous_example: Any = None
+
+    def summary(self) -> str | None:
+        """One line for a warning about the dates, or ``None`` when there is nothing to say."""
+        parts = []
+        if self.unparsed:
+            parts.append(
+                f"{self.unparsed:,} of {self.cells:,} dates are not readable (first: {self.unparsed_example!r}) "
+                f"and those rows count as undated; accepted formats: {DATE_FORMATS_HINT}"
+            )
+        if self.ambiguous:
+            parts.append(
+                f"{self.ambiguous:,} slashed dates such as {self.ambiguous_example!r} could be month/day or "
+                "day/month and were read as month/day (US); if the column is day/month, pass date_order='dmy' "
+                "(--date-order dmy) or write the dates as YYYY-MM-DD"
+            )
+        if self.mixed:
+            parts.append("the date column mixes month/day and day/month dates; each was read as it reads best")
+        return "; ".join(parts) or None
 
 
 @dataclass(frozen=True)
@@ -648,6 +740,21 @@ class ColumnMapping:
     ``"unreliable"`` or ``None`` = keep the row unlabelled); an empty label cell means unlabelled.
     Without ``id_col`` the id is the row index; without ``group_col`` the group is the URL's
     domain when ``url_col`` is given.
+
+    Boolean label cells (JSON ``true``, Parquet/numpy bools) need a ``label_map`` that names
+    ``"true"`` and ``"false"``: an ``is_fake`` and an ``is_real`` column look the same, so with the
+    built-in words they raise :class:`~newscred.errors.UnknownLabelError` saying how to choose.
+    The *words* ``"TRUE"``/``"false"`` (LIAR-style verdicts) keep their built-in meaning.
+
+    Dates (``date_col``) are read by :func:`~newscred.datasets.readers.iso_date`.  Slashed dates
+    are read one way for the whole column: ``date_order="mdy"``/``"dmy"`` forces it; by default
+    the first slashed date that can only be read one way (``22/05/2020``: day first;
+    ``05/22/2020``: month first) decides it for the column (:meth:`settle_date_order`;
+    :func:`mapped_rows` looks up to :data:`DATE_LOOKAHEAD` rows ahead so that earlier rows follow
+    it too).  Until then ambiguous ones (``05/04/2020``) are read month first and counted.
+    ``dates`` (a :class:`DateStats`, also as ``date_unparsed``, ``date_unparsed_example`` and
+    ``date_ambiguous``) counts what was met, so callers can report it; it is the only mutable
+    part of the mapping.
     """
 
     text_col: str = "text"
@@ -659,12 +766,81 @@ class ColumnMapping:
     date_col: str | None = None
     url_col: str | None = None
     dataset: str = "user"
+    #: how slashed dates are written: "mdy" (US), "dmy", or None to decide from the column
+    date_order: str | None = None
     _labels: dict[str, str | None] = field(init=False, repr=False, compare=False)
+    _bool_words: frozenset[str] = field(init=False, repr=False, compare=False)
     _resolved: dict[tuple[str, ...], dict[str, str | None]] = field(init=False, repr=False, compare=False)
+    _dates: DateStats = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_labels", _normalise_label_map(self.label_map))
+        if self.date_order is not None and self.date_order not in SLASH_ORDERS:
+            raise ConfigError(f"date_order must be one of {', '.join(SLASH_ORDERS)} or None, got {self.date_order!r}")
+        labels, bool_words = _normalise_label_map(self.label_map)
+        object.__setattr__(self, "_labels", labels)
+        object.__setattr__(self, "_bool_words", bool_words)
         object.__setattr__(self, "_resolved", {})
+        forced = self.date_order is not None
+        object.__setattr__(self, "_dates", DateStats(order=self.date_order, settled=forced))
+
+    @property
+    def dates(self) -> DateStats:
+        """What the date column held so far (see :class:`DateStats`)."""
+        return self._dates
+
+    @property
+    def date_unparsed(self) -> int:
+        """Non-empty date cells that were not readable as a date (those rows are undated)."""
+        return self._dates.unparsed
+
+    @property
+    def date_unparsed_example(self) -> Any:
+        """The first such cell's value, ``None`` when every date was read."""
+        return self._dates.unparsed_example
+
+    @property
+    def date_ambiguous(self) -> int:
+        """Slashed dates like ``05/04/2020`` read month first without the column deciding the order."""
+        return self._dates.ambiguous
+
+    def settle_date_order(self, values: Iterable[Any]) -> str | None:
+        """Decide once, from sample date cells, how this mapping reads slashed dates.
+
+        The first values that show an order settle it (see
+        :func:`~newscred.datasets.readers.slash_date_order`); values showing both orders settle
+        the column as ``mixed`` (each slashed date then read on its own); values showing neither
+        leave it undecided.  Returns the order in use (``None`` if undecided or mixed).  Later
+        calls change nothing once settled, nor does anything change when ``date_order`` was given.
+        """
+        st = self._dates
+        if not st.settled:
+            found = slash_order_evidence(values)
+            if found:
+                st.settled = True
+                st.mixed = len(found) > 1
+                st.order = None if st.mixed else found.pop()
+        return st.order
+
+    def _read_date(self, raw: Any) -> str | None:
+        """ISO date of one date cell, counting what :class:`DateStats` counts."""
+        if _blank(raw):
+            return None
+        st = self._dates
+        st.cells += 1
+        if not st.settled:
+            self.settle_date_order([raw])
+        date = iso_date(raw, order=st.order)
+        if date is None:
+            st.unparsed += 1
+            if st.unparsed == 1:
+                st.unparsed_example = raw
+        elif st.order is None:
+            fields = _slash_fields(raw)
+            if fields is not None and fields[0] != fields[1] and max(fields) <= 12:
+                st.ambiguous += 1
+                if st.ambiguous == 1:
+                    st.ambiguous_example = raw
+        return date
 
     def _roles(self) -> dict[str, str | None]:
         return {
@@ -712,11 +888,24 @@ class ColumnMapping:
         return out
 
     def label_of(self, value: Any, row: str) -> tuple[str | None, str | None]:
-        """(binary label, original word) of a label cell."""
+        """(binary label, original word) of a label cell.
+
+        A boolean cell is refused unless the label map names true/false (see the class docs).
+        """
         word = _norm_word(value)
         if word is None:
             return None, None
-        original = str(value).strip() if not isinstance(value, bool) else word
+        if _is_bool(value):
+            if word not in self._bool_words:
+                raise UnknownLabelError(
+                    f"{row}: the label is the boolean {word}, and a true/false label column is ambiguous: "
+                    "is it is_fake or is_real? Say which; for is_fake: label_map={'true': 'unreliable', "
+                    "'false': 'reliable'}, or on the command line --label-map FILE where FILE holds the two lines "
+                    "true=unreliable and false=reliable (for is_real, the reverse).",
+                    label=word,
+                )
+            return self._labels[word], word
+        original = str(value).strip()
         if word not in self._labels:
             accepted = ", ".join(sorted(self._labels))
             raise UnknownLabelError(
@@ -753,7 +942,7 @@ class ColumnMapping:
         domain = domain_of(url)
         group = _text(cell("group")) or None if cols["group"] else domain
         raw_date = cell("date")
-        date = iso_date(raw_date)
+        date = self._read_date(raw_date) if cols["date"] is not None else None
         used = {c for c in cols.values() if c is not None}
         extra = {k: v for k, v in data.items() if k not in used}
         if raw_date not in (None, "") and date is None:
@@ -801,8 +990,13 @@ def read_table(
     dataset: str | None = None,
     fmt: str | None = None,
     encoding: str = "utf-8",
+    date_order: str | None = None,
 ) -> Iterator[Record]:
     """Records from a user's CSV/TSV/JSONL/Parquet file (see :class:`ColumnMapping`).
+
+    ``date_order`` (``"mdy"``/``"dmy"``) says how slashed dates are written; by default the date
+    column decides it.  To see what was met in the date column (unreadable dates, ambiguous
+    ones), build a :class:`ColumnMapping` and read with :func:`mapped_rows`: its ``dates`` says.
 
     Fails on the first problem: a malformed row raises its
     :class:`~newscred.errors.MalformedRowError`, a missing column
@@ -820,6 +1014,7 @@ def read_table(
         date_col=date_col,
         url_col=url_col,
         dataset=dataset if dataset is not None else dataset_name(path),
+        date_order=date_order,
     )
     for _row, record in mapped_rows(path, mapping, fmt, encoding=encoding):
         yield record
@@ -847,9 +1042,22 @@ def mapped_rows(
     missing column, an unknown label, a number for a text) raises the mapping's error with the
     file's name in front, since with several inputs "line 3" alone is ambiguous.  The row comes
     along so that callers can say where a record was (``row.line``, ``row.index``).
+
+    With a date column whose slash order is not settled yet, up to :data:`DATE_LOOKAHEAD` rows
+    are read ahead and their dates settle it (:meth:`ColumnMapping.settle_date_order`) before
+    any Record is made, so the whole column is read one way; ``mapping.dates`` then counts the
+    dates that were unreadable or ambiguous.
     """
     name = _display_name(path)
-    for row in iter_rows(path, fmt, encoding=encoding):
+    rows = iter_rows(path, fmt, encoding=encoding)
+    head: list[RowResult] = []
+    if mapping.date_col is not None and not mapping.dates.settled:
+        for row in rows:
+            head.append(row)
+            if row.error is not None or len(head) >= DATE_LOOKAHEAD:
+                break
+        mapping.settle_date_order(_date_cells(mapping, head))
+    for row in itertools.chain(head, rows):
         if row.error is not None:
             raise row.error
         assert row.data is not None
@@ -858,6 +1066,20 @@ def mapped_rows(
         except NewscredError as exc:
             raise type(exc)(f"{name}: {exc.message}", **exc.context) from None
         yield row, record
+
+
+def _date_cells(mapping: ColumnMapping, rows: Iterable[RowResult]) -> Iterator[Any]:
+    """The date cells of ``rows`` (rows whose columns do not resolve are skipped: reading them
+    raises the error in its place)."""
+    for row in rows:
+        if row.data is None:
+            continue
+        try:
+            col = mapping.resolve(row.data.keys())["date"]
+        except NewscredError:
+            continue
+        if col is not None:
+            yield row.data.get(col)
 
 
 def _display_name(path: str | os.PathLike[str] | IO[Any]) -> str:

@@ -14,7 +14,7 @@ import numpy as np
 from ..model.content import ContentModel, ContentParams
 from ..training.prepare import Doc, _cell_weights, balanced_weights  # noqa: F401  (re-exported: part of this module's API)
 from .metrics import binary_metrics
-from .probes import PROBE_FUNCTIONS, leak_warnings
+from .probes import PROBE_FUNCTIONS, is_leak, leak_warnings
 from .splits import Fold
 
 Progress = Callable[[str, int, int], None]
@@ -87,7 +87,10 @@ def cross_validate(
         train_docs = [docs[i] for i in fold.train]
         test_docs = [docs[i] for i in fold.test]
         if len({d.y for d in train_docs}) < 2:
-            raise ValueError(f"fold {fold.name!r} has one class only in its training side")
+            from ..errors import DataError
+
+            raise DataError(f"the training side of {fold.name!r} holds one class only, so no model can be fitted on it; "
+                            "choose another split, cutoff or fold count (or add data of the missing class)")
         model = (fit or fit_model)(train_docs, params)
         z[fold.test] = [model.decision(d.words)[0] for d in test_docs]
         fold_of[fold.test] = k
@@ -122,11 +125,24 @@ def cross_validate(
 
             metrics = add_intervals(metrics, yt, pt, n_boot=300)
         probe_metrics = {pn: binary_metrics(yt, probe_p[pn][idx]) for pn in probes}
-        warnings = leak_warnings(metrics["macro_f1"], {pn: m["macro_f1"] for pn, m in probe_metrics.items()})
+        classes = set(yt.tolist())
+        if len(classes) < 2:
+            # macro-F1 of one class is 1.0 or 0.0 by construction and AUC is undefined: not a score
+            only = "unreliable" if classes == {1} else "reliable"
+            warnings = [f"ONE CLASS: every article in this test set is {only}, so macro-F1 and ROC-AUC say nothing "
+                        "about the model; it is left out of the mean. Choose a split whose test sets hold both classes."]
+        else:
+            warnings = leak_warnings(metrics["macro_f1"], {pn: m["macro_f1"] for pn, m in probe_metrics.items()},
+                                     probe_auc={pn: m["roc_auc"] for pn, m in probe_metrics.items()})
         results[name] = {"n": int(len(idx)), "model": metrics, "probes": probe_metrics,
-                         "leaky": bool(warnings), "warnings": warnings}
+                         "leaky": any(is_leak(w) for w in warnings), "one_class": len(classes) < 2, "warnings": warnings}
         predictions[name] = (yt, pt)
-    means_over = [k for k in results if k != "(all)"]
+    means_over = [k for k in results if k != "(all)" and not results[k]["one_class"]]
+    if not means_over:
+        from ..errors import DataError
+
+        raise DataError(f"every test set of this {split} split holds one class only, so nothing can be measured; "
+                        "choose a split whose test sets hold both reliable and unreliable articles")
     mean = {"model": float(np.mean([results[k]["model"]["macro_f1"] for k in means_over]))}
     for pn in probes:
         mean[pn] = float(np.mean([results[k]["probes"][pn]["macro_f1"] for k in means_over]))

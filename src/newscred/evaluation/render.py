@@ -253,7 +253,7 @@ def _blocks(result: Mapping[str, Any], images: Mapping[str, str], title: str) ->
     # leaky datasets first and loud: a score on a leaky set must not be read as generalisation
     for name, entry in results.items():
         if isinstance(entry, Mapping) and entry.get("leaky"):
-            items = [str(w) for w in entry.get("warnings") or []] or ["flagged as leaky (no details given)"]
+            items = _leak_items(entry)
             blocks.append(_Warning(f"⚠ LEAKY DATASET: {name} — its scores overstate real-world performance", items))
 
     per_set_images, general_images = _image_groups(images)
@@ -314,6 +314,12 @@ def _blocks(result: Mapping[str, Any], images: Mapping[str, str], title: str) ->
     return blocks
 
 
+def _leak_items(entry: Mapping[str, Any]) -> list[str]:
+    """The warnings that made a set leaky (other warnings, such as IN-SAMPLE, go in the quiet box)."""
+    items = [str(w) for w in entry.get("warnings") or [] if str(w).startswith("LEAKY")]
+    return items or [str(w) for w in entry.get("warnings") or []] or ["flagged as leaky (no details given)"]
+
+
 def _probe_names(results: Mapping[str, Any]) -> list[str]:
     """Probe systems in first-seen order, known ones first (majority, length, source)."""
     seen: list[str] = []
@@ -336,11 +342,15 @@ def _set_blocks(name: str, entry: Mapping[str, Any], images: list[tuple[str, str
     blocks.append(_Para(intro))
     warnings = [str(w) for w in entry.get("warnings") or []]
     if entry.get("leaky"):
-        blocks.append(_Warning(f"⚠ LEAKY DATASET: {name}", warnings or ["flagged as leaky (no details given)"]))
-    elif warnings:
-        blocks.append(_Warning("Warnings", warnings, loud=False))
+        blocks.append(_Warning(f"⚠ LEAKY DATASET: {name}", _leak_items(entry)))
+    loud = _leak_items(entry) if entry.get("leaky") else []
+    others = [w for w in warnings if w not in loud]
+    if others:
+        blocks.append(_Warning("Warnings", others, loud=False))
 
     systems: list[tuple[str, Mapping[str, Any]]] = [("model", m)]
+    if isinstance(entry.get("shipped"), Mapping):  # newscred evaluate: the artifact itself, not retrained
+        systems.append(("as shipped" + (" (IN-SAMPLE)" if entry.get("shipped_in_sample") else ""), entry["shipped"]))
     systems += [(f"probe: {p}", v) for p, v in (entry.get("probes") or {}).items() if isinstance(v, Mapping)]
     has_band = any("coverage" in s for _, s in systems)
     headers = ["system", "macro-F1", "accuracy", "ROC-AUC", "Brier", "ECE", "ECE (balanced)", "confident errors"]

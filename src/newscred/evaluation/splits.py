@@ -21,11 +21,17 @@ from ..training.prepare import Doc
 
 @dataclass(frozen=True)
 class Fold:
-    """One train/test split: ``name`` labels the test side in reports."""
+    """One train/test split: ``name`` labels the test side in reports.
+
+    ``left_out`` counts the documents the split could not place on either side (the undated
+    ones of a time split); documents purged from train as duplicates of the test side are not
+    in it.  Every other split places every document, so it is 0 there.
+    """
 
     name: str
     train: list[int]
     test: list[int]
+    left_out: int = 0
 
 
 def purge(train: Sequence[int], test: Sequence[int], clusters: Sequence[int]) -> list[int]:
@@ -65,6 +71,14 @@ def _stratified_group_folds(y: np.ndarray, groups: Sequence[int], n_splits: int,
             f"a {kind} split into {n_splits} folds needs at least {n_splits} distinct groups; the data has {n_groups}. "
             "Use fewer folds (n_folds= / --folds) or another split."
         )
+    counts = np.bincount(np.asarray(y, dtype=int), minlength=2)
+    if counts.min() < n_splits:
+        # sklearn would only warn, and some test folds would hold one class: nothing to measure there
+        rare = "reliable" if counts[0] < counts[1] else "unreliable"
+        raise DataError(
+            f"a {kind} split into {n_splits} folds needs at least {n_splits} {rare} rows (one per test fold); the data "
+            f"has {counts.min()}. Use fewer folds (n_folds= / --folds, at least 2) or add {rare} examples."
+        )
     splitter = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
     folds = []
     for k, (train, test) in enumerate(splitter.split(np.zeros(len(y)), y, groups)):
@@ -94,22 +108,26 @@ def group_folds(docs: Sequence[Doc], clusters: Sequence[int], n_splits: int = 5,
 def time_split(docs: Sequence[Doc], clusters: Sequence[int], cutoff: str | None = None) -> list[Fold]:
     """Train on documents dated before ``cutoff`` (ISO date), test on those on or after it.
 
-    Undated documents are left out of both sides.  Without a cutoff, the date that puts 80% of
-    the dated documents in train is used.  ``cutoff`` is read like the date column (``YYYY-MM-DD``,
-    ``5/3/2020``...); one that is not a date is refused rather than compared as a string.
+    Undated documents are left out of both sides and counted in the fold's ``left_out``.
+    Without a cutoff, the date that puts 80% of the dated documents in train is used.
+    ``cutoff`` is read like a date cell (``YYYY-MM-DD``, ``5/3/2020`` month first, ``22/5/2020``,
+    ``22.5.2020``...); one that is not a date is refused rather than compared as a string.
+    Fewer than 10 dated documents is a :class:`~newscred.errors.DataError` saying how many have
+    no readable date.
     """
-    if cutoff is not None:
-        from ..datasets.readers import iso_date
+    from ..datasets.readers import DATE_FORMATS_HINT, iso_date
 
+    if cutoff is not None:
         parsed = iso_date(cutoff)
         if parsed is None:
             raise ConfigError(f"cutoff= / --cutoff must be a date such as 2020-06-01, got {cutoff!r}")
         cutoff = parsed
     dated = [i for i, d in enumerate(docs) if d.date]
+    undated = len(docs) - len(dated)
     if len(dated) < 10:
         raise DataError(
-            f"a time split needs dated documents; only {len(dated)} of {len(docs)} have a date. "
-            "Name the date column with date_col= / --date-col."
+            f"a time split needs at least 10 dated rows, but {undated} of {len(docs)} rows have no readable date in "
+            f"the date column (date_col= / --date-col names it). Accepted date formats: {DATE_FORMATS_HINT}."
         )
     if cutoff is None:
         dates = sorted(docs[i].date for i in dated)  # type: ignore[misc]
@@ -118,14 +136,15 @@ def time_split(docs: Sequence[Doc], clusters: Sequence[int], cutoff: str | None 
     test = [i for i in dated if docs[i].date >= cutoff]  # type: ignore[operator]
     if not train or not test:
         raise DataError(f"cutoff {cutoff} leaves an empty side (train {len(train)}, test {len(test)}); choose another cutoff= / --cutoff")
-    return [Fold(f"on or after {cutoff}", purge(train, test, clusters), test)]
+    return [Fold(f"on or after {cutoff}", purge(train, test, clusters), test, left_out=undated)]
 
 
 def cross_dataset_folds(docs: Sequence[Doc], clusters: Sequence[int], held_out: Sequence[str] | None = None) -> list[Fold]:
     """Leave one dataset out: train excludes it, its overlap family and any duplicate of its texts."""
     names = sorted({d.dataset for d in docs}) if held_out is None else list(held_out)
     if len({d.dataset for d in docs}) < 2:
-        raise DataError("a cross-dataset split needs at least two datasets")
+        raise DataError("a cross-dataset split needs at least two datasets: give several DATA files (each one is a "
+                        "dataset) or choose the random, group or time split")
     folds = []
     for name in names:
         test = [i for i, d in enumerate(docs) if d.dataset == name]

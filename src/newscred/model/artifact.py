@@ -28,7 +28,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -62,6 +62,9 @@ class Artifact:
     lexicon: frozenset[str]
     metrics: dict[str, Any]
     sha256: str
+    #: sorted fingerprints of the training texts (:func:`newscred.corpus.dedup.text_fingerprints`);
+    #: ``None`` for artifacts saved without them
+    training_fingerprints: np.ndarray | None = None
 
     @property
     def name(self) -> str:
@@ -80,6 +83,10 @@ def _library_versions() -> dict[str, str]:
     return {"newscred": __version__, "numpy": np.__version__, "scikit-learn": sklearn.__version__}
 
 
+#: the training texts' fingerprints, in artifacts that keep them
+TRAINING_TEXTS = "training_texts.npz"
+
+
 def save_artifact(
     model: ContentModel,
     path: str | os.PathLike[str],
@@ -90,11 +97,15 @@ def save_artifact(
     metrics: dict[str, Any] | None = None,
     training_data: list[dict[str, Any]] | None = None,
     card: str | None = None,
+    training_texts: Sequence[Sequence[str]] | None = None,
 ) -> Path:
     """Write ``model`` as an artifact directory.
 
     The directory is built next to its destination and moved into place at the end, so an
-    interrupted save never leaves a half-written model where a good one was.
+    interrupted save never leaves a half-written model where a good one was.  ``training_texts``
+    (the normalised word lists the model was fitted on) are kept as sorted 64-bit fingerprints,
+    not as text: ``newscred evaluate`` uses them to mark scores measured on the model's own
+    training data.
     """
     config, arrays, vocabulary = model.state()
     files: dict[str, bytes] = {
@@ -107,6 +118,11 @@ def save_artifact(
     }
     if card is not None:
         files["README.md"] = card.encode()
+    if training_texts is not None:
+        from ..corpus.dedup import text_fingerprints
+
+        # stored, not deflated: hashes do not compress, and stored bytes do not depend on zlib
+        files[TRAINING_TEXTS] = npz_bytes({"fingerprints": np.unique(text_fingerprints(training_texts))}, compressed=False)
     return write_bundle(path, files, name=name, version=version, task="article", training_data=training_data,
                         extra={"labels": ["reliable", "unreliable"]})
 
@@ -361,9 +377,10 @@ def load_artifact(path: str | os.PathLike[str]) -> Artifact:
         lexicon = frozenset(json.loads(files["lexicon.json"]))
         metrics = json.loads(files["metrics.json"]) if "metrics.json" in files else {}
         model = ContentModel.from_state(config, read_npz(files["arrays.npz"]), vocabulary)
+        seen = read_npz(files[TRAINING_TEXTS])["fingerprints"] if TRAINING_TEXTS in files else None
     except (KeyError, ValueError, TypeError) as exc:
         raise CorruptArtifactError(f"{root} could not be read: {exc}", path=str(root)) from exc
     if len(model.coef_) != model.n_terms + len(model.style_mean_):
         raise CorruptArtifactError(f"{root}: weights and vocabulary sizes disagree", path=str(root))
     digest = sha256_bytes((root / MANIFEST).read_bytes())
-    return Artifact(root, manifest, model, lexicon, metrics, digest)
+    return Artifact(root, manifest, model, lexicon, metrics, digest, seen)

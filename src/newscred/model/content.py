@@ -181,6 +181,22 @@ class ContentModel:
                 return b.prefix, b.terms[column - b.offset]
         raise IndexError(column)
 
+    def top_terms(self, k: int = 15) -> dict[str, list[list[Any]]]:
+        """The ``k`` terms with the largest weights towards each class: ``{"unreliable": [[term,
+        weight], ...], "reliable": [...]}``.  Printed on the model card, where a leak (a site
+        name, a byline, a boilerplate line that only one class has) is easy to spot."""
+        weights = self.coef_[: self.n_terms]
+        order = np.argsort(weights, kind="stable")
+        pick = {"unreliable": order[::-1][:k], "reliable": order[:k]}
+        def shown(column: int) -> str:
+            prefix, term = self.term(column)
+            # function-word n-grams are patterns over masked text: "according to _" reads as a pattern
+            return term if prefix == "w" else "pattern: " + term.replace("_", "…")
+
+        return {side: [[shown(int(c)), round(float(weights[c]), 3)] for c in cols
+                       if (weights[c] > 0) == (side == "unreliable") and weights[c] != 0]
+                for side, cols in pick.items()}
+
     # ------------------------------------------------------------------ training
     def fit(self, docs: Sequence[list[str]], y: Sequence[int], sample_weight: Sequence[float] | None = None,
             groups: Sequence[str] | None = None) -> "ContentModel":
@@ -214,7 +230,15 @@ class ContentModel:
                 analyzer=lambda words, _p=prefix: self.block_grams(_p, words),
                 sublinear_tf=True, min_df=p.min_df, max_df=max_df, max_features=max_features, dtype=np.float64,
             )
-            matrices.append(vec.fit_transform(docs))
+            try:
+                matrices.append(vec.fit_transform(docs))
+            except ValueError as exc:  # sklearn: "no terms remain", "max_df corresponds to < documents than min_df"
+                from ..errors import DataError
+
+                raise DataError(
+                    f"{len(docs)} training texts are too few or too alike for a vocabulary: a term must appear in at "
+                    f"least {p.min_df} texts and in at most {max_df:.0%} of them ({exc}). Train on more rows (a few "
+                    "hundred at least), use fewer folds (--folds) or a split with a larger training side.") from None
             terms = [str(t) for t in vec.get_feature_names_out()]
             self.blocks_.append(Block(prefix, terms, vec.idf_.astype(np.float64), offset))
             offset += len(terms)

@@ -43,6 +43,8 @@ class TableSpec:
     url_col: str | None = None
     label_map: Mapping[str, str | None] | None = None
     fmt: str | None = None
+    #: how slashed dates are written, "mdy" or "dmy"; None lets the date column decide
+    date_order: str | None = None
 
 
 def read_label_map(path: str | Path) -> dict[str, str | None]:
@@ -75,13 +77,22 @@ def read_label_map(path: str | Path) -> dict[str, str | None]:
     return out
 
 
+#: above this many datasets the train-on-one, test-on-each matrix (n * (n - 1) fits) is skipped
+MAX_MATRIX_SETS = 8
+
 #: how many places (lines, rows) of empty texts a summary names
 SHOWN_PLACES = 5
 
 
 def read_records(source: str, spec: TableSpec, *, root: str | Path | None = None,
-                 empty: list[dict[str, Any]] | None = None) -> list[Record]:
+                 empty: list[dict[str, Any]] | None = None, dataset: str | None = None,
+                 notes: list[str] | None = None) -> list[Record]:
     """Records from a file or ``shared:NAME``; raises on the first unreadable row, naming it.
+
+    A file's records belong to the dataset ``dataset`` (default: the file name without
+    extensions; :func:`source_names` makes them distinct for several files).  What the date
+    column held that could not be read as the user meant (unreadable or ambiguous dates) goes
+    into ``notes`` as one line per file.
 
     Labelled rows with an empty text are returned (preparation counts and drops them); when
     ``empty`` is a list, where each one is goes into it: ``{"source": "mine.csv", "line": 221}``
@@ -100,7 +111,8 @@ def read_records(source: str, spec: TableSpec, *, root: str | Path | None = None
         raise InputError(f"{source}: no such file. Give a CSV/TSV/JSONL/Parquet path or shared:DATASET.")
     mapping = ColumnMapping(text_col=spec.text_col, title_col=spec.title_col, id_col=spec.id_col,
                             label_col=spec.label_col, label_map=spec.label_map, group_col=spec.group_col,
-                            date_col=spec.date_col, url_col=spec.url_col, dataset=dataset_name(source))
+                            date_col=spec.date_col, url_col=spec.url_col, dataset=dataset or dataset_name(source),
+                            date_order=spec.date_order)
     records = []
     for row, rec in mapped_rows(source, mapping, spec.fmt):
         if empty is not None and not rec.text.strip() and rec.label:
@@ -108,11 +120,48 @@ def read_records(source: str, spec: TableSpec, *, root: str | Path | None = None
             empty.append({"source": source, "line": row.line} if row.line is not None
                          else {"source": source, "row": row.index + 1})
         records.append(rec)
+    said = mapping.dates.summary() if spec.date_col else None
+    if said and notes is not None:
+        notes.append(f"{source}: {said}")
     return records
+
+
+def source_names(sources: Sequence[str]) -> list[str | None]:
+    """The dataset name of each source, distinct across sources (``None`` for ``shared:NAME``,
+    which keeps the dataset's own name).
+
+    A cross-dataset split holds out one dataset at a time, so ``a/data.csv`` and ``b/data.csv``
+    must not both become ``data``: such files are named by their path instead (``a/data``).
+    A source given twice is refused: its rows would all be counted as duplicates of themselves.
+    """
+    from ..datasets.tabular import dataset_name
+
+    if isinstance(sources, (str, Path)):
+        raise ConfigError(f"sources must be a list of files or shared:NAME, got the single string {str(sources)!r}; "
+                          f"write [{str(sources)!r}]")
+    seen: set[str] = set()
+    for source in sources:
+        key = source if source.startswith("shared:") or source == "-" else str(Path(source).resolve())
+        if key in seen:
+            raise ConfigError(f"{source} is given twice; give each data file once")
+        seen.add(key)
+    names: list[str | None] = [None if s.startswith("shared:") else dataset_name(s) for s in sources]
+    taken = [n for n in names if n is not None] + [s.split(":", 1)[1] for s in sources if s.startswith("shared:")]
+    clashing = {n for n in names if n is not None and taken.count(n) > 1}
+    for i, (source, name) in enumerate(zip(sources, names)):
+        if name in clashing:
+            names[i] = f"{Path(source).resolve().parent.name}/{name}"  # the folder says which one
+    if len({n for n in names if n is not None}) < sum(n is not None for n in names):
+        # the folders have the same name too: the whole path, without extensions
+        names = [None if n is None else Path(s).resolve().with_name(dataset_name(s)).as_posix()
+                 for s, n in zip(sources, names)]
+    return names
 
 
 def _places(found: Sequence[Mapping[str, Any]], total: int) -> str:
     """``mine.csv lines 5, 22; b.parquet row 3``: the first few of ``total`` places, per source."""
+    if not found:
+        return ""
     by_source: dict[tuple[str, str], list[str]] = {}
     for place in found[:SHOWN_PLACES]:
         kind = next(k for k in ("line", "row", "id") if k in place)
@@ -143,6 +192,7 @@ def dropped_summary(data: Mapping[str, Any], *, min_words: int) -> str | None:
         (total(prep, "unlabelled"), "without a label (empty, or mapped to ignore)"),
         (total(dedup, "removed_duplicates"), "duplicates of a kept text"),
         (total(dedup, "removed_conflicting"), "duplicates with conflicting labels"),
+        (int(data.get("undated") or 0), "without a readable date (a time split cannot place them)"),
     ]
     reasons = [(n, why) for n, why in reasons if n]
     if not reasons:
@@ -187,6 +237,8 @@ def make_folds(docs: Sequence[Doc], clusters: Sequence[int], split: str, *, n_fo
         raise ConfigError(f"n_folds= / --folds applies to random and group splits only; the {split} split has "
                           f"{what}. Choose the random or group split (--split), or drop the fold count")
     n_folds = 5 if n_folds is None else n_folds
+    if not isinstance(n_folds, int) or n_folds < 2:
+        raise ConfigError(f"n_folds= / --folds must be a whole number of at least 2, got {n_folds!r}")
     if split == "random":
         return random_folds(docs, clusters, n_folds, seed)
     if split == "group":
@@ -231,10 +283,12 @@ def train_table(
     records: list[Record] = []
     digests = []
     empty: list[str] = []
-    for source in sources:
-        recs = read_records(source, spec, root=root, empty=empty)
+    notes: list[str] = []
+    for source, dataset in zip(sources, source_names(sources)):
+        recs = read_records(source, spec, root=root, empty=empty, dataset=dataset, notes=notes)
         records += recs
-        digests.append({"name": source, "rows": len(recs), "sha256": source_digest(source, root)})
+        digests.append({"name": source, "dataset": recs[0].dataset if recs else dataset, "rows": len(recs),
+                        "sha256": source_digest(source, root)})
     docs, clusters, data_stats = prepare_docs(records, min_words=params.min_words, where=", ".join(sources))
     if split is None:
         split = "cross-dataset" if len({d.dataset for d in docs}) > 1 else ("group" if any(d.group for d in docs) else "random")
@@ -248,10 +302,13 @@ def train_table(
     y = np.array([d.y for d in docs])
     scored = ~np.isnan(z)
     model.fit_calibration(z[scored], y[scored], calibration_weights([d.dataset for d, s in zip(docs, scored) if s], y[scored]))
-    metrics["data"] = {**data_stats, "empty_text": empty[:SHOWN_PLACES], "digests": digests}  # the count is in preparation
+    metrics["data"] = {**data_stats, "empty_text": empty[:SHOWN_PLACES], "digests": digests,  # the count is in preparation
+                       "undated": sum(f.left_out for f in folds), "date_notes": notes}
     metrics["terms"] = model.term_summary()
+    metrics["top_terms"] = model.top_terms()
+    card = render_card(name, version, metrics, recipe=False)
     save_artifact(model, output, name=name, version=version, lexicon=build_lexicon(docs), metrics=metrics,
-                  training_data=digests, card=render_card(name, version, metrics))
+                  training_data=digests, card=card, training_texts=[d.words for d in docs])
     return metrics
 
 
@@ -272,10 +329,12 @@ def evaluate_table(
 
     Each fold retrains the model's configuration on the training side.  The artifact itself is
     also scored as shipped on every test set (``shipped``): that number is only out-of-domain if
-    the artifact never saw this data.  When a source is one the artifact's manifest lists as
-    training data (same sha256, or the same shared dataset), the result says so:
-    ``in_sample`` names those sources, and each test set holding their rows gets
-    ``shipped_in_sample`` and a warning.  ``min_words`` (default: the model's own) drops
+    the artifact never saw this data.  Two checks say when it did.  A source the artifact's
+    manifest lists as training data (same sha256, or the same shared dataset) is named in
+    ``in_sample``.  And an artifact that keeps its training texts' fingerprints (every one
+    newscred saves now) recognises those texts in any file, format or order:
+    ``shipped_trained_on`` counts them per test set.  Either way the set gets
+    ``shipped_in_sample`` and an IN-SAMPLE warning.  ``min_words`` (default: the model's own) drops
     shorter texts; ``result["data"]`` counts every row left out (see :func:`dropped_summary`).
     """
     from dataclasses import replace
@@ -297,8 +356,9 @@ def evaluate_table(
     records: list[Record] = []
     empty: list[str] = []
     datasets_of: dict[str, set[str]] = {}
-    for source in sources:
-        recs = read_records(source, spec, root=root, empty=empty)
+    notes: list[str] = []
+    for source, dataset in zip(sources, source_names(sources)):
+        recs = read_records(source, spec, root=root, empty=empty, dataset=dataset, notes=notes)
         datasets_of[source] = {r.dataset for r in recs}
         records += recs
     in_sample = [source for source in sources if _trained_on(artifact.manifest, source, root)]
@@ -311,6 +371,11 @@ def evaluate_table(
     result, predictions, _ = cross_validate(docs, folds, params, split=split, group_results_by=by, progress=progress)
     # The artifact as shipped, on the same test sets.
     shipped_p = artifact.model.predict_proba_words([d.words for d in docs])
+    known = None  # which texts the artifact was trained on, when it kept their fingerprints
+    if artifact.training_fingerprints is not None:
+        from ..corpus.dedup import text_fingerprints
+
+        known = np.isin(text_fingerprints([d.words for d in docs]), artifact.training_fingerprints)
     scored_sets = {f.name: f.test for f in folds} if by == "fold" else None
     for name, entry in result["results"].items():
         if scored_sets is not None:
@@ -319,21 +384,39 @@ def evaluate_table(
             idx = np.array([i for i, d in enumerate(docs) if name == "(all)" or d.dataset == name], dtype=int)
         y = np.array([docs[i].y for i in idx])
         entry["shipped"] = binary_metrics(y, shipped_p[idx])
-        entry["shipped_in_sample"] = any(docs[i].dataset in seen_datasets for i in idx)
-        if entry["shipped_in_sample"]:
+        by_source = any(docs[i].dataset in seen_datasets for i in idx)
+        trained_texts = int(known[idx].sum()) if known is not None else 0
+        entry["shipped_in_sample"] = by_source or trained_texts > 0
+        entry["shipped_trained_on"] = trained_texts if known is not None else None
+        if by_source:
             entry["warnings"].append(
                 f"IN-SAMPLE: the artifact was trained on {', '.join(in_sample)} (its manifest lists the same data), so "
                 f"'as shipped' ({entry['shipped']['macro_f1']:.3f}) is measured on its own training data and says "
                 "nothing about new articles; the cross-validated macro-F1 is the number to read."
             )
+        elif trained_texts:
+            share = (f"all {len(idx):,} texts of this set are" if trained_texts == len(idx) else
+                     f"{trained_texts:,} of these {len(idx):,} texts ({trained_texts / len(idx):.0%}) are")
+            entry["warnings"].append(
+                f"IN-SAMPLE: {share} texts the artifact was trained on, so 'as shipped' "
+                f"({entry['shipped']['macro_f1']:.3f}) is {'partly ' * (trained_texts < len(idx))}measured on its own "
+                "training data; the cross-validated macro-F1 is the number to read."
+            )
+    if split == "cross-dataset" and len(folds) <= MAX_MATRIX_SETS:
+        from ..evaluation.protocol import cross_dataset_matrix
+
+        # which dataset teaches which: one model per DATA, tested on every other one
+        result["matrix"] = cross_dataset_matrix(docs, clusters, params, progress=progress)
+    marked = any(e.get("shipped_in_sample") for e in result["results"].values())
     result["protocol"] = (f"{split} split, {len(folds)} fold(s): the model's configuration is retrained on each training "
                           "side; duplicates removed before splitting and never on both sides; calibration fitted on held-out "
                           "logits only. 'shipped' scores the artifact as it is"
-                          + (" (in-sample where marked: on its own training data)." if in_sample else "."))
+                          + (" (in-sample where marked: on its own training data)." if marked else "."))
     result["model"] = {"name": artifact.name, "version": artifact.version, "sha256": artifact.sha256}
     result["in_sample"] = in_sample
     result["data"] = {**data_stats, "empty_text": empty[:SHOWN_PLACES], "min_words": params.min_words, "sources": list(sources),
-                      "rows": len(records), "documents": len(docs)}
+                      "rows": len(records), "documents": len(docs), "undated": sum(f.left_out for f in folds),
+                      "date_notes": notes}
     if report_dir is not None:
         from ..evaluation.render import write_report
 

@@ -158,6 +158,7 @@ def train_default(
     metrics["data"] = {"preparation": corpus.prep_stats, "deduplication": corpus.dedup_stats, "digests": corpus.digests}
     metrics["calibration"] = list(model.calibration_)
     metrics["terms"] = model.term_summary()
+    metrics["top_terms"] = model.top_terms()
     card = render_card(name, version, metrics)
     save_artifact(
         model,
@@ -168,5 +169,6 @@ def train_default(
         metrics=metrics,
         training_data=corpus.digests,
         card=card,
+        training_texts=[d.words for d in corpus.docs],
     )
     return metrics
