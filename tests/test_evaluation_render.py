@@ -231,8 +231,11 @@ def test_write_report_replaces_its_own_earlier_report(tmp_path: Path) -> None:
     sets = three_sets()
     write_report(make_result(sets), sets, tmp_path)
     (tmp_path / "notes.txt").write_text("mine")
-    write_report(make_result(sets, leaky={"beta"}), sets, tmp_path)  # a rerun into the same folder
+    assert (tmp_path / "confusion_gamma.png").is_file()
+    fewer = {k: v for k, v in sets.items() if k != "gamma"}
+    write_report(make_result(fewer, leaky={"beta"}), fewer, tmp_path)  # a rerun into the same folder
     assert "LEAKY" in (tmp_path / "report.md").read_text()
+    assert not (tmp_path / "confusion_gamma.png").exists()  # no stale figure of a set the new report lacks
     assert (tmp_path / "notes.txt").read_text() == "mine"  # files a report does not write are left alone
 
 

@@ -528,6 +528,11 @@ def write_report(result: Mapping[str, Any], predictions: Mapping[str, tuple[np.n
 
     out = check_report_output(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    if _is_our_report(out / "report.json"):
+        # an earlier report's figures of sets this one does not have would otherwise stay beside it
+        for old in out.iterdir():
+            if old.suffix == ".png" and _REPORT_FILES.match(old.name):
+                old.unlink()
     written: dict[str, Path] = {}
     images: dict[str, str] = {}
     doc_title = str(result.get("title") or title)
