@@ -103,9 +103,9 @@ def test_the_mapping_counts_unreadable_and_ambiguous_dates(tmp_path: Path) -> No
     recs = [rec for _row, rec in mapped_rows(path, mapping)]
     assert [r.date for r in recs] == ["2020-05-04", None, None, "2020-07-08", "2020-01-01", None,
                                       "2020-06-06"]
-    assert (mapping.date_unparsed, mapping.date_unparsed_example) == (2, "soon")  # the empty cell is just undated
+    assert (mapping.dates.unparsed, mapping.dates.unparsed_example) == (2, "soon")  # the empty cell is just undated
     # 05/04 and 07/08 could be either (06/06 reads the same both ways): read month first, and counted
-    assert mapping.date_ambiguous == 2 and mapping.dates.ambiguous_example == "05/04/2020"
+    assert mapping.dates.ambiguous == 2 and mapping.dates.ambiguous_example == "05/04/2020"
     assert mapping.dates.cells == 6 and not mapping.dates.settled
     summary = mapping.dates.summary()
     assert "2 of 6 dates are not readable (first: 'soon')" in summary and "D.M.YYYY" in summary
@@ -119,7 +119,7 @@ def test_a_forced_order_is_used_and_contradictions_are_counted(tmp_path: Path) -
     assert [r.date for r in read_table(path, date_col="date", date_order="dmy")] == ["2020-04-05", None]
     mapping = ColumnMapping(date_col="date", date_order="dmy")
     list(mapped_rows(path, mapping))
-    assert (mapping.date_unparsed, mapping.date_unparsed_example, mapping.date_ambiguous) == (1, "05/22/2020", 0)
+    assert (mapping.dates.unparsed, mapping.dates.unparsed_example, mapping.dates.ambiguous) == (1, "05/22/2020", 0)
     with pytest.raises(ConfigError, match="date_order"):
         ColumnMapping(date_order="day-first")
 
@@ -129,7 +129,7 @@ def test_a_column_mixing_both_orders_is_flagged(tmp_path: Path) -> None:
     mapping = ColumnMapping(date_col="date")
     recs = [rec for _row, rec in mapped_rows(_write_csv(tmp_path / "mix.csv", rows), mapping)]
     assert [r.date for r in recs] == ["2020-05-22", "2020-05-22", "2020-05-04"]
-    assert mapping.dates.mixed and mapping.dates.order is None and mapping.date_ambiguous == 1
+    assert mapping.dates.mixed and mapping.dates.order is None and mapping.dates.ambiguous == 1
     assert "mixes month/day and day/month" in mapping.dates.summary()
 
 
@@ -141,13 +141,13 @@ def test_past_the_lookahead_the_first_telling_date_settles_the_column(tmp_path: 
     recs = [rec for _row, rec in mapped_rows(path, mapping)]
     # rows before the telling one were read month first and are counted as such; after it, day first
     assert [r.date for r in recs] == ["2020-05-04", "2020-01-02", "2020-03-04", "2020-05-22", "2020-08-07", None]
-    assert (mapping.dates.order, mapping.date_ambiguous, mapping.date_unparsed) == ("dmy", 3, 1)
+    assert (mapping.dates.order, mapping.dates.ambiguous, mapping.dates.unparsed) == ("dmy", 3, 1)
 
 
 def test_row_by_row_reading_settles_the_order_at_the_first_telling_date() -> None:
     mapping = ColumnMapping(date_col="d")
     dates = [mapping.to_record({"text": "x", "d": d}, i).date for i, d in enumerate(["22/05/2020", "05/04/2020"])]
-    assert dates == ["2020-05-22", "2020-04-05"] and mapping.dates.order == "dmy" and mapping.date_ambiguous == 0
+    assert dates == ["2020-05-22", "2020-04-05"] and mapping.dates.order == "dmy" and mapping.dates.ambiguous == 0
 
 
 def test_the_lookahead_keeps_every_row_and_its_errors_in_order(tmp_path: Path) -> None:

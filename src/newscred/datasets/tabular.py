@@ -752,8 +752,7 @@ class ColumnMapping:
     ``05/22/2020``: month first) decides it for the column (:meth:`settle_date_order`;
     :func:`mapped_rows` looks up to :data:`DATE_LOOKAHEAD` rows ahead so that earlier rows follow
     it too).  Until then ambiguous ones (``05/04/2020``) are read month first and counted.
-    ``dates`` (a :class:`DateStats`, also as ``date_unparsed``, ``date_unparsed_example`` and
-    ``date_ambiguous``) counts what was met, so callers can report it; it is the only mutable
+    ``dates`` (a :class:`DateStats`) counts what was met, so callers can report it; it is the only mutable
     part of the mapping.
     """
 
@@ -787,21 +786,6 @@ class ColumnMapping:
     def dates(self) -> DateStats:
         """What the date column held so far (see :class:`DateStats`)."""
         return self._dates
-
-    @property
-    def date_unparsed(self) -> int:
-        """Non-empty date cells that were not readable as a date (those rows are undated)."""
-        return self._dates.unparsed
-
-    @property
-    def date_unparsed_example(self) -> Any:
-        """The first such cell's value, ``None`` when every date was read."""
-        return self._dates.unparsed_example
-
-    @property
-    def date_ambiguous(self) -> int:
-        """Slashed dates like ``05/04/2020`` read month first without the column deciding the order."""
-        return self._dates.ambiguous
 
     def settle_date_order(self, values: Iterable[Any]) -> str | None:
         """Decide once, from sample date cells, how this mapping reads slashed dates.
