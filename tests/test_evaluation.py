@@ -484,3 +484,22 @@ def test_the_bundled_model_recognises_its_own_training_texts_in_a_user_s_file(tm
     assert result.exit_code == 0, result.output
     assert next(x for x in result.stdout.splitlines() if x.startswith("celeb:")).endswith("(IN-SAMPLE)")
     assert "texts the artifact was trained on" in result.stderr
+
+
+def test_a_model_trained_on_short_texts_scores_them_itself(tmp_path: Path) -> None:
+    import newscred
+
+    rng = random.Random(8)
+    rows = [{"body": _article(rng, _BAD if i % 2 else _GOOD, n=25), "verdict": "FAKE" if i % 2 else "Legit"}
+            for i in range(120)]
+    data = _write_table(tmp_path / "posts.csv", rows)
+    out = tmp_path / "posts-model"
+    result = CliRunner().invoke(main, ["train", str(data), "--text-col", "body", "--label-col", "verdict",
+                                       "--min-words", "10", "--name", "posts", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    post = _article(random.Random(99), _BAD, n=25)
+    mine = newscred.load(out).analyze(post)
+    assert mine.model.name == "posts" and mine.label != "uncertain"  # not handed to the claim model
+    assert newscred.load(out).analyze(" ".join(post.split()[:6])).model.name == "claim"  # under its own min_words
+    assert newscred.load().analyze(post).model.name == "claim"  # the bundled model keeps its 60-word rule
+    assert "under 10 words go to the claim" in (out / "README.md").read_text()

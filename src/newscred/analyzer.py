@@ -69,7 +69,9 @@ def load(model: str | os.PathLike[str] | None = None, *, max_chars: int = DEFAUL
     (a path from ``newscred claims index build``, or a loaded ClaimIndex; default: the
     ``NEWSCRED_CLAIMS_INDEX`` environment variable) adds already fact-checked matches to it.
     ``mode``: "auto" sends texts under :data:`CLAIM_MAX_WORDS` words to the short-claim model
-    and longer ones to the article model; "article" or "claim" forces one.
+    and longer ones to the article model (for an article model you trained yourself, only texts
+    under its own ``min_words``, when that is lower: it was trained on texts that long);
+    "article" or "claim" forces one.
     """
     return Analyzer(load_artifact(resolve_model_path(model)), max_chars=max_chars, prior=prior, ratings_file=ratings_file,
                     provenance=provenance, claims=claims, claims_index=claims_index, mode=mode)
@@ -101,6 +103,10 @@ class Analyzer:
         self._ratings: Any = None
         self.artifact = artifact
         self.model = artifact.model
+        # Below this many words "auto" asks the claim model.  A model you trained with a lower
+        # --min-words was trained, and measured, on texts that short: it scores them itself.
+        bundled = Path(artifact.path).resolve() == BUILTIN_MODELS["default"].resolve()
+        self.claim_word_limit = CLAIM_MAX_WORDS if bundled else min(CLAIM_MAX_WORDS, self.model.params.min_words)
         self.max_chars = max_chars
         self.model_info = ModelInfo(artifact.name, artifact.version, artifact.sha256)
         self._shown_terms: dict[int, tuple[str, str]] = {}  # column -> (term as shown, its evidence anchor)
@@ -254,7 +260,7 @@ class Analyzer:
         # A text mostly in a script the models cannot read (Cyrillic, CJK, ...) folds to few or no
         # words.  The claim model has nothing to score in it, so it takes the article path, which
         # says "uncertain" and why instead of refusing the text as empty.
-        if script is None and (mode == "claim" or (mode == "auto" and len(words) < CLAIM_MAX_WORDS)):
+        if script is None and (mode == "claim" or (mode == "auto" and len(words) < self.claim_word_limit)):
             return self._analyze_claim(text, tokens, artefacts, words, title=title, url=url, id=id, prior=prior)
         matches = signal_matches(words)
         style = style_vector(words, matches)

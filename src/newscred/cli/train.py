@@ -128,10 +128,8 @@ def report_dropped(data: dict[str, Any], min_words: int, *, claims_note: bool = 
         return
     too_short = sum(s.get("too_short", 0) for s in (data.get("preparation") or {}).values())
     if claims_note and too_short:
-        from ..analyzer import CLAIM_MAX_WORDS
-
-        line += (f". Short statements are the claim model's job, not this article model's (newscred analyze sends "
-                 f"texts under {CLAIM_MAX_WORDS} words to it); --min-words 1 scores them here anyway")
+        line += (". Short statements are the claim model's job, not this article model's (newscred analyze sends "
+                 "texts this short to it); --min-words 1 scores them here anyway")
     click.secho(f"warning: {line}", fg="yellow", err=True)
 
 

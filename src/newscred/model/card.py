@@ -72,7 +72,8 @@ def render_card(name: str, version: str, metrics: dict[str, Any], *, recipe: boo
         "",
         "**Intended use**: triage and research: which articles deserve a human fact-check first; a second opinion "
         "beside source ratings. **Out of scope**: deciding on its own that an article is false; short claims, "
-        f"headlines and social posts (in the default `auto` mode, texts under {CLAIM_MAX_WORDS} words go to the claim "
+        f"headlines and social posts (in the default `auto` mode, texts under "
+        f"{CLAIM_MAX_WORDS if recipe else min(CLAIM_MAX_WORDS, int(params.get('min_words', 50)))} words go to the claim "
         "model, `builtin:claim`, instead of this one); non-English text; satire detection.",
         "",
         "## Model",
