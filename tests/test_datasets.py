@@ -10,6 +10,7 @@ from __future__ import annotations
 import collections
 import io
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -782,6 +783,15 @@ def test_gzip_on_standard_input_is_read_like_a_gz_file() -> None:
 def test_a_tab_separated_file_named_csv_says_so(tmp_path: Path) -> None:
     path = tmp_path / "rows.csv"
     path.write_text("id\ttext\tlabel\n1\tsome, text\tfake\n", encoding="utf-8")
-    with pytest.raises(MalformedRowError, match=r"looks tab-separated; name it \.tsv or pass the format tsv"):
+    with pytest.raises(UnsupportedFormatError, match=r"looks tab-separated .*: name it \.tsv or pass the format tsv"):
         list(iter_rows(path))
     assert [r.data for r in iter_rows(path, "tsv")] == [{"id": "1", "text": "some, text", "label": "fake"}]
+    # other names that lie about the bytes: each says what the file looks like
+    cases = {"rows.tsv": (b"id,text,label\n1,a,fake\n", "comma-separated"),
+             "posts.csv": (b'{"text": "a", "label": "fake"}\n', "JSON lines"),
+             "table.csv": (b"PAR1\x00\x00", "a Parquet file"),
+             "packed.csv": (__import__("gzip").compress(b"text,label\na,fake\n"), "gzip-compressed: name it packed.csv.gz")}
+    for name, (data, looks) in cases.items():
+        (tmp_path / name).write_bytes(data)
+        with pytest.raises(UnsupportedFormatError, match=re.escape(looks)):
+            list(iter_rows(tmp_path / name))

@@ -153,6 +153,14 @@ def test_one_class_test_sets_are_flagged_and_left_out_of_the_mean() -> None:
     result, _, _ = cross_validate(docs, folds, params, split="cross-dataset", ci=False)
     flagged = result["results"]["all_fake"]
     assert flagged["one_class"] and flagged["warnings"][0].startswith("ONE CLASS") and not flagged["leaky"]
+    # three fakes among forty: numbers are noise, and no probe may be called a leak on them
+    few = [d for d in docs if d.dataset != "all_fake"] + [d for d in docs if d.dataset == "all_fake"][:3] + [
+        Doc(f"r{i}", "all_fake", "all_fake", "", 0, d.words) for i, d in enumerate(docs[:74:2])]
+    few_folds = [Fold(n, [i for i, d in enumerate(few) if d.dataset != n], [i for i, d in enumerate(few) if d.dataset == n])
+                 for n in names]
+    small, _, _ = cross_validate(few, few_folds, params, split="cross-dataset", ci=False)
+    (warning,) = small["results"]["all_fake"]["warnings"]
+    assert warning.startswith("FEW: only 3 unreliable article(s)") and not small["results"]["all_fake"]["leaky"]
     scored = [result["results"][n]["model"]["macro_f1"] for n in ("mixed_a", "mixed_b")]
     assert result["mean"]["model"] == pytest.approx(np.mean(scored))
 
@@ -503,3 +511,18 @@ def test_a_model_trained_on_short_texts_scores_them_itself(tmp_path: Path) -> No
     assert newscred.load(out).analyze(" ".join(post.split()[:6])).model.name == "claim"  # under its own min_words
     assert newscred.load().analyze(post).model.name == "claim"  # the bundled model keeps its 60-word rule
     assert "under 10 words go to the claim" in (out / "README.md").read_text()
+
+
+def test_every_data_file_is_its_own_dataset_whatever_its_name() -> None:
+    from newscred.errors import ConfigError
+    from newscred.training.custom import source_names
+
+    assert source_names(["a/data.csv", "b/data.csv", "c.csv", "shared:liar"]) == ["a/data", "b/data", "c", None]
+    assert source_names(["a/data.csv", "a/data.jsonl"]) == ["a/data.csv", "a/data.jsonl"]  # one folder, one stem
+    assert source_names(["liar.csv", "shared:liar"])[0].endswith("/liar")  # never the shared set's own name
+    names = source_names(["stdin.csv", "-"])
+    assert names[1] == "stdin" and names[0] != "stdin"
+    with pytest.raises(ConfigError, match="given twice"):
+        source_names(["a/data.csv", "./a/data.csv"])
+    with pytest.raises(ConfigError, match="single string"):
+        source_names("a/data.csv")  # type: ignore[arg-type]

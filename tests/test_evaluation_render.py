@@ -254,3 +254,17 @@ def test_write_report_refuses_to_replace_files_it_did_not_write(tmp_path: Path) 
         write_report(make_result(sets), sets, tmp_path)
     with pytest.raises(OutputExistsError, match="is a file"):
         write_report(make_result(sets), sets, tmp_path / "report.md")
+
+
+def test_a_one_class_set_is_shown_as_not_scored(tmp_path: Path) -> None:
+    from newscred.model.card import render_card
+
+    sets = three_sets()
+    result = make_result(sets)
+    result["results"]["gamma"]["one_class"] = True
+    write_report(result, sets, tmp_path)
+    row = next(line for line in (tmp_path / "report.md").read_text().splitlines() if line.startswith("| gamma"))
+    assert "one class: not scored" in row
+    card = render_card("mine", "0.1.0", {**result, "split": "group"}, recipe=False)
+    row = next(line for line in card.splitlines() if line.startswith("| gamma"))
+    assert "one class only: not scored" in row and "**" not in row

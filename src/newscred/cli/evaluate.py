@@ -30,9 +30,10 @@ def evaluate(model: str, data: tuple[str, ...], text_col: str, label_col: str, l
 
     Duplicates are removed before splitting, each fold retrains MODEL's configuration, and three
     probes (majority class, length only, first/last 30 words + bylines + domain from --url-col)
-    are scored beside it: a length or source probe that is clearly above chance (macro-F1 at
-    least 0.6) and within 5 points of the model, or above it, marks the data LEAKY; a model no
-    better than a probe is marked WEAK. A test set of one class is not scored. MODEL is an
+    are scored beside it: a length or source probe that ranks clearly above chance (ROC-AUC at
+    least 0.6) and comes within 5 points of the model, or above it, marks the data LEAKY; a
+    model no better than a probe is marked WEAK. A test set of one class is not scored; one with
+    fewer than 10 articles of a class is marked FEW (noise, no leak verdict). MODEL is an
     artifact path or builtin:default; DATA are files or shared:NAME. "as shipped" scores MODEL
     itself; when DATA is what MODEL was trained on (its manifest's training data), that number
     is marked in-sample. Rows left out (too short, empty, unlabelled, duplicates) are counted on

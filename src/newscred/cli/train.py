@@ -81,9 +81,9 @@ def split_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         click.option("--split", type=click.Choice(["random", "group", "time", "cross-dataset"]), default=None,
                      help="How held-out numbers are measured. random: stratified k-fold; group: --group-col values "
-                          "never straddle; time: train before --cutoff, test after (needs --date-col); cross-dataset: "
-                          "leave each DATA out in turn (default: cross-dataset for several DATA, group with --group-col, "
-                          "random otherwise)."),
+                          "(else the --url-col domains) never straddle; time: train before --cutoff, test after (needs "
+                          "--date-col); cross-dataset: leave each DATA out in turn (default: cross-dataset for several "
+                          "DATA, group with --group-col or --url-col, random otherwise)."),
         click.option("--folds", default=None, type=click.IntRange(2, 20),
                      help="Folds for random and group splits [default: 5] (an error with the other splits)."),
         click.option("--cutoff", default=None, metavar="DATE",

@@ -232,7 +232,7 @@ _TEXT_FORMATS = ("%d-%b-%y", "%d-%b-%Y", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "
 SLASH_ORDERS = ("mdy", "dmy")
 
 #: How the accepted date formats are described in messages.
-DATE_FORMATS_HINT = 'YYYY-MM-DD, M/D/YYYY (D/M/YYYY when the day is over 12), D.M.YYYY, "May 5, 2020" or epoch seconds'
+DATE_FORMATS_HINT = 'YYYY-MM-DD, YYYYMMDD, M/D/YYYY (D/M/YYYY when the day is over 12), D.M.YYYY, "May 5, 2020" or epoch seconds'
 
 
 def _year(digits: str) -> int:
@@ -324,6 +324,12 @@ def iso_date(value: Any, order: str | None = None) -> str | None:
         m = _ISO.match(text)
         if m:
             return dt.date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+        if text.isdigit():
+            if len(text) == 8:  # 20200522
+                return dt.date(int(text[:4]), int(text[4:6]), int(text[6:])).isoformat()
+            if 9 <= len(text) <= 13:  # epoch seconds or milliseconds written as text (CSV has no integers)
+                return iso_date(int(text))
+            return None
         m = _SLASHED.match(text)
         if m:
             first, second = int(m[1]), int(m[2])

@@ -200,6 +200,30 @@ def _refuse_wide_text(stream: _Peekable, fmt: str, name: str) -> None:
         raise EncodingError(f"{name} is {encoding} text; newscred reads UTF-8 tables: {how}", path=name)
 
 
+def _refuse_other_format(head: bytes, fmt: str, name: str) -> None:
+    """A file whose bytes are plainly another format than its name says (JSON lines named .csv,
+    Parquet or gzip named .csv, a CSV named .tsv) would fail on its second line with a message
+    about quotes or field counts: say what it looks like and how to read it instead."""
+    body = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    first = _EOL.split(body, 1)[0]
+    looks = None
+    if head.startswith(_GZIP_MAGIC):
+        looks, fix = "gzip-compressed", f"name it {Path(name).name}.gz"
+    elif fmt != "parquet" and head.startswith(b"PAR1"):
+        looks, fix = "a Parquet file", "name it .parquet or pass the format parquet"
+    elif b"\x00" in head[:512]:
+        return  # UTF-16/32 text: _refuse_wide_text names that problem
+    elif fmt in ("csv", "tsv") and body.startswith(b"{"):
+        looks, fix = "JSON lines", "name it .jsonl or pass the format jsonl"
+    elif fmt == "tsv" and b"," in first and b"\t" not in first:
+        looks, fix = "comma-separated (its first line has commas and no tabs)", "name it .csv or pass the format csv"
+    elif fmt == "csv" and b"\t" in first and b"," not in first:
+        looks, fix = "tab-separated (its first line has tabs and no commas)", "name it .tsv or pass the format tsv"
+    if looks is not None:
+        raise UnsupportedFormatError(f"{name} is read as {fmt.upper()} from its name, but it looks {looks}: {fix} "
+                                     "(--format, fmt= in Python)", path=name)
+
+
 def _open(path_or_stream: Any, fmt: str | None) -> tuple[_Peekable, str, str, IO[Any] | None]:
     """(stream, format, display name, handle to close)."""
     if isinstance(path_or_stream, (str, os.PathLike)) and str(path_or_stream) != "-":
@@ -210,8 +234,9 @@ def _open(path_or_stream: Any, fmt: str | None) -> tuple[_Peekable, str, str, IO
         handle: IO[Any] = gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
         stream = _Peekable(handle)
         try:
+            _refuse_other_format(stream.peek(4096), fmt, str(path))  # first: Parquet and gzip are full of NULs
             _refuse_wide_text(stream, fmt, str(path))
-        except EncodingError:
+        except (EncodingError, UnsupportedFormatError):
             handle.close()
             raise
         return stream, fmt, str(path), handle
@@ -420,11 +445,6 @@ def _iter_delimited(stream: _Peekable, delim: str, name: str, encoding: str, max
         if header is None:
             if error is not None or values is None:
                 raise MalformedRowError(f"{name}: {where}: cannot read the header: {error}", path=name, line=first)
-            if delim == "," and len(values) == 1 and "\t" in values[0]:
-                # a TSV saved as .csv: every row would be one field, or "expected 1 fields, got 7"
-                raise MalformedRowError(f"{name}: {where}: the header has tabs and no commas, so the file looks "
-                                        "tab-separated; name it .tsv or pass the format tsv (--format tsv, fmt='tsv')",
-                                        path=name, line=first)
             header = _unique_names(values)
             continue
         if error is None and values is not None and len(values) != len(header):

@@ -19,6 +19,9 @@ from .splits import Fold
 
 Progress = Callable[[str, int, int], None]
 
+#: a test set needs this many articles of each class before its probes can say "leaky"
+MIN_PER_CLASS = 10
+
 
 def calibration_weights(ds: Sequence[str], y: Sequence[int]) -> np.ndarray:
     """Weights for Platt scaling: each (dataset, class) cell the same total weight.
@@ -46,6 +49,13 @@ def _inner_logits(docs: Sequence[Doc], params: ContentParams, k: int = 3, seed: 
     from sklearn.model_selection import StratifiedKFold
 
     y = np.array([d.y for d in docs])
+    rarest = int(np.bincount(y, minlength=2).min())
+    if rarest < 2:
+        from ..errors import DataError
+
+        raise DataError(f"the training side holds {rarest} article(s) of one class, too few to calibrate on (at least 2 "
+                        "are needed); choose a later cutoff (--cutoff) or add data")
+    k = min(k, rarest)  # every inner fold needs both classes on its training side
     z = np.zeros(len(docs))
     for train, test in StratifiedKFold(k, shuffle=True, random_state=seed).split(np.zeros(len(y)), y):
         model = fit_model([docs[i] for i in train], params)
@@ -131,6 +141,12 @@ def cross_validate(
             only = "unreliable" if classes == {1} else "reliable"
             warnings = [f"ONE CLASS: every article in this test set is {only}, so macro-F1 and ROC-AUC say nothing "
                         "about the model; it is left out of the mean. Choose a split whose test sets hold both classes."]
+        elif min(np.bincount(yt, minlength=2)) < MIN_PER_CLASS:
+            # a probe's AUC from three articles of a class is noise: calling that a leak would be a guess
+            rare = "unreliable" if (yt == 1).sum() < (yt == 0).sum() else "reliable"
+            warnings = [f"FEW: only {min(np.bincount(yt, minlength=2))} {rare} article(s) in this test set, too few to "
+                        f"measure the model or to tell a leak (at least {MIN_PER_CLASS} of each class are needed); read "
+                        "its numbers as noise."]
         else:
             warnings = leak_warnings(metrics["macro_f1"], {pn: m["macro_f1"] for pn, m in probe_metrics.items()},
                                      probe_auc={pn: m["roc_auc"] for pn, m in probe_metrics.items()})

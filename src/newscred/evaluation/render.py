@@ -270,6 +270,10 @@ def _blocks(result: Mapping[str, Any], images: Mapping[str, str], title: str) ->
             entry = entry if isinstance(entry, Mapping) else {}
             m = entry.get("model") or {}
             label = f"{name} ⚠" if entry.get("leaky") else str(name)
+            if entry.get("one_class"):  # a macro-F1 of one class is 1 or 0 by construction
+                rows.append([label, _int(entry.get("n", m.get("n"))), "one class: not scored"]
+                            + [MISSING] * (len(headers) - 3))
+                continue
             rows.append([label, _int(entry.get("n", m.get("n"))), _with_ci(m, "macro_f1")]
                         + [_num(((entry.get("probes") or {}).get(p) or {}).get("macro_f1")) for p in probes]
                         + [_num(m.get("roc_auc")), _num(m.get("brier")), _num(m.get("ece")),

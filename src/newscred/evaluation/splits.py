@@ -105,7 +105,8 @@ def group_folds(docs: Sequence[Doc], clusters: Sequence[int], n_splits: int = 5,
     return _stratified_group_folds(y, groups, n_splits, seed, "group")
 
 
-def time_split(docs: Sequence[Doc], clusters: Sequence[int], cutoff: str | None = None) -> list[Fold]:
+def time_split(docs: Sequence[Doc], clusters: Sequence[int], cutoff: str | None = None,
+               date_order: str | None = None) -> list[Fold]:
     """Train on documents dated before ``cutoff`` (ISO date), test on those on or after it.
 
     Undated documents are left out of both sides and counted in the fold's ``left_out``.
@@ -118,7 +119,7 @@ def time_split(docs: Sequence[Doc], clusters: Sequence[int], cutoff: str | None 
     from ..datasets.readers import DATE_FORMATS_HINT, iso_date
 
     if cutoff is not None:
-        parsed = iso_date(cutoff)
+        parsed = iso_date(cutoff, order=date_order)  # a slashed cutoff is read as the date column is
         if parsed is None:
             raise ConfigError(f"cutoff= / --cutoff must be a date such as 2020-06-01, got {cutoff!r}")
         cutoff = parsed
@@ -126,8 +127,8 @@ def time_split(docs: Sequence[Doc], clusters: Sequence[int], cutoff: str | None 
     undated = len(docs) - len(dated)
     if len(dated) < 10:
         raise DataError(
-            f"a time split needs at least 10 dated rows, but {undated} of {len(docs)} rows have no readable date in "
-            f"the date column (date_col= / --date-col names it). Accepted date formats: {DATE_FORMATS_HINT}."
+            f"a time split needs at least 10 dated rows, but {undated} of {len(docs)} rows have no readable date. "
+            f"Name the date column with date_col= / --date-col if you have not; accepted date formats: {DATE_FORMATS_HINT}."
         )
     if cutoff is None:
         dates = sorted(docs[i].date for i in dated)  # type: ignore[misc]

@@ -22,6 +22,8 @@ def _probe(d: dict[str, Any], name: str) -> str:
 
 def _row(name: str, d: dict[str, Any]) -> str:
     m = d["model"]
+    if d.get("one_class"):
+        return f"| {name} | {d['n']} | {m['unreliable_share']:.2f} | one class only: not scored | | | | | |"
     ci = m.get("macro_f1_ci")
     ci_text = f" [{ci[0]:.2f}, {ci[1]:.2f}]" if ci else ""
     flag = " ⚠ leaky" if d.get("leaky") else ""
@@ -95,7 +97,7 @@ def render_card(name: str, version: str, metrics: dict[str, Any], *, recipe: boo
         n = digest["name"]
         # deduplication counts are keyed by dataset; a file's dataset is its name without extensions
         dataset = digest.get("dataset") or (n.split(":", 1)[1] if n.startswith("shared:") else n)
-        kept = data.get("deduplication", {}).get(dataset, {}).get("kept", "?")
+        kept = data.get("deduplication", {}).get(dataset, {}).get("kept", 0)  # absent: every row was left out
         lines.append(f"| {n} | {digest['rows']} | {kept} | {_licence(digest)} |")
     lines += [
         "",

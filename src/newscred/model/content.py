@@ -232,12 +232,12 @@ class ContentModel:
             )
             try:
                 matrices.append(vec.fit_transform(docs))
-            except ValueError as exc:  # sklearn: "no terms remain", "max_df corresponds to < documents than min_df"
+            except ValueError:  # sklearn: "no terms remain", "max_df corresponds to < documents than min_df"
                 from ..errors import DataError
 
                 raise DataError(
                     f"{len(docs)} training texts are too few or too alike for a vocabulary: a term must appear in at "
-                    f"least {p.min_df} texts and in at most {max_df:.0%} of them ({exc}). Train on more rows (a few "
+                    f"least {p.min_df} texts and in at most {max_df:.0%} of them. Train on more rows (a few "
                     "hundred at least), use fewer folds (--folds) or a split with a larger training side.") from None
             terms = [str(t) for t in vec.get_feature_names_out()]
             self.blocks_.append(Block(prefix, terms, vec.idf_.astype(np.float64), offset))

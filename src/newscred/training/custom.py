@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -86,13 +86,14 @@ SHOWN_PLACES = 5
 
 def read_records(source: str, spec: TableSpec, *, root: str | Path | None = None,
                  empty: list[dict[str, Any]] | None = None, dataset: str | None = None,
-                 notes: list[str] | None = None) -> list[Record]:
+                 notes: list[str] | None = None, orders: list[str] | None = None) -> list[Record]:
     """Records from a file or ``shared:NAME``; raises on the first unreadable row, naming it.
 
     A file's records belong to the dataset ``dataset`` (default: the file name without
     extensions; :func:`source_names` makes them distinct for several files).  What the date
     column held that could not be read as the user meant (unreadable or ambiguous dates) goes
-    into ``notes`` as one line per file.
+    into ``notes`` as one line per file, and the order its slashed dates were read in
+    (``"mdy"``/``"dmy"``, when one was settled) into ``orders``.
 
     Labelled rows with an empty text are returned (preparation counts and drops them); when
     ``empty`` is a list, where each one is goes into it: ``{"source": "mine.csv", "line": 221}``
@@ -123,6 +124,8 @@ def read_records(source: str, spec: TableSpec, *, root: str | Path | None = None
     said = mapping.dates.summary() if spec.date_col else None
     if said and notes is not None:
         notes.append(f"{source}: {said}")
+    if spec.date_col and mapping.dates.order and orders is not None:
+        orders.append(mapping.dates.order)
     return records
 
 
@@ -149,12 +152,12 @@ def source_names(sources: Sequence[str]) -> list[str | None]:
     taken = [n for n in names if n is not None] + [s.split(":", 1)[1] for s in sources if s.startswith("shared:")]
     clashing = {n for n in names if n is not None and taken.count(n) > 1}
     for i, (source, name) in enumerate(zip(sources, names)):
-        if name in clashing:
+        if name in clashing and source != "-":
             names[i] = f"{Path(source).resolve().parent.name}/{name}"  # the folder says which one
-    if len({n for n in names if n is not None}) < sum(n is not None for n in names):
-        # the folders have the same name too: the whole path, without extensions
-        names = [None if n is None else Path(s).resolve().with_name(dataset_name(s)).as_posix()
-                 for s, n in zip(sources, names)]
+    named = [n for n in names if n is not None]
+    if len(set(named)) < len(named):
+        # same folder name too (a/data.csv, a/data.jsonl; x/a/data.csv, y/a/data.csv): as given
+        names = [None if n is None else ("stdin" if s == "-" else s) for s, n in zip(sources, names)]
     return names
 
 
@@ -226,9 +229,11 @@ def prepare_docs(records: Iterable[Record], *, min_words: int, where: str) -> tu
 
 
 def make_folds(docs: Sequence[Doc], clusters: Sequence[int], split: str, *, n_folds: int | None = None,
-               cutoff: str | None = None, seed: int = 13) -> list[Fold]:
+               cutoff: str | None = None, seed: int = 13, spec: TableSpec | None = None) -> list[Fold]:
     """The folds of ``split``.  ``n_folds`` (default 5) is for random and group splits, ``cutoff``
-    for the time split; given to any other split they are refused, not silently ignored."""
+    for the time split; given to any other split they are refused, not silently ignored.
+    ``spec`` is how the tables were read: a time split without a date column says so, and a
+    slashed cutoff is read in the date column's order."""
     if cutoff is not None and split != "time":
         raise ConfigError(f"cutoff= / --cutoff applies to the time split only, and this is a {split} split; "
                           "add split='time' / --split time (with a date column) or drop the cutoff")
@@ -246,7 +251,9 @@ def make_folds(docs: Sequence[Doc], clusters: Sequence[int], split: str, *, n_fo
             raise ConfigError("a group split needs a group column (group_col= / --group-col) or datasets with publishers/domains")
         return group_folds(docs, clusters, n_folds, seed)
     if split == "time":
-        return time_split(docs, clusters, cutoff)
+        if spec is not None and spec.date_col is None and not any(d.date for d in docs):
+            raise ConfigError("a time split needs dates: name the date column with date_col= / --date-col")
+        return time_split(docs, clusters, cutoff, date_order=spec.date_order if spec is not None else None)
     if split == "cross-dataset":
         return cross_dataset_folds(docs, clusters)
     raise ConfigError(f"unknown split {split!r}; choose one of {', '.join(SPLITS)}")
@@ -284,15 +291,17 @@ def train_table(
     digests = []
     empty: list[str] = []
     notes: list[str] = []
+    orders: list[str] = []  # how each file's slashed dates were read
     for source, dataset in zip(sources, source_names(sources)):
-        recs = read_records(source, spec, root=root, empty=empty, dataset=dataset, notes=notes)
+        recs = read_records(source, spec, root=root, empty=empty, dataset=dataset, notes=notes, orders=orders)
         records += recs
         digests.append({"name": source, "dataset": recs[0].dataset if recs else dataset, "rows": len(recs),
                         "sha256": source_digest(source, root)})
     docs, clusters, data_stats = prepare_docs(records, min_words=params.min_words, where=", ".join(sources))
     if split is None:
         split = "cross-dataset" if len({d.dataset for d in docs}) > 1 else ("group" if any(d.group for d in docs) else "random")
-    folds = make_folds(docs, clusters, split, n_folds=n_folds, cutoff=cutoff)
+    read_as = replace(spec, date_order=spec.date_order or _one(orders))  # a slashed cutoff reads like the column
+    folds = make_folds(docs, clusters, split, n_folds=n_folds, cutoff=cutoff, spec=read_as)
     by = "fold" if split in ("cross-dataset", "time") else "dataset"
     metrics, _, z = cross_validate(docs, folds, params, split=split, group_results_by=by, progress=progress)
     metrics["protocol"] = f"{split} split, {len(folds)} fold(s); duplicates removed and kept on one side; calibration fitted on held-out logits"
@@ -337,8 +346,6 @@ def evaluate_table(
     ``shipped_in_sample`` and an IN-SAMPLE warning.  ``min_words`` (default: the model's own) drops
     shorter texts; ``result["data"]`` counts every row left out (see :func:`dropped_summary`).
     """
-    from dataclasses import replace
-
     from ..analyzer import resolve_model_path
     from ..evaluation.metrics import binary_metrics
     from ..model.artifact import load_artifact
@@ -357,8 +364,9 @@ def evaluate_table(
     empty: list[str] = []
     datasets_of: dict[str, set[str]] = {}
     notes: list[str] = []
+    orders: list[str] = []  # how each file's slashed dates were read
     for source, dataset in zip(sources, source_names(sources)):
-        recs = read_records(source, spec, root=root, empty=empty, dataset=dataset, notes=notes)
+        recs = read_records(source, spec, root=root, empty=empty, dataset=dataset, notes=notes, orders=orders)
         datasets_of[source] = {r.dataset for r in recs}
         records += recs
     in_sample = [source for source in sources if _trained_on(artifact.manifest, source, root)]
@@ -366,7 +374,8 @@ def evaluate_table(
     docs, clusters, data_stats = prepare_docs(records, min_words=params.min_words, where=", ".join(sources))
     if split is None:
         split = "cross-dataset" if len({d.dataset for d in docs}) > 1 else ("group" if any(d.group for d in docs) else "random")
-    folds = make_folds(docs, clusters, split, n_folds=n_folds, cutoff=cutoff)
+    read_as = replace(spec, date_order=spec.date_order or _one(orders))  # a slashed cutoff reads like the column
+    folds = make_folds(docs, clusters, split, n_folds=n_folds, cutoff=cutoff, spec=read_as)
     by = "fold" if split in ("cross-dataset", "time") else "dataset"
     result, predictions, _ = cross_validate(docs, folds, params, split=split, group_results_by=by, progress=progress)
     # The artifact as shipped, on the same test sets.
@@ -391,16 +400,17 @@ def evaluate_table(
         if by_source:
             entry["warnings"].append(
                 f"IN-SAMPLE: the artifact was trained on {', '.join(in_sample)} (its manifest lists the same data), so "
-                f"'as shipped' ({entry['shipped']['macro_f1']:.3f}) is measured on its own training data and says "
+                f"'as shipped'{_shipped_value(entry)} is measured on its own training data and says "
                 "nothing about new articles; the cross-validated macro-F1 is the number to read."
             )
         elif trained_texts:
+            pct = max(1, min(99, round(100 * trained_texts / len(idx))))  # never "100%" for some, nor "0%"
             share = (f"all {len(idx):,} texts of this set are" if trained_texts == len(idx) else
-                     f"{trained_texts:,} of these {len(idx):,} texts ({trained_texts / len(idx):.0%}) are")
+                     f"{trained_texts:,} of these {len(idx):,} texts ({pct}%) {'is a text' if trained_texts == 1 else 'are'}")
             entry["warnings"].append(
-                f"IN-SAMPLE: {share} texts the artifact was trained on, so 'as shipped' "
-                f"({entry['shipped']['macro_f1']:.3f}) is {'partly ' * (trained_texts < len(idx))}measured on its own "
-                "training data; the cross-validated macro-F1 is the number to read."
+                f"IN-SAMPLE: {share}{'' if trained_texts == 1 and trained_texts < len(idx) else ' texts'} the artifact "
+                f"was trained on, so 'as shipped'{_shipped_value(entry)} is {'partly ' * (trained_texts < len(idx))}"
+                "measured on its own training data; the cross-validated macro-F1 is the number to read."
             )
     if split == "cross-dataset" and len(folds) <= MAX_MATRIX_SETS:
         from ..evaluation.protocol import cross_dataset_matrix
@@ -422,6 +432,16 @@ def evaluate_table(
 
         write_report(result, predictions, report_dir, title=f"newscred evaluation: {artifact.name} {artifact.version}")
     return result
+
+
+def _shipped_value(entry: Mapping[str, Any]) -> str:
+    """`` (0.762)`` after 'as shipped' in a warning; nothing for a one-class set, where it means nothing."""
+    return "" if entry.get("one_class") else f" ({entry['shipped']['macro_f1']:.3f})"
+
+
+def _one(values: Sequence[str]) -> str | None:
+    """The value all of ``values`` agree on, else ``None``."""
+    return values[0] if values and len(set(values)) == 1 else None
 
 
 def source_digest(source: str, root: str | Path | None = None) -> str | None:
