@@ -287,21 +287,12 @@ def train_table(
     # before reading anything: a refused output should not cost a training run
     check_bundle_output(output, "article", what="model artifact")
     params = params or ContentParams()
-    records: list[Record] = []
-    digests = []
-    empty: list[str] = []
-    notes: list[str] = []
-    orders: list[str] = []  # how each file's slashed dates were read
-    for source, dataset in zip(sources, source_names(sources)):
-        recs = read_records(source, spec, root=root, empty=empty, dataset=dataset, notes=notes, orders=orders)
-        records += recs
-        digests.append({"name": source, "dataset": recs[0].dataset if recs else dataset, "rows": len(recs),
-                        "sha256": source_digest(source, root)})
-    docs, clusters, data_stats = prepare_docs(records, min_words=params.min_words, where=", ".join(sources))
-    if split is None:
-        split = "cross-dataset" if len({d.dataset for d in docs}) > 1 else ("group" if any(d.group for d in docs) else "random")
-    read_as = replace(spec, date_order=spec.date_order or _one(orders))  # a slashed cutoff reads like the column
-    folds = make_folds(docs, clusters, split, n_folds=n_folds, cutoff=cutoff, spec=read_as)
+    read = _read_sources(sources, spec, root)
+    digests = [{"name": source, "dataset": recs[0].dataset if recs else dataset, "rows": len(recs),
+                "sha256": source_digest(source, root)} for source, dataset, recs in read.per_source]
+    docs, clusters, data_stats = prepare_docs(read.records, min_words=params.min_words, where=", ".join(sources))
+    split = split or _default_split(docs)
+    folds = make_folds(docs, clusters, split, n_folds=n_folds, cutoff=cutoff, spec=read.spec)
     by = "fold" if split in ("cross-dataset", "time") else "dataset"
     metrics, _, z = cross_validate(docs, folds, params, split=split, group_results_by=by, progress=progress)
     metrics["protocol"] = f"{split} split, {len(folds)} fold(s); duplicates removed and kept on one side; calibration fitted on held-out logits"
@@ -311,8 +302,8 @@ def train_table(
     y = np.array([d.y for d in docs])
     scored = ~np.isnan(z)
     model.fit_calibration(z[scored], y[scored], calibration_weights([d.dataset for d, s in zip(docs, scored) if s], y[scored]))
-    metrics["data"] = {**data_stats, "empty_text": empty[:SHOWN_PLACES], "digests": digests,  # the count is in preparation
-                       "undated": sum(f.left_out for f in folds), "date_notes": notes}
+    metrics["data"] = {**data_stats, "empty_text": read.empty[:SHOWN_PLACES], "digests": digests,  # the count is in preparation
+                       "undated": sum(f.left_out for f in folds), "date_notes": read.notes}
     metrics["terms"] = model.term_summary()
     metrics["top_terms"] = model.top_terms()
     card = render_card(name, version, metrics, recipe=False)
@@ -360,22 +351,12 @@ def evaluate_table(
         if min_words < 1:
             raise ConfigError(f"min_words= / --min-words must be at least 1, got {min_words}")
         params = replace(params, min_words=min_words)
-    records: list[Record] = []
-    empty: list[str] = []
-    datasets_of: dict[str, set[str]] = {}
-    notes: list[str] = []
-    orders: list[str] = []  # how each file's slashed dates were read
-    for source, dataset in zip(sources, source_names(sources)):
-        recs = read_records(source, spec, root=root, empty=empty, dataset=dataset, notes=notes, orders=orders)
-        datasets_of[source] = {r.dataset for r in recs}
-        records += recs
+    read = _read_sources(sources, spec, root)
     in_sample = [source for source in sources if _trained_on(artifact.manifest, source, root)]
-    seen_datasets = set().union(*(datasets_of[s] for s in in_sample)) if in_sample else set()
-    docs, clusters, data_stats = prepare_docs(records, min_words=params.min_words, where=", ".join(sources))
-    if split is None:
-        split = "cross-dataset" if len({d.dataset for d in docs}) > 1 else ("group" if any(d.group for d in docs) else "random")
-    read_as = replace(spec, date_order=spec.date_order or _one(orders))  # a slashed cutoff reads like the column
-    folds = make_folds(docs, clusters, split, n_folds=n_folds, cutoff=cutoff, spec=read_as)
+    seen_datasets = {r.dataset for source, _, recs in read.per_source if source in in_sample for r in recs}
+    docs, clusters, data_stats = prepare_docs(read.records, min_words=params.min_words, where=", ".join(sources))
+    split = split or _default_split(docs)
+    folds = make_folds(docs, clusters, split, n_folds=n_folds, cutoff=cutoff, spec=read.spec)
     by = "fold" if split in ("cross-dataset", "time") else "dataset"
     result, predictions, _ = cross_validate(docs, folds, params, split=split, group_results_by=by, progress=progress)
     # The artifact as shipped, on the same test sets.
@@ -404,13 +385,14 @@ def evaluate_table(
                 "nothing about new articles; the cross-validated macro-F1 is the number to read."
             )
         elif trained_texts:
-            pct = max(1, min(99, round(100 * trained_texts / len(idx))))  # never "100%" for some, nor "0%"
-            share = (f"all {len(idx):,} texts of this set are" if trained_texts == len(idx) else
-                     f"{trained_texts:,} of these {len(idx):,} texts ({pct}%) {'is a text' if trained_texts == 1 else 'are'}")
+            n, pct = len(idx), max(1, min(99, round(100 * trained_texts / len(idx))))  # never "100%" for some, nor "0%"
+            share = (f"all {n:,} texts of this set are texts" if trained_texts == n else
+                     f"1 of these {n:,} texts ({pct}%) is a text" if trained_texts == 1 else
+                     f"{trained_texts:,} of these {n:,} texts ({pct}%) are texts")
             entry["warnings"].append(
-                f"IN-SAMPLE: {share}{'' if trained_texts == 1 and trained_texts < len(idx) else ' texts'} the artifact "
-                f"was trained on, so 'as shipped'{_shipped_value(entry)} is {'partly ' * (trained_texts < len(idx))}"
-                "measured on its own training data; the cross-validated macro-F1 is the number to read."
+                f"IN-SAMPLE: {share} the artifact was trained on, so 'as shipped'{_shipped_value(entry)} is "
+                f"{'partly ' * (trained_texts < n)}measured on its own training data; the cross-validated macro-F1 is "
+                "the number to read."
             )
     if split == "cross-dataset" and len(folds) <= MAX_MATRIX_SETS:
         from ..evaluation.protocol import cross_dataset_matrix
@@ -424,9 +406,9 @@ def evaluate_table(
                           + (" (in-sample where marked: on its own training data)." if marked else "."))
     result["model"] = {"name": artifact.name, "version": artifact.version, "sha256": artifact.sha256}
     result["in_sample"] = in_sample
-    result["data"] = {**data_stats, "empty_text": empty[:SHOWN_PLACES], "min_words": params.min_words, "sources": list(sources),
-                      "rows": len(records), "documents": len(docs), "undated": sum(f.left_out for f in folds),
-                      "date_notes": notes}
+    result["data"] = {**data_stats, "empty_text": read.empty[:SHOWN_PLACES], "min_words": params.min_words,
+                      "sources": list(sources), "rows": len(read.records), "documents": len(docs),
+                      "undated": sum(f.left_out for f in folds), "date_notes": read.notes}
     if report_dir is not None:
         from ..evaluation.render import write_report
 
@@ -434,14 +416,40 @@ def evaluate_table(
     return result
 
 
+@dataclass
+class _Read:
+    """What :func:`_read_sources` read: every record, each source's own, and what was met."""
+
+    records: list[Record]
+    per_source: list[tuple[str, str | None, list[Record]]]  # (source, dataset name given, its records)
+    empty: list[dict[str, Any]]  # where the empty texts are
+    notes: list[str]  # what the date columns held that was not read as meant
+    spec: TableSpec  # the spec, with the slash order the date columns settled on (for --cutoff)
+
+
+def _read_sources(sources: Sequence[str], spec: TableSpec, root: str | Path | None) -> _Read:
+    """Read every source as its own dataset (see :func:`source_names`)."""
+    read = _Read([], [], [], [], spec)
+    orders: list[str] = []  # how each file's slashed dates were read
+    for source, dataset in zip(sources, source_names(sources)):
+        recs = read_records(source, spec, root=root, empty=read.empty, dataset=dataset, notes=read.notes, orders=orders)
+        read.records += recs
+        read.per_source.append((source, dataset, recs))
+    agreed = orders[0] if orders and len(set(orders)) == 1 else None
+    read.spec = replace(spec, date_order=spec.date_order or agreed)  # a slashed cutoff reads like the column
+    return read
+
+
+def _default_split(docs: Sequence[Doc]) -> str:
+    """cross-dataset for several datasets, group when there are groups, random otherwise."""
+    if len({d.dataset for d in docs}) > 1:
+        return "cross-dataset"
+    return "group" if any(d.group for d in docs) else "random"
+
+
 def _shipped_value(entry: Mapping[str, Any]) -> str:
     """`` (0.762)`` after 'as shipped' in a warning; nothing for a one-class set, where it means nothing."""
     return "" if entry.get("one_class") else f" ({entry['shipped']['macro_f1']:.3f})"
-
-
-def _one(values: Sequence[str]) -> str | None:
-    """The value all of ``values`` agree on, else ``None``."""
-    return values[0] if values and len(set(values)) == 1 else None
 
 
 def source_digest(source: str, root: str | Path | None = None) -> str | None:
