@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 
 from newscred.batch import Columns
+from newscred.batch import score as batch_score
 from newscred.batch.runner import MANIFEST, score_corpus
-from newscred.errors import ConfigError
+from newscred.batch.score import _score_chunk as _real_score_chunk
+from newscred.errors import ConfigError, WorkerDiedError
 
 from .conftest import EXAMPLES
 
@@ -128,3 +130,35 @@ def test_kill_9_then_resume_scores_every_row_exactly_once(tmp_path: Path) -> Non
     assert [r["row"] for r in rows] == list(range(n))
     assert not list(out.glob("*.tmp"))
     assert json.loads((out / MANIFEST).read_text())["counts"]["rows"] == n
+
+
+def _dying_chunk(chunk):  # noqa: ANN001, ANN202 - runs in a forked worker, found there by this module's name
+    """What a worker does when the out-of-memory killer takes it on row 130."""
+    if any(row[0] == 130 for row in chunk):
+        os._exit(137)
+    return _real_score_chunk(chunk)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the dying worker is forked with this module's patch")
+def test_a_killed_worker_stops_the_run_instead_of_hanging_and_resume_finishes(analyzer, tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    src = tmp_path / "in.jsonl"
+    _write_input(src, 300)
+    previous = signal.signal(signal.SIGALRM, lambda *_: pytest.fail("the run hung after a worker died"))
+    signal.alarm(120)
+    try:
+        monkeypatch.setattr(batch_score, "_score_chunk", _dying_chunk)
+        with pytest.raises(WorkerDiedError, match="ended abruptly") as info:
+            score_corpus(analyzer, src, tmp_path / "out", part_size=40, workers=2, chunk_size=10)
+        assert info.value.code == "batch.worker_died" and info.value.context["row"] <= 130
+        single = tmp_path / "single.jsonl"
+        single.write_text("kept\n")
+        with pytest.raises(WorkerDiedError):
+            batch_score.score_file(analyzer, src, single, workers=2, chunk_size=10)
+        assert single.read_text() == "kept\n"  # an earlier file is left as it was
+        monkeypatch.setattr(batch_score, "_score_chunk", _real_score_chunk)
+        score_corpus(analyzer, src, tmp_path / "out", part_size=40, workers=2, chunk_size=10, resume=True)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert [r["row"] for r in _read_rows(tmp_path / "out")] == list(range(300))

@@ -160,6 +160,13 @@ class IndexNotFoundError(DataError):
     code = "index.not_found"
 
 
+class WorkerDiedError(NewscredError):
+    """A scoring worker process ended abruptly (killed, or out of memory): the run stops instead
+    of waiting forever for rows that worker held."""
+
+    code = "batch.worker_died"
+
+
 class MissingExtraError(NewscredError, ImportError):
     code = "dependency.missing"
 

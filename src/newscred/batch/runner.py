@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from itertools import islice
@@ -29,7 +28,7 @@ from typing import Any, Callable, Iterable, Iterator
 from ..analyzer import Analyzer
 from ..datasets.tabular import RowResult, iter_rows
 from ..errors import ConfigError, InputError, NewscredError, OutputError
-from .score import ARTICLE_SUFFIXES, Columns, ScoreSummary, check_not_in_input, _chunks, _outcome, _plain, _score_chunk, checked_columns, score_one, worker_pool
+from .score import ARTICLE_SUFFIXES, Columns, ScoreSummary, check_not_in_input, _outcome, _plain, checked_columns, score_one, scored_chunks
 
 MANIFEST = "_manifest.json"
 INPUT_SUFFIXES = (".jsonl", ".json", ".ndjson", ".csv", ".tsv", ".parquet", ".jsonl.gz", ".csv.gz", ".tsv.gz")
@@ -253,20 +252,9 @@ def _ordered_results(analyzer: Analyzer, rows: Iterable[RowResult], cols: Column
             out = score_one(analyzer, *_plain(row), cols)
             yield out["row"], json.dumps(out, ensure_ascii=False), _outcome(out)
         return
-    with worker_pool(analyzer, workers, cols) as pool:
-        pending: deque[Any] = deque()
-        chunks = _chunks(rows, chunk_size)
-        limit = 4 * workers  # bounded: the input is never read far ahead of the output
-        for chunk in chunks:
-            pending.append((chunk[0][0], pool.apply_async(_score_chunk, (chunk,))))
-            while len(pending) >= limit:
-                first, result = pending.popleft()
-                for k, (line, outcome) in enumerate(result.get()):
-                    yield first + k, line, outcome
-        while pending:
-            first, result = pending.popleft()
-            for k, (line, outcome) in enumerate(result.get()):
-                yield first + k, line, outcome
+    for first, results in scored_chunks(analyzer, rows, cols, workers, chunk_size):
+        for k, (line, outcome) in enumerate(results):
+            yield first + k, line, outcome
 
 
 def _never_started(out: Path) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections import deque
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import IO, Any, Callable, Iterable, Iterator
 
 from ..analyzer import Analyzer
 from ..datasets.tabular import RowResult
-from ..errors import EmptyInputError, InputTypeError, MissingColumnError, NewscredError, OutputError
+from ..errors import EmptyInputError, InputTypeError, MissingColumnError, NewscredError, OutputError, WorkerDiedError
 
 
 @dataclass
@@ -169,21 +170,64 @@ def _init_worker(model_path: str, settings: dict[str, Any], cols: Columns) -> No
 
 
 def worker_pool(analyzer: Analyzer, workers: int, cols: Columns) -> Any:
-    """A process pool whose workers each hold an analyzer like ``analyzer``.
+    """A process pool (``concurrent.futures``) whose workers each hold an analyzer like ``analyzer``.
 
     On Linux the workers are forked and reuse the parent's loaded model (no second load and hash
-    check per worker); elsewhere they are spawned and load it from its path.
+    check per worker); elsewhere they are spawned and load it from its path.  A
+    ``ProcessPoolExecutor`` rather than ``multiprocessing.Pool``: when a worker is killed (the
+    out-of-memory killer, ``kill -9``) its futures fail with ``BrokenProcessPool``, where a
+    ``Pool`` would replace the worker and wait forever for the rows it held.
     """
     import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
 
     fork = sys.platform.startswith("linux")
     ctx = mp.get_context("fork" if fork else "spawn")
     if fork:
         _WORKER["parent"] = analyzer
     try:
-        return ctx.Pool(workers, initializer=_init_worker, initargs=(str(analyzer.artifact.path), analyzer.settings(), cols))
+        pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
+                                   initargs=(str(analyzer.artifact.path), analyzer.settings(), cols))
+        if fork:
+            pool.submit(int).result()  # forks every worker now, while they can still see the parent's model
+        return pool
     finally:
         _WORKER.pop("parent", None)
+
+
+def scored_chunks(analyzer: Analyzer, rows: Iterable[RowResult], cols: Columns, workers: int,
+                  chunk_size: int) -> Iterator[tuple[int, list[tuple[str, dict[str, Any]]]]]:
+    """(first row number, [(json line, outcome), ...]) per chunk of ``rows``, in input order, scored
+    by ``workers`` processes with at most 4 chunks per worker in flight (the input is never read far
+    ahead of the output).  A worker that dies ends the run with
+    :class:`~newscred.errors.WorkerDiedError` naming the first row not written."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    pool = worker_pool(analyzer, workers, cols)
+    pending: deque[tuple[int, Any]] = deque()
+    done = 0  # rows handed back so far
+
+    def oldest() -> tuple[int, list[tuple[str, dict[str, Any]]]]:
+        nonlocal done
+        first, future = pending.popleft()
+        results = future.result()
+        done = first + len(results)
+        return first, results
+
+    try:
+        for chunk in _chunks(rows, chunk_size):
+            pending.append((chunk[0][0], pool.submit(_score_chunk, chunk)))
+            while len(pending) >= 4 * workers:
+                yield oldest()
+        while pending:
+            yield oldest()
+    except BrokenProcessPool:
+        raise WorkerDiedError(
+            f"a scoring worker process ended abruptly (killed, or out of memory?) after {done:,} rows. With a folder as "
+            "output the parts written so far are kept: rerun with --resume to finish; a single output file is left as "
+            "it was before the run. Fewer --workers use less memory.", row=done) from None
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _outcome(out: dict[str, Any]) -> dict[str, Any]:
@@ -251,13 +295,12 @@ def score_file(
                 if progress is not None:
                     progress(1)
         else:
-            with worker_pool(analyzer, workers, cols) as pool:
-                for results in pool.imap(_score_chunk, _chunks(rows, chunk_size)):
-                    for line, outcome in results:
-                        fh.write(line + "\n")
-                        summary.add(outcome)
-                    if progress is not None:
-                        progress(len(results))
+            for _first, results in scored_chunks(analyzer, rows, cols, workers, chunk_size):
+                for line, outcome in results:
+                    fh.write(line + "\n")
+                    summary.add(outcome)
+                if progress is not None:
+                    progress(len(results))
         if not summary.rows:
             # a header line and nothing else, e.g. one line of plain text piped in: not a batch
             raise EmptyInputError(f"{'<stdin>' if str(source) == '-' else source} has no rows (a header line only?); "
