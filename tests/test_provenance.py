@@ -482,3 +482,15 @@ def test_cli_index_errors_are_one_line(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "Error [input.missing_column]" in result.output
     assert not (tmp_path / "x.idx").exists()
+
+
+def test_the_seed_article_is_sourced_mostly_to_unnamed_officials(seed_article: str) -> None:
+    """A fact-checker's reading of the seed: one named person (Fernando Cutz), several officials
+    and an aide known by title only, and sources granted anonymity."""
+    sourcing = analyze_provenance(seed_article).sourcing
+    assert sourcing.profile.startswith("Mostly unnamed sources")
+    assert sourcing.anonymous_count >= 3 and sourcing.by_role_count >= 4
+    assert any(a.source == "fernando cutz" for a in sourcing.named)
+    titles = {a.source for a in sourcing.by_role}
+    assert {"official", "aide"} <= titles and not titles & {a.source for a in sourcing.named}
+    assert "official" not in {a.source for a in sourcing.named}  # a title alone is not a name

@@ -128,8 +128,8 @@ def render_report(report: Report, text: str, console: Console | None = None) -> 
                           f"'{b['text'][:90]}…'\n  why: {b['reason']}")
         table.add_row("cut at start / end", f"{'yes' if prov.get('truncated_start') else 'no'} / {'yes' if prov.get('truncated_end') else 'no'}")
         sourcing = prov.get("sourcing", {})
-        table.add_row("sourcing", f"{sourcing.get('named_count', 0)} named, {sourcing.get('anonymous_count', 0)} anonymous attributions"
-                      + (f"\n  {sourcing['profile']}" if sourcing.get("profile") else ""))
+        # the profile already says the three counts in words
+        table.add_row("sourcing", sourcing.get("profile") or "not analysed")
         for m in (prov.get("republication") or {}).get("matches", []):
             table.add_row("also published", f"{m.get('source') or ''} {m.get('id')}: similarity {m['similarity']:.2f}, "
                           f"{m['contained_share']:.0%} of this text copied")

@@ -15,7 +15,8 @@ and reports facts about its *provenance*, each located by character offsets in t
   punctuation).  The Viterbi path marks the blocks; each is scored by its summed log-likelihood ratio.
 * ``truncated_start`` / ``truncated_end``: the text starts or stops mid-word or mid-sentence,
   with the first/last token as evidence.
-* ``sourcing``: named attributions (said/told/according to with a name, role or pronoun near it)
+* ``sourcing``: named attributions (said/told/according to with a name or he/she near it), those
+  to a title only ("an official said"),
   and anonymous ones ("spoke on the condition of anonymity", "a person familiar with",
   "sources said", "who was not authorized to ..."), each with offsets, and a one-line profile.
 
@@ -102,14 +103,16 @@ class TruncationEvidence:
 
 @dataclass(frozen=True)
 class Attribution:
-    """One attribution: ``kind`` is ``named`` (a name, role or he/she near the verb) or ``anonymous``."""
+    """One attribution: ``kind`` is ``named`` (a person's name, or he/she, near the verb), ``role``
+    (a title or body with no name: "an official said", "according to a senior administration
+    official") or ``anonymous`` (granted anonymity, "a person familiar with", "sources said")."""
 
     kind: str
     text: str
     start: int
     end: int
     cue: str  # the phrase that made it: "said", "condition of anonymity", "person familiar with" ...
-    source: str | None = None  # the name or role found near a named attribution
+    source: str | None = None  # the name or title found near the verb
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -117,9 +120,14 @@ class Attribution:
 
 @dataclass(frozen=True)
 class Sourcing:
+    """Who the text's claims are attributed to.  A fact-checker reads three kinds differently: a
+    named person can be called back, a title alone ("an official said") cannot be checked but is
+    on the record, and anonymous sourcing is neither."""
+
     named: tuple[Attribution, ...] = ()
     anonymous: tuple[Attribution, ...] = ()
     profile: str = ""
+    by_role: tuple[Attribution, ...] = ()
 
     @property
     def named_count(self) -> int:
@@ -129,12 +137,18 @@ class Sourcing:
     def anonymous_count(self) -> int:
         return len(self.anonymous)
 
+    @property
+    def by_role_count(self) -> int:
+        return len(self.by_role)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "named_count": self.named_count,
+            "by_role_count": self.by_role_count,
             "anonymous_count": self.anonymous_count,
             "profile": self.profile,
             "named": [a.to_dict() for a in self.named],
+            "by_role": [a.to_dict() for a in self.by_role],
             "anonymous": [a.to_dict() for a in self.anonymous],
         }
 
@@ -883,16 +897,22 @@ _ROLES = frozenset(
     "manager head general colonel captain lieutenant sergeant detective investigator investigators "
     "administrator administration ministry department agency".split()
 )
+# Bodies that speak on the record under their name ("the defense ministry", "the environmental protection
+# agency"); "an administration official" is still a title, its head word being "official".
+_BODIES = frozenset("ministry department agency administration police commission court government office".split())
 _PRONOUN_SOURCE = frozenset({"he", "she"})
 _NON_SOURCE = frozenset(set(_FUNCTION_LLR) | set("it they we you i this that there who which what report reports "
                                                   "study data statement document documents".split()))
 _NAME_STOP = frozenset(set(_FUNCTION_LLR) | {"said", "says", "told", "tells", "according", "also", "previously",
                                             "later", "earlier", "then", "reportedly", "repeatedly", "recently",
-                                            "once", "often", "has", "have", "had"})
+                                            "once", "often", "has", "have", "had"}
+                       # numbers and spans of time end a clause ("within six", "three years"), never a name
+                       | set("one two three four five six seven eight nine ten eleven twelve hundred thousand million "
+                             "billion year years month months week weeks day days today yesterday time times".split()))
 
 
 def find_sourcing(text: str, tokens: Sequence[Token], *, normalised: bool | None = None) -> Sourcing:
-    """Named and anonymous attributions in ``text``."""
+    """Named, title-only and anonymous attributions in ``text``."""
     stream = _Stream.of(tokens)
     raw = not (looks_normalised(text) if normalised is None else normalised)
     spans: list[tuple[int, int, str]] = []
@@ -920,70 +940,85 @@ def find_sourcing(text: str, tokens: Sequence[Token], *, normalised: bool | None
         # a reporting verb within a few tokens belongs to this anonymous attribution
         for k in range(max(0, first - 8), min(len(tokens), last + 8)):
             anon_tokens[k] = 1
-    named: list[Attribution] = []
+    found: dict[str, list[Attribution]] = {"named": [], "role": []}
     words = stream.words
     for first, last, verb in stream.finditer(_VERB_RE):
         if any(anon_tokens[first:last]):
             continue
-        source = _source_near(text, tokens, words, first, last, raw)
-        if source is None:
+        near = _source_near(text, tokens, words, first, last, raw)
+        if near is None:
             continue
+        kind, source = near
         lo = min(first, source[0])
         hi = max(last, source[1])
         start, end = _chars(tokens, lo, hi)
-        named.append(Attribution("named", " ".join(words[lo:hi]), start, end, verb, " ".join(words[source[0]:source[1]])))
-    return Sourcing(tuple(named), tuple(anonymous), _profile(len(named), len(anonymous), len(tokens)))
+        found[kind].append(Attribution(kind, " ".join(words[lo:hi]), start, end, verb, " ".join(words[source[0]:source[1]])))
+    named, by_role = found["named"], found["role"]
+    return Sourcing(tuple(named), tuple(anonymous), _profile(len(named), len(by_role), len(anonymous), len(tokens)),
+                    tuple(by_role))
 
 
-def _source_near(text: str, tokens: Sequence[Token], words: Sequence[str], first: int, last: int, raw: bool) -> tuple[int, int] | None:
-    """Token span of a name, role or he/she next to the reporting verb ``[first, last)``, if any."""
+def _source_near(text: str, tokens: Sequence[Token], words: Sequence[str], first: int, last: int,
+                 raw: bool) -> tuple[str, tuple[int, int]] | None:
+    """(kind, token span) of who the reporting verb ``[first, last)`` attributes to, if anyone:
+    ``named`` for a name (or he/she, which refers back to one), ``role`` for a title with no name
+    next to it ("the official said", "according to a senior administration official")."""
     n = len(words)
-    # a role word within 5 tokens on either side
-    for k in list(range(first - 1, max(-1, first - 6), -1)) + list(range(last, min(n, last + 5))):
-        if words[k] in _ROLES:
-            return k, k + 1
-    # he/she said, said he/she
-    if first > 0 and words[first - 1] in _PRONOUN_SOURCE:
-        return first - 1, first
-    if last < n and words[last] in _PRONOUN_SOURCE and words[first] != "according":
-        return last, last + 1
     # a name: raw text -> capitalised words not opening a sentence; normalised -> the word(s)
-    # right before the verb ("molina said") or right after it ("said fernando cutz")
+    # right before the verb ("molina said") or right after it ("said fernando cutz"); a title
+    # ("official", "minister") is never a name, so "the official said" falls through to a role
     def is_name(k: int) -> bool:
-        if not (0 <= k < n) or words[k] in _NAME_STOP or words[k].isdigit() or len(words[k]) < 2:
+        if not (0 <= k < n) or words[k] in _NAME_STOP or words[k] in _ROLES or words[k].isdigit() or len(words[k]) < 2:
             return False
         if raw:
             return text[tokens[k].start].isupper() and not (words[k] in _NON_SOURCE)
         return words[k] not in _NON_SOURCE and not words[k].endswith("ly")
-    k = last + (1 if words[first] == "according" and last < n and words[last] == "to" else 0)
+    according = words[first] == "according"  # "according to X": the source only ever follows
+    k = last + (1 if according and last < n and words[last] == "to" else 0)
     if is_name(k) and is_name(k + 1) and (k + 2 >= n or words[k + 2] in ("a", "an", "the", "who", "and")):
-        return k, k + 2  # "said fernando cutz a former ..."
-    if is_name(first - 1):
-        k = first - 1
-        while k - 1 >= 0 and is_name(k - 1) and first - k < 3:
-            k -= 1
-        if not raw and k > 0 and words[k - 1] in ("a", "an"):  # "a report said" is not a name
-            return None
-        return k, first
-    if is_name(k) and is_name(k + 1):
-        return k, k + 2
+        return "named", (k, k + 2)  # "said fernando cutz a former ..."
+    if not according and is_name(first - 1):
+        j = first - 1
+        while j - 1 >= 0 and is_name(j - 1) and first - j < 3:
+            j -= 1
+        if not (not raw and j > 0 and words[j - 1] in ("a", "an")):  # "a report said" is not a name
+            return "named", (j, first)
+    elif is_name(k) and is_name(k + 1):
+        return "named", (k, k + 2)
+    # he/she said, said he/she
+    if first > 0 and words[first - 1] in _PRONOUN_SOURCE:
+        return "named", (first - 1, first)
+    if last < n and words[last] in _PRONOUN_SOURCE and words[first] != "according":
+        return "named", (last, last + 1)
+    # a title within 5 tokens on either side (after "according to" only); a name beside it makes it named
+    before = [] if according else list(range(first - 1, max(-1, first - 6), -1))
+    for k in before + list(range(last, min(n, last + 5))):
+        if words[k] in _ROLES:
+            if is_name(k + 1) or (raw and is_name(k - 1)):  # "director karen molina", "Molina, the director"
+                return "named", (k, k + 2 if is_name(k + 1) and is_name(k + 2) else k + 1)
+            if (words[k] in _BODIES and k > 0 and words[k - 1] not in _NAME_STOP and words[k - 1] not in _ROLES
+                    and (k + 1 >= n or words[k + 1] not in _ROLES or (k > 1 and words[k - 2] == "the"))):
+                return "named", (k - 1, k + 1)  # a named body on the record: "the defense ministry said"
+            return "role", (k, k + 1)
     return None
 
 
-def _profile(named: int, anonymous: int, n_tokens: int) -> str:
-    total = named + anonymous
+def _profile(named: int, by_role: int, anonymous: int, n_tokens: int) -> str:
+    total = named + by_role + anonymous
     if total == 0:
         return "No attributed sources found." if n_tokens >= 80 else "Too short to judge sourcing."
-    if anonymous == 0:
-        return f"{named} named attribution{'s' if named != 1 else ''}, no anonymous sourcing."
-    share = anonymous / total
-    if share >= 0.5:
-        lead = "Mostly anonymous sourcing"
-    elif share >= 0.2:
+    counts = (f"{named} to named people, {by_role} to a title only (\"an official said\"), {anonymous} anonymous "
+              f"({total} attribution{'s' if total != 1 else ''})")
+    unnamed = (by_role + anonymous) / total
+    if named == 0:
+        lead = "No named sources"
+    elif unnamed >= 0.5:
+        lead = "Mostly unnamed sources"
+    elif anonymous / total >= 0.2:
         lead = "Named sourcing with notable anonymous sourcing"
     else:
-        lead = "Mostly named sourcing"
-    return f"{lead}: {anonymous} anonymous and {named} named attribution{'s' if total != 1 else ''}."
+        lead = "Mostly named sources"
+    return f"{lead}: {counts}."
 
 
 # ----------------------------------------------------------------------------------------------
