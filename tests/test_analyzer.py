@@ -301,3 +301,21 @@ def test_bulk_mode_without_provenance_keeps_the_content_verdict_and_facts(analyz
     assert fast.provenance is None and full.provenance is not None
     assert fast.to_dict()["content"] == full.to_dict()["content"]
     assert fast.facts.truncated_start and fast.facts.truncated_end and "AP" in fast.facts.wire_agencies
+
+
+def test_the_summary_names_the_site_that_was_rated_and_the_lists_in_words(analyzer) -> None:
+    text = "Officials said the council voted on Tuesday to approve the budget plan, according to a statement. " * 6
+    own = analyzer.analyze(text, url="https://abcnews.go.com/politics/story").summary
+    assert "Source: abcnews.go.com is rated high" in own and "go.com is rated" not in own.replace("abcnews.go.com", "")
+    assert "Lin et al. 2023" in own and "lin2023" not in own
+    parent = analyzer.analyze(text, url="https://uk.reuters.com/article/x").summary
+    assert "uk.reuters.com (rated by the entries for reuters.com and uk.reuters.com)" in parent
+
+
+def test_a_wire_mention_is_not_called_wire_copy(analyzer) -> None:
+    column = ("I have been thinking about the budget fight all week, and I am tired of it. As the Associated Press "
+              "reported on Monday, the two parties remain far apart, and Reuters confirmed that talks stalled. " * 3)
+    summary = analyzer.analyze(column).summary
+    assert "reads as republished" not in summary and "presents itself as" not in summary
+    hoax = "WASHINGTON (AP) — " + column
+    assert "not verified" in analyzer.analyze(hoax).summary

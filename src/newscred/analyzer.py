@@ -541,13 +541,23 @@ def _summary(content: ContentVerdict, facts: Facts, source: dict[str, Any] | Non
         if agg.get("label") in (None, "unknown"):
             parts.append(f"Source: {source.get('domain') or source.get('input')} is in none of the rating lists.")
         else:
-            lists = ", ".join(r["list"] for r in source.get("ratings", []))
-            parts.append(f"Source: {source.get('domain')} is rated {agg['label']} ({agg.get('score', 0):.2f} by {lists}), "
+            from .sources.ratings import LIST_TITLES
+
+            ratings = source.get("ratings", [])
+            lists = ", ".join(LIST_TITLES.get(r["list"], r["list"]) for r in ratings)
+            # name what was rated: abcnews.go.com has its own entry, go.com does not stand for it
+            entries = sorted({r.get("matched") or source.get("domain") for r in ratings})
+            host = source.get("host") or source.get("domain")
+            rated = host if entries == [host] else f"{host} (rated by the entries for {' and '.join(entries)})"
+            parts.append(f"Source: {rated} is rated {agg['label']} ({agg.get('score', 0):.2f} by {lists}), "
                          "stated beside the content verdict, not mixed into it.")
     if prov is not None and prov.get("wire_origin"):
-        parts.append(f"Provenance: the text carries {prov['wire_origin']} wire credits, so it reads as republished wire copy.")
+        # a dateline is easy to copy or fake (hoaxes wear "(AP)"), so this says what the text claims
+        parts.append(f"Provenance: the text carries {prov['wire_origin']} wire credits, so it presents itself as "
+                     f"republished {prov['wire_origin']} copy (not verified: look for the original on the agency's site).")
     elif facts.wire_agencies:
-        parts.append(f"Wire credit found: {', '.join(facts.wire_agencies)}.")
+        parts.append(f"Wire agencies are mentioned ({', '.join(facts.wire_agencies)}), but not in a way that makes the "
+                     "text wire copy.")
     if prov is not None and prov.get("injected_blocks"):
         n = len(prov["injected_blocks"])
         parts.append(f"{n} block{'s' if n > 1 else ''} of unrelated headlines or promotion {'were' if n > 1 else 'was'} found inside it.")

@@ -99,15 +99,23 @@ def render_report(report: Report, text: str, console: Console | None = None) -> 
         src = report.source
         agg = src.get("aggregate", {})
         colour = {"high": "green", "mixed": "yellow", "low": "red"}.get(agg.get("label"), "white")
-        table = Table(title=f"Source verdict: {src.get('domain') or src.get('input')} (separate from the content verdict)")
+        from ..sources.ratings import LIST_TITLES
+
+        table = Table(title=f"Source verdict: {src.get('host') or src.get('domain') or src.get('input')} "
+                            "(separate from the content verdict)")
         table.add_column("list")
+        table.add_column("entry")
         table.add_column("date")
         table.add_column("rating")
         table.add_column("score", justify="right")
         for r in src.get("ratings", []):
-            detail = ", ".join(f"{k}={v}" for k, v in r.items()
-                               if k not in ("list", "list_date", "score", "url_of_list", "matched") and v not in (None, "", []))
-            table.add_row(r["list"], str(r.get("list_date", "")), detail, "" if r.get("score") is None else f"{r['score']:.2f}")
+            # the list's own fields, in its words ("factuality=high, bias=left"); bookkeeping left out
+            detail = ", ".join(f"{k.replace('_', ' ')}: {'/'.join(map(str, v)) if isinstance(v, list) else v}"
+                               for k, v in r.items()
+                               if k not in ("list", "list_date", "score", "url_of_list", "matched", "snapshot", "mbfc_page")
+                               and v not in (None, "", []))
+            table.add_row(LIST_TITLES.get(r["list"], r["list"]), str(r.get("matched") or ""), str(r.get("list_date", "")),
+                          detail, "" if r.get("score") is None else f"{r['score']:.2f}")
         score = agg.get("score")
         table.add_row(Text("aggregate", style="bold"), "", Text(str(agg.get("label", "unknown")).upper(), style=f"bold {colour}"),
                       "" if score is None else f"{score:.2f}")

@@ -89,6 +89,9 @@ __all__ = [
 ]
 
 LISTS: tuple[str, ...] = ("lin2023", "baly_mbfc", "opensources")
+#: how each list is named in sentences people read
+LIST_TITLES: dict[str, str] = {"lin2023": "Lin et al. 2023", "baly_mbfc": "Media Bias/Fact Check (2018-2020)",
+                               "opensources": "OpenSources (2017)"}
 TABLE_FILES: dict[str, str] = {name: f"{name}.csv" for name in LISTS}
 MANIFEST_FILE = "manifest.json"
 
