@@ -319,3 +319,16 @@ def test_a_wire_mention_is_not_called_wire_copy(analyzer) -> None:
     assert "reads as republished" not in summary and "presents itself as" not in summary
     hoax = "WASHINGTON (AP) — " + column
     assert "not verified" in analyzer.analyze(hoax).summary
+
+
+def test_the_report_says_what_the_article_reads_like_without_injected_blocks(analyzer) -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).parent / "data" / "provenance_wire_raw.txt").read_text()
+    report = analyzer.analyze(text).to_dict()
+    (block,) = report["provenance"]["injected_blocks"]
+    without = report["provenance"]["without_injected_blocks"]
+    cut = analyzer.analyze(text[: block["start"]] + text[block["end"]:])
+    assert abs(without["p_unreliable"] - cut.p_unreliable) <= 0.02  # the same as scoring the text without it
+    assert f"without it the content would read p_unreliable {without['p_unreliable']:.2f}" in report["summary"]
+    assert report["content"]["p_unreliable"] != without["p_unreliable"]  # the verdict itself is of the text as given

@@ -297,6 +297,16 @@ class Analyzer:
             from .provenance import analyze_provenance
 
             prov = analyze_provenance(text, tokens, artefacts, lexicon=lexicon, normalised=normalised_input).to_dict()
+            if prov["injected_blocks"]:
+                # The verdict scores the text as given; what the article's own words say without the
+                # republisher's blocks is stated beside it, so a reader sees how much they moved it.
+                spans = [(blk["start"], blk["end"]) for blk in prov["injected_blocks"]]
+                own = [t.text for t in kept if not any(a <= t.start < e for a, e in spans)]
+                if own:
+                    z_own = self.model.decision(own, style_vector(own, signal_matches(own)))[0]
+                    prov["without_injected_blocks"] = {
+                        "p_unreliable": round(_sigmoid(a * z_own + b + math.log(prior / (1.0 - prior))), 4),
+                        "words": len(own)}
         facts = self._facts(text, tokens, artefacts, known_share, lexicon, prov, normalised_input)
         content = ContentVerdict(p, label, tuple(reasons), evidence, signals, prior=prior)
         source = self.source_verdict(url)
@@ -560,7 +570,9 @@ def _summary(content: ContentVerdict, facts: Facts, source: dict[str, Any] | Non
                      "text wire copy.")
     if prov is not None and prov.get("injected_blocks"):
         n = len(prov["injected_blocks"])
-        parts.append(f"{n} block{'s' if n > 1 else ''} of unrelated headlines or promotion {'were' if n > 1 else 'was'} found inside it.")
+        parts.append(f"{n} block{'s' if n > 1 else ''} of unrelated headlines or promotion {'were' if n > 1 else 'was'} found inside it"
+                     + (f"; without {'them' if n > 1 else 'it'} the content would read p_unreliable "
+                        f"{prov['without_injected_blocks']['p_unreliable']:.2f}." if prov.get("without_injected_blocks") else "."))
     cut = [side for side, flag in (("start", facts.truncated_start), ("end", facts.truncated_end)) if flag]
     if cut:
         parts.append(f"The text appears cut at the {' and '.join(cut)}.")
