@@ -332,3 +332,13 @@ def test_the_report_says_what_the_article_reads_like_without_injected_blocks(ana
     assert abs(without["p_unreliable"] - cut.p_unreliable) <= 0.02  # the same as scoring the text without it
     assert f"without it the content would read p_unreliable {without['p_unreliable']:.2f}" in report["summary"]
     assert report["content"]["p_unreliable"] != without["p_unreliable"]  # the verdict itself is of the text as given
+
+
+def test_evidence_counts_every_occurrence_and_locates_the_first_25(analyzer, seed_article: str) -> None:
+    report = analyzer.analyze(seed_article)
+    words = [t.text for t in __import__("newscred.text.normalise", fromlist=["tokenize"]).tokenize(seed_article)]
+    for ev in report.content.evidence:
+        if ev.kind == "word" and " " not in ev.text:
+            assert ev.count <= words.count(ev.text) and len(ev.spans) == min(ev.count, 25)
+    frequent = [ev for ev in report.content.evidence if ev.count > 25]
+    assert frequent and all(ev.to_dict()["count"] == ev.count for ev in frequent)  # "to" occurs far more than 25 times

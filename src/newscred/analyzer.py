@@ -401,14 +401,15 @@ class Analyzer:
             seq = masked if gap else words
             n = len(wanted)
             spans: list[tuple[int, int]] = []
+            count = 0
             # only positions whose token starts the anchor are worth checking: numpy finds them
             for i in np.flatnonzero(sequences[gap] == wanted[0]).tolist():
                 if i + n <= len(seq) and (n == 1 or seq[i : i + n] == wanted):
-                    spans.append((kept[i].start, kept[i + n - 1].end))
-                    if len(spans) >= _MAX_SPANS:
-                        break
+                    count += 1
+                    if len(spans) < _MAX_SPANS:  # located: the first ones; counted: all
+                        spans.append((kept[i].start, kept[i + n - 1].end))
             terms = sorted(parts.items(), key=lambda p: -abs(p[1]))
-            out.append(Evidence(anchor, float(weight), tuple(spans), "pattern" if gap else "word", tuple(terms)))
+            out.append(Evidence(anchor, float(weight), tuple(spans), "pattern" if gap else "word", tuple(terms), count))
         out.sort(key=lambda e: -abs(e.weight))
         return tuple(out)
 

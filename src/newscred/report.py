@@ -22,6 +22,8 @@ class Evidence:
     kind: str = "word"  # "word", or "pattern": a function-word n-gram where "…" stands for any other word
     #: the model's own terms summed into ``weight`` ("said", "… said", "said … …"); empty = just ``text``
     terms: tuple[tuple[str, float], ...] = ()
+    #: how often it occurs in the text (``spans`` locates at most the first 25); 0 = ``len(spans)``
+    count: int = 0
 
     @property
     def direction(self) -> str:
@@ -34,6 +36,7 @@ class Evidence:
             "kind": self.kind,
             "weight": round(self.weight, 4),
             "direction": self.direction,
+            "count": self.count or len(self.spans),
             "spans": [list(span) for span in self.spans],
             "terms": [{"text": t, "weight": round(w, 4)} for t, w in terms],
         }

@@ -69,7 +69,7 @@ def render_report(report: Report, text: str, console: Console | None = None) -> 
             row = []
             for side in (pos, neg):
                 if i < len(side):
-                    row += [f"{side[i].text} (×{len(side[i].spans)})", f"{side[i].weight:+.3f}"]
+                    row += [f"{side[i].text} (×{side[i].count or len(side[i].spans)})", f"{side[i].weight:+.3f}"]
                 else:
                     row += ["", ""]
             table.add_row(*row)

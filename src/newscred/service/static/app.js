@@ -206,7 +206,7 @@
     clear(lists.reliable);
     for (const ev of evidence) {
       const list = lists[ev.direction] || (ev.weight > 0 ? lists.unreliable : lists.reliable);
-      const n = (ev.spans || []).length;
+      const n = ev.count || (ev.spans || []).length;
       list.append(
         el("li", null, [
           el("span", { className: "term", text: ev.text }),
