@@ -494,3 +494,19 @@ def test_the_seed_article_is_sourced_mostly_to_unnamed_officials(seed_article: s
     titles = {a.source for a in sourcing.by_role}
     assert {"official", "aide"} <= titles and not titles & {a.source for a in sourcing.named}
     assert "official" not in {a.source for a in sourcing.named}  # a title alone is not a name
+
+
+def test_a_story_ending_on_its_credit_line_is_not_cut() -> None:
+    from newscred.text.normalise import normalise
+
+    body = ("Researchers said on Tuesday that the monkeys were exposed to the virus in the laboratory and recovered "
+            "within two weeks, according to the study published in the journal. ")
+    for ending in ("(Reporting by Julie Steenhuysen; Editing by Bill Berkrot)",
+                   "Copyright 2019 The Associated Press. All rights reserved. This material may not be published, "
+                   "broadcast, rewritten or redistributed"):
+        for text in (body * 3 + ending, normalise(body * 3 + ending)):
+            p = analyze_provenance(text, lexicon=frozenset(normalise(body).split()))  # "berkrot" is unknown
+            assert not p.truncated_end, (ending, p.truncation["end"].reason)
+            assert p.truncation["end"].reason == "ends on a credit line or byline"
+    cut = normalise(body * 3)[:-9]  # cut mid-word: still caught
+    assert analyze_provenance(cut, lexicon=frozenset(normalise(body).split())).truncated_end

@@ -445,7 +445,7 @@ class Analyzer:
             from .provenance.detect import truncation
 
             agencies = tuple(sorted({a.agency for a in artefacts if a.agency}))
-            cut = truncation(text, tokens, lexicon, normalised_input)
+            cut = truncation(text, tokens, lexicon, normalised_input, artefacts)
             cut_start, cut_end = cut["start"].truncated, cut["end"].truncated
         return Facts(
             word_count=len(tokens),

@@ -818,12 +818,19 @@ def _default_lexicon() -> frozenset[str]:
         return frozenset()
 
 
-def truncation(text: str, tokens: Sequence[Token], lexicon: frozenset[str], normalised: bool) -> dict[str, TruncationEvidence]:
+def truncation(text: str, tokens: Sequence[Token], lexicon: frozenset[str], normalised: bool,
+               artefacts: Sequence[Artefact] = ()) -> dict[str, TruncationEvidence]:
     """Is the text cut at the start / end?  ``{"start": evidence, "end": evidence}``."""
-    return _truncation(text, tokens, lexicon, normalised)
+    return _truncation(text, tokens, lexicon, normalised, artefacts)
 
 
-def _truncation(text: str, tokens: Sequence[Token], lexicon: frozenset[str], normalised: bool) -> dict[str, TruncationEvidence]:
+# A story that ends on its credit line ("Editing by Bill Berkrot", "... rewritten or redistributed")
+# ended where its writer ended it, whatever the last word looks like.
+_CLOSING_ARTEFACTS = frozenset({"byline", "wire_credit"})
+
+
+def _truncation(text: str, tokens: Sequence[Token], lexicon: frozenset[str], normalised: bool,
+                artefacts: Sequence[Artefact] = ()) -> dict[str, TruncationEvidence]:
     if not tokens:
         none = TruncationEvidence(False, None, None, None, "empty text")
         return {"start": none, "end": none}
@@ -844,7 +851,10 @@ def _truncation(text: str, tokens: Sequence[Token], lexicon: frozenset[str], nor
     start_ev = TruncationEvidence(bool(reason), first.text, first.start, first.end, reason or "starts on a whole word")
     # end
     reason = ""
-    closed = False
+    closed = any(a.kind in _CLOSING_ARTEFACTS and a.first_token <= len(tokens) - 1 < a.last_token for a in artefacts)
+    if closed:
+        end_ev = TruncationEvidence(False, last.text, last.start, last.end, "ends on a credit line or byline")
+        return {"start": start_ev, "end": end_ev}
     if not normalised:
         tail = text.rstrip()[-1:]
         closed = bool(tail) and tail in _END_PUNCT
@@ -1051,7 +1061,7 @@ def analyze_provenance(
     lex = _default_lexicon() if lexicon is None else frozenset(lexicon)
     wire, origin = find_wire(text, tokens, artefacts, normalised=normalised)
     blocks = find_injected_blocks(text, tokens, artefacts, normalised=normalised)
-    truncation = _truncation(text, tokens, lex, normalised)
+    truncation = _truncation(text, tokens, lex, normalised, artefacts)
     sourcing = find_sourcing(text, tokens, normalised=normalised)
     return Provenance(
         wire=tuple(wire),
