@@ -342,3 +342,10 @@ def test_evidence_counts_every_occurrence_and_locates_the_first_25(analyzer, see
             assert ev.count <= words.count(ev.text) and len(ev.spans) == min(ev.count, 25)
     frequent = [ev for ev in report.content.evidence if ev.count > 25]
     assert frequent and all(ev.to_dict()["count"] == ev.count for ev in frequent)  # "to" occurs far more than 25 times
+
+
+def test_a_satire_site_is_named_as_such_in_the_summary(analyzer) -> None:
+    text = "Officials said the council voted on Tuesday to approve the budget plan, according to a statement. " * 6
+    summary = analyzer.analyze(text, url="https://www.theonion.com/local-man").summary
+    assert "theonion.com is a satire site: its stories are jokes, not news." in summary
+    assert "satire" not in analyzer.analyze(text, url="https://www.reuters.com/x").summary

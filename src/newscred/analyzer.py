@@ -562,6 +562,9 @@ def _summary(content: ContentVerdict, facts: Facts, source: dict[str, Any] | Non
             rated = host if entries == [host] else f"{host} (rated by the entries for {' and '.join(entries)})"
             parts.append(f"Source: {rated} is rated {agg['label']} ({agg.get('score', 0):.2f} by {lists}), "
                          "stated beside the content verdict, not mixed into it.")
+            if "satire" in (source.get("flags") or []):
+                # the first thing a reader must know of an Onion story, whatever the content model says
+                parts.append(f"{host} is a satire site: its stories are jokes, not news.")
     if prov is not None and prov.get("wire_origin"):
         # a dateline is easy to copy or fake (hoaxes wear "(AP)"), so this says what the text claims
         parts.append(f"Provenance: the text carries {prov['wire_origin']} wire credits, so it presents itself as "
