@@ -349,3 +349,13 @@ def test_a_satire_site_is_named_as_such_in_the_summary(analyzer) -> None:
     summary = analyzer.analyze(text, url="https://www.theonion.com/local-man").summary
     assert "theonion.com is a satire site: its stories are jokes, not news." in summary
     assert "satire" not in analyzer.analyze(text, url="https://www.reuters.com/x").summary
+
+
+def test_a_short_wire_brief_is_read_as_news_not_as_a_claim(analyzer) -> None:
+    brief = ("LONDON (Reuters) - British shares rose on Tuesday as miners gained on higher metal prices, while "
+             "investors awaited a Bank of England decision on interest rates due later this week, traders said.")
+    report = analyzer.analyze(brief)
+    assert report.model.name != "claim" and report.label == "uncertain"
+    assert any("too short" in r for r in report.content.reasons)
+    assert analyzer.analyze(brief.split(" - ", 1)[1]).model.name == "claim"  # without the dateline: a statement
+    assert analyzer.analyze("Says the AP reported that crime doubled in Chicago last year.").model.name == "claim"

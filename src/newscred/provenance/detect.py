@@ -293,7 +293,7 @@ _MENTION_MIN = 3
 _MENTION_GAP = 120  # characters between two mentions that count separately
 
 
-def _plausible_dateline(text: str, tokens: Sequence[Token], a: Artefact, raw: bool) -> bool:
+def plausible_dateline(text: str, tokens: Sequence[Token], a: Artefact, raw: bool) -> bool:
     """Is an artefact dateline ("bogota colombia ap") really the opening of a wire story?
 
     Raw text shows it by its parentheses: "BOGOTA, Colombia (AP) --".  Normalised text has only
@@ -344,7 +344,7 @@ def find_wire(text: str, tokens: Sequence[Token], artefacts: Sequence[Artefact] 
             agency = "Reuters"  # "Reporting by ...; Editing by ..." is Reuters house style
         if agency is None:
             continue
-        if kind == "dateline" and not _plausible_dateline(text, tokens, a, raw):
+        if kind == "dateline" and not plausible_dateline(text, tokens, a, raw):
             # "Photo: Jane Doe/AP", "officials told Reuters": not a dateline, the name is a mention
             t = tokens[a.last_token - 1]
             credits.append(WireCredit(agency, "mention", t.text, t.start, t.end))
