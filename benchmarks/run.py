@@ -249,6 +249,7 @@ def render_claims() -> str:
     parts = [("claims_sentences.json", "### Sentences in text without punctuation"),
              ("claims_checkworthy.json", "### Check-worthiness"),
              ("claims_matching.json", "### Matching against already fact-checked claims"),
+             ("claims_floors.json", "### When a match is shown: similarity floors"),
              ("claims_cost.json", "### What the claims section costs")]
     found = [(load(name), title) for name, title in parts]
     if any(r for r, _ in found):

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from newscred.claims import embedder as embedder_module
 from newscred.claims.embedder import DEFAULT_EMBEDDER_PATH, StaticEmbedder, read_tokenizer_json, write_embedder
+from newscred.claims import matching as matching_module
 from newscred.claims.matching import (
     DEFAULT_MIN_SIMILARITY,
     INDEX_VERSION,
@@ -22,11 +23,21 @@ from newscred.claims.matching import (
     FactCheckedClaim,
     dedupe_key,
     fact_checked_claims,
+    is_negated,
+    is_question,
+    left_out_reason,
     read_claims_jsonl,
+    verdict_text,
 )
 from newscred.cli import main
-from newscred.errors import CorruptArtifactError, IncompatibleArtifactError, IndexNotFoundError, IndexVersionError
-from newscred.model.artifact import npz_bytes, read_npz
+from newscred.errors import (
+    ConfigError,
+    CorruptArtifactError,
+    IncompatibleArtifactError,
+    IndexNotFoundError,
+    IndexVersionError,
+)
+from newscred.model.artifact import npz_bytes, read_npz, sha256_file
 from newscred.text.normalise import normalise
 
 FIXTURE = Path(__file__).parent / "data" / "claims" / "fact_checked.jsonl"
@@ -148,8 +159,10 @@ def test_tampered_embedder_is_refused(tmp_path: Path) -> None:
 
 
 def test_build_open_query_round_trip(index: ClaimIndex, embedder: StaticEmbedder) -> None:
-    assert len(index) == 11  # 12 claims, "Says vaccines..." and "Vaccines..." merged
-    assert index.info()["claims"] == 12 and index.default_method == "fused"
+    # 12 claims: the NOT_ENOUGH_INFO one left out, "Says vaccines..." and "Vaccines..." merged
+    assert len(index) == 10
+    assert index.info()["claims"] == 11 and index.default_method == "fused"
+    assert index.info()["left_out"] == {"climate_fever: evidence label, not a verdict (NOT_ENOUGH_INFO, DISPUTED)": 1}
     reopened = ClaimIndex.open(index.path, embedder=embedder)
     assert reopened.manifest["task"] == "claim-index"
     [matches] = reopened.query(["Do vaccines really cause autism in kids?"], k=3)
@@ -346,6 +359,137 @@ def test_lexical_fallback_without_embedder(index: ClaimIndex, fixture_claims: li
 
 
 # ----------------------------------------------------------------------------------------------
+# What is shown: claims with a verdict, in words, above a floor
+# ----------------------------------------------------------------------------------------------
+
+#: a question and a statement from CoAID's WHO pages, a PolitiFact "Did you know ...?" (it rates the
+#: claim it implies) and CLIMATE-FEVER's four labels
+_MIXED = [
+    FactCheckedClaim(id="coaid:q", text='"Is there a vaccine, drug or treatment for COVID-19?"', verdict="real",
+                     label="reliable", dataset="coaid_claims", url="https://www.who.int/q-a"),
+    FactCheckedClaim(id="coaid:q2", text="I heard I can be hurt by online contacts. What are my risks and how I can "
+                     "protect myself online.", verdict="real", label="reliable", dataset="coaid_claims"),
+    FactCheckedClaim(id="coaid:s", text="There are currently no drugs licensed for the treatment of COVID-19",
+                     verdict="real", label="reliable", dataset="coaid_claims"),
+    FactCheckedClaim(id="liar:q", text="Did you know ObamaCare will cost nearly twice as much as initially expected?",
+                     verdict="false", label="unreliable", dataset="liar"),
+    FactCheckedClaim(id="cf:s", text="Global warming is driving polar bears toward extinction", verdict="SUPPORTS",
+                     label="reliable", dataset="climate_fever"),
+    FactCheckedClaim(id="cf:r", text="Global warming has stopped since 1998.", verdict="REFUTES",
+                     label="unreliable", dataset="climate_fever"),
+    FactCheckedClaim(id="cf:n", text="In fact global warming has stopped and a cooling is beginning.",
+                     verdict="NOT_ENOUGH_INFO", label=None, dataset="climate_fever"),
+    FactCheckedClaim(id="cf:d", text="Since 1998 little warming has occurred while carbon dioxide emissions rose.",
+                     verdict="DISPUTED", label=None, dataset="climate_fever"),
+]
+
+
+def test_questions_and_evidence_labels_are_not_indexed(tmp_path: Path, embedder: StaticEmbedder) -> None:
+    """A CoAID FAQ question is not a claim ("real" = the page is reliable) and NOT_ENOUGH_INFO /
+    DISPUTED say nothing about truth: none of them is indexed, so none is ever shown as a match."""
+    assert [c.id for c in _MIXED if left_out_reason(c) is None] == ["coaid:s", "liar:q", "cf:s", "cf:r"]
+    assert is_question("Can #2019nCoV be caught from a person who presents no symptoms? ")
+    assert not is_question("When I left Washington, we had a $5 trillion surplus.")
+    assert not is_question("Will Smith has reunited with the cast of his old show.")
+    index = ClaimIndex.build(_MIXED, tmp_path / "mixed", embedder=embedder)
+    assert sorted(c.id for e in index.entries for c in e) == ["cf:r", "cf:s", "coaid:s", "liar:q"]
+    assert index.config["left_out"] == {
+        "climate_fever: evidence label, not a verdict (NOT_ENOUGH_INFO, DISPUTED)": 2,
+        "coaid_claims: a question, not a claim": 2}
+    for method in ("fused", "lexical", "embedding"):
+        for text in ("Is there a vaccine for COVID-19?", "Global warming has stopped and a cooling is beginning",
+                     "How can I protect myself from online contacts?"):
+            [ms] = index.query([text], k=5, min_similarity=0, method=method)
+            assert {m.claim.id for m in ms} <= {"cf:r", "cf:s", "coaid:s", "liar:q"}
+    [ms] = index.query(["Global warming has stopped since 1998, the challenger added."], k=1)
+    assert ms[0].claim.id == "cf:r"
+    assert ms[0].to_dict()["claim"]["verdict_text"] == "refuted by Wikipedia evidence (CLIMATE-FEVER)"
+
+
+def _as_if_built_before_left_out(index: ClaimIndex, dest: Path) -> Path:
+    """A copy of ``index`` whose config has no ``left_out``, with a valid manifest: what an index
+    built by an older newscred looks like."""
+    shutil.copytree(index.path, dest)
+    config = json.loads((dest / "config.json").read_text())
+    del config["left_out"]
+    (dest / "config.json").write_text(json.dumps(config, indent=2, sort_keys=True))
+    manifest = json.loads((dest / "manifest.json").read_text())
+    manifest["files"]["config.json"] = "sha256:" + sha256_file(dest / "config.json")
+    (dest / "manifest.json").write_text(json.dumps(manifest))
+    return dest
+
+
+def test_an_index_built_before_still_loads_and_hides_non_claims(tmp_path: Path, embedder: StaticEmbedder,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    with monkeypatch.context() as patched:  # the old build: everything indexed
+        patched.setattr(matching_module, "left_out_reason", lambda claim: None)
+        everything = ClaimIndex.build(_MIXED + [FactCheckedClaim(
+            id="liar:n", text="In fact global warming has stopped and a cooling is beginning.", verdict="false",
+            label="unreliable", dataset="liar")], tmp_path / "new", embedder=embedder)
+    assert len(everything) == 8  # cf:n and liar:n share an entry
+    old = ClaimIndex.open(_as_if_built_before_left_out(everything, tmp_path / "old"))
+    assert "left_out" not in old.config and old.info()["left_out"] is None
+    hidden = old._hidden_entries()
+    assert hidden is not None and sorted(old.entries[i][0].id for i in np.flatnonzero(hidden)) == [
+        "cf:d", "coaid:q", "coaid:q2"]
+    shown = {"cf:r", "cf:s", "coaid:s", "liar:q", "liar:n"}
+    texts = [c.text for c in _MIXED] + ["Is there a vaccine for COVID-19?", "global warming stopped cooling began"]
+    for method in ("fused", "lexical", "embedding"):
+        for floor in (0.0, None):
+            for ms in old.query(texts, k=8, min_similarity=floor, method=method):
+                assert {c.id for m in ms for c in (m.claim, *m.also)} <= shown
+    [ms] = old.query(["In fact global warming has stopped and a cooling is beginning."], k=1)
+    assert ms[0].claim.id == "liar:n" and ms[0].also == ()  # its NOT_ENOUGH_INFO twin is not shown
+    res = CliRunner().invoke(main, ["claims", "index", "info", str(old.path)])
+    assert res.exit_code == 0 and "left out: not recorded" in res.output
+
+
+def test_verdicts_are_shown_in_words_with_who_gave_them() -> None:
+    liar = {v: verdict_text(v, "liar")
+            for v in ("pants-fire", "false", "barely-true", "half-true", "mostly-true", "true")}
+    assert liar["pants-fire"] == "rated pants on fire (false and ridiculous) by PolitiFact"
+    assert liar["barely-true"] == "rated barely true (mostly false) by PolitiFact"
+    assert liar["true"] == "rated true by PolitiFact"
+    snopes = {v: verdict_text(v, "misinfotext_sfu")
+              for v in ("true", "mostly true", "mixture", "mostly false", "false")}
+    assert snopes["mixture"] == "rated mixture (partly true, partly false) by Snopes"
+    assert verdict_text("fake", "coaid_claims").startswith("false according to CoAID")
+    assert verdict_text("real", "coaid_claims").startswith("true according to CoAID")
+    assert verdict_text("SUPPORTS", "climate_fever") == "supported by Wikipedia evidence (CLIMATE-FEVER)"
+    assert verdict_text("REFUTES", "climate_fever") == "refuted by Wikipedia evidence (CLIMATE-FEVER)"
+    assert verdict_text("misleading", "my_checks") == "rated misleading (my_checks)"
+    assert verdict_text(None, "liar") is None
+    words = [*liar.values(), *snopes.values(),
+             verdict_text("SUPPORTS", "climate_fever"), verdict_text("REFUTES", "climate_fever")]
+    assert not any(raw in w for w in words for raw in ("SUPPORTS", "REFUTES", "pants-fire", "-true"))
+
+
+def test_the_floor_is_an_option_of_the_query_and_the_finder(index: ClaimIndex) -> None:
+    text = ["Obama -- born in Kenya, they say."]
+    [[best]] = index.query(text, k=1, min_similarity=0)
+    assert best.similarity > DEFAULT_MIN_SIMILARITY["fused"]
+    assert index.query(text, k=1, min_similarity={"fused": best.similarity + 0.01}) == [[]]
+    assert index.query(text, k=1, min_similarity={"lexical": 0.99})[0][0].claim.id == best.claim.id  # fused: default
+    with pytest.raises(ConfigError, match="unknown method"):
+        index.query(text, min_similarity={"fuzzy": 0.5})
+    from newscred.claims.extract import ClaimFinder
+
+    strict = ClaimFinder(index=index, min_similarity=best.similarity + 0.01).single(text[0])
+    assert strict.items[0].matches == ()
+    assert ClaimFinder(index=index).single(text[0]).items[0].matches[0]["claim"]["id"] == best.claim.id
+
+
+def test_a_match_that_is_negated_differently_is_flagged(index: ClaimIndex) -> None:
+    assert is_negated(normalise("The vaccine doesn't cause autism")) and is_negated("vaccines doesnt cause autism")
+    assert is_negated("it can t be") and not is_negated("vaccines cause autism in children")
+    [[same]] = index.query(["Vaccines cause autism in children, a study shows."], k=1)
+    assert same.claim.id in ("liar:1", "snopes:1") and not same.negation_differs
+    [[opposite]] = index.query(["Vaccines do not cause autism in children."], k=1)
+    assert opposite.claim.id in ("liar:1", "snopes:1") and opposite.negation_differs
+    assert opposite.to_dict()["negation_differs"] is True
+
+
+# ----------------------------------------------------------------------------------------------
 # Shared data
 # ----------------------------------------------------------------------------------------------
 
@@ -381,6 +525,42 @@ def test_recall_on_liar_plus_justifications(shared_data: Path, embedder: StaticE
     assert recall["fused"] >= recall["lexical"] > recall["embedding"], recall
 
 
+def test_unrelated_sentences_get_no_match_and_paraphrases_keep_theirs(shared_data: Path, tmp_path: Path,
+                                                                        embedder: StaticEmbedder) -> None:
+    """The fact-checker's audit: unrelated sentences matched at 0.24-0.31 with alarming verdicts are
+    below the floor now, a paraphrase of a checked claim still finds it; no CoAID question and no
+    CLIMATE-FEVER evidence label is indexed."""
+    from .conftest import EXAMPLES
+
+    index = ClaimIndex.build(fact_checked_claims(shared_data), tmp_path / "all", embedder=embedder)
+    kept = [c for e in index.entries for c in e]
+    assert not any(c.verdict in ("NOT_ENOUGH_INFO", "DISPUTED") for c in kept)
+    assert not any(c.dataset == "coaid_claims" and c.text.strip().strip('"').rstrip().endswith("?") for c in kept)
+    assert 40 < sum(c.dataset == "coaid_claims" for c in kept) < 100
+    unrelated = [
+        "By week's end, two presidential business advisory groups had ceased to exist and plans for a third had "
+        "been scrapped.",
+        "Lead service lines have been banned in new construction nationwide since 1986, but millions remain in use, "
+        "according to the Environmental Protection Agency.",
+        "Utility director Karen Molina told council members that crews would begin in the neighborhoods with the "
+        "highest share of children under six, according to the plan.",
+        "Monkeys infected with COVID-19 develop immunity in studies, a positive sign for vaccines",
+    ]
+    for method in ("fused", "lexical"):  # what a report uses, with and without the embedder
+        assert index.query(unrelated, k=3, method=method) == [[]] * len(unrelated), method
+    from newscred.claims.extract import ClaimFinder
+
+    section = ClaimFinder(index=index).find((EXAMPLES / "wire-story.txt").read_text())
+    assert section.items and not any(item.matches for item in section.items)
+    paraphrase = ("The challenger repeatedly claimed that the Annie's List political group backs abortions in the "
+                  "third trimester on demand, a line he has used in television ads for weeks.")
+    for method in index.methods:
+        [ms] = index.query([paraphrase], k=1, method=method)
+        assert ms and "Annies List" in ms[0].claim.text and ms[0].claim.verdict == "false", method
+    [ms] = index.query(["Vaccines cause autism, a new study shows."], k=3)
+    assert all(m.negation_differs == ("doesnt" in m.claim.text or " not " in m.claim.text) for m in ms)
+
+
 # ----------------------------------------------------------------------------------------------
 # CLI
 # ----------------------------------------------------------------------------------------------
@@ -391,16 +571,21 @@ def test_cli_build_query_info(tmp_path: Path) -> None:
     out = tmp_path / "cli.idx"
     res = runner.invoke(main, ["claims", "index", "build", "-o", str(out), "--claims", str(FIXTURE), "--no-progress"])
     assert res.exit_code == 0, res.output
-    assert "12 claims (11 distinct)" in res.output and "climate_fever: 3 claims" in res.output
+    assert "11 claims (10 distinct)" in res.output and "climate_fever: 3 claims" in res.output
+    assert "left out, climate_fever: evidence label, not a verdict" in res.output
     res = runner.invoke(main, ["claims", "index", "query", str(out), "Drinking hot water kills the coronavirus",
                                "--json"])
     assert res.exit_code == 0, res.output
     payload = json.loads(res.output)
     assert payload["matches"][0]["claim"]["id"] == "coaid:1" and payload["method"] == "fused"
     res = runner.invoke(main, ["claims", "index", "query", str(out), "obama born in kenya", "-k", "2"])
-    assert res.exit_code == 0 and "Barack Obama was born in Kenya." in res.output and "pants-fire" in res.output
+    assert res.exit_code == 0 and "Barack Obama was born in Kenya." in res.output
+    assert "rated pants on fire (false and ridiculous) by PolitiFact" in res.output and "pants-fire" not in res.output
+    assert "similar claim [similarity" in res.output
+    assert "note: each match is a similar fact-checked claim" in res.output
     res = runner.invoke(main, ["claims", "index", "info", str(out)])
-    assert res.exit_code == 0 and "12 fact-checked claims, 11 distinct" in res.output and "fused" in res.output
+    assert res.exit_code == 0 and "11 fact-checked claims, 10 distinct" in res.output and "fused" in res.output
+    assert "left out (not claims with a verdict): climate_fever" in res.output
     res = runner.invoke(main, ["claims", "index", "query", str(tmp_path / "missing"), "x"])
     assert res.exit_code == 1 and "index.not_found" in res.output
     res = runner.invoke(main, ["claims", "index", "--help"])

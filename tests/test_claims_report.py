@@ -67,7 +67,7 @@ def test_claims_can_be_switched_off(seed_article: str) -> None:
 
 
 def test_matches_come_from_the_fact_check_index(tmp_path: Path) -> None:
-    from newscred.claims.matching import ClaimIndex, read_claims_jsonl
+    from newscred.claims.matching import ClaimIndex, left_out_reason, read_claims_jsonl
 
     index = ClaimIndex.build(read_claims_jsonl(FIXTURE_CLAIMS), tmp_path / "idx")
     first = next(iter(read_claims_jsonl(FIXTURE_CLAIMS)))
@@ -77,16 +77,25 @@ def test_matches_come_from_the_fact_check_index(tmp_path: Path) -> None:
     assert item["matches"], "an exact fact-checked claim must match itself"
     assert item["matches"][0]["claim"]["text"] == first.text
     assert item["matches"][0]["claim"]["verdict"] == first.verdict
-    assert d["claims"]["index"]["claims"] == len(list(read_claims_jsonl(FIXTURE_CLAIMS)))
+    assert item["matches"][0]["claim"]["verdict_text"] == "rated pants on fire (false and ridiculous) by PolitiFact"
+    assert [a["verdict_text"] for a in item["matches"][0]["also"]] == ["rated false by Snopes"]
+    indexed = [c for c in read_claims_jsonl(FIXTURE_CLAIMS) if left_out_reason(c) is None]  # not NOT_ENOUGH_INFO
+    assert d["claims"]["index"]["claims"] == len(indexed) == 11
     assert len(index) >= 1
-    # a match is a neighbour, not a verdict on this text: the report says so wherever matches appear
-    assert any("not proof that this sentence was checked" in n for n in d["claims"]["notes"])
+    # a match is a neighbour, not a verdict on this text: the report says so wherever matches appear,
+    # and that the verdict is about the matched claim's wording, which may even say the opposite
+    (caveat,) = [n for n in d["claims"]["notes"] if "not proof that this sentence was checked" in n]
+    assert "similar fact-checked claim, not this sentence" in caveat and "matched claim's own wording only" in caveat
+    assert "opposite" in caveat
     from click.testing import CliRunner
 
     from newscred.cli import main
 
     shown = CliRunner().invoke(main, ["analyze", "-", "--claims-index", str(tmp_path / "idx")], input=first.text)
-    assert "similar fact-checked claim (similarity" in shown.output and "already checked" not in shown.output
+    assert "a similar claim, not the same (similarity" in shown.output and "already checked" not in shown.output
+    # the matched claim comes before its verdict, and the verdict is in words with who gave it
+    line = shown.output[shown.output.index("a similar claim, not the same"):]
+    assert line.index('"') < line.index("by PolitiFact")
 
 
 def test_without_an_index_the_report_says_how_to_get_matches(analyzer, seed_article: str) -> None:
@@ -186,6 +195,25 @@ def test_claims_sentences_lists_every_sentence_with_offsets_and_scores(analyzer,
     assert ranked.exit_code == 0
     scores = [float(line[1:5]) for line in ranked.stdout.splitlines() if line[1:5].strip(" -")]
     assert scores == sorted(scores, reverse=True) and len(scores) >= 10
+
+
+def test_claims_sentences_footer_never_runs_on_from_the_last_sentence(tmp_path: Path) -> None:
+    """The footer goes to standard error after a line break of its own: also where the two streams
+    are joined after the listing's last newline was stripped ("...your mind.3 sentences")."""
+    path = tmp_path / "three.txt"
+    path.write_text("Vaccines cause autism, a new study shows. The government is adding fluoride to tap water to "
+                    "control your mind. Crime in Chicago doubled last year.\n")
+    for flags in ([], ["--by-score"]):
+        result = CliRunner().invoke(main, ["claims", "sentences", str(path), *flags])
+        assert result.exit_code == 0, result.output
+        last = result.stdout.splitlines()[-1]
+        assert last.endswith(".") and "sentences (" not in result.stdout
+        assert result.stderr.startswith("\n3 sentences (punctuation);")
+        joined = result.stdout.rstrip() + result.stderr
+        assert f"{last}\n" in joined and ".3 sentences" not in joined
+        assert result.output.index(last) < result.output.index("3 sentences (")  # listing first, footer after
+    as_json = CliRunner().invoke(main, ["claims", "sentences", str(path), "--json"])
+    assert [json.loads(line)["end"] for line in as_json.stdout.splitlines()][-1] > 0 and not as_json.stderr
 
 
 def test_claims_sentences_refuses_empty_input() -> None:

@@ -17,7 +17,7 @@ import bisect
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from ..text.normalise import Token, looks_normalised, tokenize
 
@@ -75,7 +75,10 @@ class ClaimFinder:
 
     def __init__(self, *, checkworthiness: Any = None, sentence_model: Any = None, index: Any = None,
                  top_k: int = DEFAULT_TOP_K, matches_per_claim: int = DEFAULT_MATCHES,
-                 min_score: float | None = None) -> None:
+                 min_score: float | None = None, min_similarity: float | Mapping[str, float] | None = None) -> None:
+        """``min_similarity``: the similarity floor of a match (a number, or one per scorer as
+        ``{"fused": 0.4}``); ``None`` keeps the measured defaults
+        (:data:`~newscred.claims.matching.DEFAULT_MIN_SIMILARITY`)."""
         from .checkworthy import CheckWorthinessModel
         from .sentences import default_model
 
@@ -85,6 +88,7 @@ class ClaimFinder:
         self._index_info: dict[str, Any] | None = None
         self.top_k = top_k
         self.matches_per_claim = matches_per_claim
+        self.min_similarity = dict(min_similarity) if isinstance(min_similarity, Mapping) else min_similarity
         # The model's threshold is the cut that maximised F1 on its training data.
         self.min_score = float(self.checkworthiness.threshold if min_score is None else min_score)
 
@@ -178,7 +182,8 @@ class ClaimFinder:
         chosen = [(s, score) for s, score in ranked if score >= self.min_score][: self.top_k]
         matches: list[tuple[dict[str, Any], ...]] = [()] * len(chosen)
         if self.index is not None and chosen:
-            found = self.index.query([s.text for s, _ in chosen], k=self.matches_per_claim)
+            found = self.index.query([s.text for s, _ in chosen], k=self.matches_per_claim,
+                                     min_similarity=self.min_similarity)
             matches = [tuple(m.to_dict() for m in row) for row in found]
             if any(matches):
                 notes.append(MATCH_CAVEAT)
@@ -198,7 +203,8 @@ class ClaimFinder:
         matches: tuple[dict[str, Any], ...] = ()
         notes = ["the whole text is treated as one claim"]
         if self.index is not None and stripped:
-            matches = tuple(m.to_dict() for m in self.index.query([stripped], k=self.matches_per_claim)[0])
+            matches = tuple(m.to_dict() for m in self.index.query([stripped], k=self.matches_per_claim,
+                                                                  min_similarity=self.min_similarity)[0])
             if matches:
                 notes.append(MATCH_CAVEAT)
         elif stripped:
@@ -207,11 +213,14 @@ class ClaimFinder:
         return ClaimsSection("whole-text", 1 if stripped else 0, self.min_score, items, self.index_info(), tuple(notes))
 
 
-#: The similarity floor was tuned on paraphrases of claims that *were* checked (LIAR-PLUS); most
-#: sentences of an article were never checked, so their nearest neighbours are often about
-#: something else.  Every surface shows this beside the matches.
-MATCH_CAVEAT = ("matches are the nearest fact-checked claims above a similarity floor, not proof that this sentence "
-                "was checked: read each one before applying its verdict (a low similarity often means another topic)")
+#: Every surface shows this beside the matches.  A match is found by word and meaning overlap: it
+#: can be about another topic (the similarity floor drops most of those, not all), or say the
+#: opposite ("vaccines cause autism" finds "the vaccine doesn't cause autism", rated true), and
+#: its verdict is about its own wording.  ``negation_differs`` on a match flags the plainest case.
+MATCH_CAVEAT = ("each match is a similar fact-checked claim, not this sentence: its verdict applies to the matched "
+                "claim's own wording only, which can differ in a name, a number or a 'not' and even say the opposite "
+                "(matches are the nearest claims above a similarity floor, not proof that this sentence was checked); "
+                "read the matched claim before applying its verdict")
 
 
 def _tokens_within(tokens: Sequence[Token], starts: Sequence[int], start: int, end: int) -> Sequence[Token]:

@@ -12,8 +12,14 @@ scraped, lower-cased, punctuation-less sentence finds the same claim as the orig
   (:class:`~newscred.claims.embedder.StaticEmbedder`): finds paraphrases;
 * ``lexical``: cosine of TF-IDF word 1-2-gram vectors: needs no model, and is the fallback when
   the embedder files are missing;
-* ``fused`` (default when both exist): ``w * embedding + (1 - w) * lexical``; ``w`` and the
-  default thresholds were chosen on half of LIAR-PLUS val2 (see ``benchmarks/claims_bench.py``).
+* ``fused`` (default when both exist): ``w * embedding + (1 - w) * lexical``; ``w`` was chosen
+  on half of LIAR-PLUS val2 (see ``benchmarks/claims_bench.py``).
+
+Below a similarity floor per scorer (:data:`DEFAULT_MIN_SIMILARITY`) a neighbour is not a match:
+chosen so that about 1% of the check-worthy sentences of unrelated articles get one.  Texts that
+are not claims with a verdict are never indexed nor shown (:func:`left_out_reason`: CLIMATE-FEVER's
+NOT_ENOUGH_INFO / DISPUTED, CoAID's FAQ questions), and every verdict comes with a reader's
+wording of it and who gave it (:func:`verdict_text`).
 
 Embeddings are post-processed per index ("all-but-the-top": centred, top principal directions
 removed, see :data:`REMOVED_COMPONENTS`), which doubles their recall on long queries.
@@ -74,12 +80,19 @@ __all__ = [
     "DEFAULT_DATASETS",
     "DEFAULT_FUSION_WEIGHT",
     "DEFAULT_MIN_SIMILARITY",
+    "NOT_A_VERDICT",
+    "QUESTION_DATASETS",
     "ClaimIndex",
     "ClaimMatch",
     "FactCheckedClaim",
     "dedupe_key",
     "fact_checked_claims",
+    "is_negated",
+    "is_question",
+    "left_out_reason",
+    "min_similarity_for",
     "read_claims_jsonl",
+    "verdict_text",
 ]
 
 log = logging.getLogger(__name__)
@@ -99,10 +112,28 @@ DEFAULT_DATASETS: tuple[str, ...] = ("liar", "climate_fever", "coaid_claims", "m
 #: results/claims_matching.json: recall@5 0.741 fused vs 0.711 lexical vs 0.584 embedding).
 DEFAULT_FUSION_WEIGHT = 0.2
 
-#: Below these similarities a neighbour is not reported as a match.  Chosen on the same tune half
-#: as the lowest top-1 score at which 90% of top-1 matches are the right claim (0.87-0.88 on the
-#: report half, 60% of queries kept for fused); pass ``min_similarity=0`` for the k nearest.
-DEFAULT_MIN_SIMILARITY: Mapping[str, float] = {"embedding": 0.66, "lexical": 0.21, "fused": 0.24}
+#: Below these similarities a neighbour is not reported as a match (override per query with
+#: ``min_similarity=``, a number or a mapping per method; ``0`` gives the k nearest).  Each is the
+#: lowest floor (0.01 grid) at which at most 1% of the check-worthy sentences of unrelated articles
+#: (3,045 sentences of 740 celebrity, sports, tech and entertainment stories) get any match, measured
+#: by ``python benchmarks/claims_bench.py floors`` (benchmarks/results/claims_floors.json):
+#:
+#: ========= ===== ============================================ ==========================
+#: scorer    floor true matches kept (whole / best sentence /    unrelated sentences with
+#:                 every sentence of a LIAR-PLUS justification   a match
+#:                 whose claim is among the 3 nearest)
+#: ========= ===== ============================================ ==========================
+#: fused     0.34  59% / 70% / 49%  (at the old 0.24: 78/84/70)  0.9% (old 0.24: 7.4%)
+#: lexical   0.33  60% / 71% / 52%  (at the old 0.21: 79/87/75)  0.9% (old 0.21: 12.8%)
+#: embedding 0.65  42% / 62% / 44%  (at the old 0.66: 40/60/42)  0.9% (old 0.66: 0.8%)
+#: ========= ===== ============================================ ==========================
+#:
+#: So the fused floor drops 88% of the unrelated matches the old one showed (the lexical one 93%)
+#: and keeps 83% of the true matches of a justification's best sentence that it showed (82%).
+#: The old floors aimed at 90% top-1 precision on LIAR-PLUS justifications, which share their
+#: claim's names and numbers: there, unrelated text never came in.  Matches at 0.24-0.31 were
+#: unrelated claims with alarming verdicts (lead pipes -> an EPA asbestos claim).
+DEFAULT_MIN_SIMILARITY: Mapping[str, float] = {"embedding": 0.65, "lexical": 0.33, "fused": 0.34}
 
 _REQUIRED = ("claims.jsonl", "claims-offsets.npy", "lexical.npz", "lexical.json", "config.json")
 
@@ -133,7 +164,8 @@ class FactCheckedClaim:
 
     ``verdict`` is the dataset's own rating word ("pants-fire", "REFUTES", "fake", "mostly
     false"...), ``label`` its reliable/unreliable mapping (``None`` when the rating is not a
-    verdict, e.g. NOT_ENOUGH_INFO).  ``url`` is the fact-check page only when the source gives it
+    verdict, e.g. NOT_ENOUGH_INFO), :attr:`verdict_text` what a reader should see ("refuted by
+    Wikipedia evidence (CLIMATE-FEVER)").  ``url`` is the fact-check page only when the source gives it
     (Snopes, CoAID); LIAR ids are PolitiFact statement ids from which no URL can be derived.
     """
 
@@ -145,6 +177,11 @@ class FactCheckedClaim:
     url: str | None = None
     speaker: str | None = None
     date: str | None = None
+
+    @property
+    def verdict_text(self) -> str | None:
+        """The verdict in words a reader understands, with who gave it (:func:`verdict_text`)."""
+        return verdict_text(self.verdict, self.dataset)
 
     def to_dict(self) -> dict[str, Any]:
         # the same dict as dataclasses.asdict, without its recursive deep copy (a report lists ~30)
@@ -165,14 +202,19 @@ class FactCheckedClaim:
 class ClaimMatch:
     """A fact-checked claim near a query, with how near and by which scorer.
 
-    ``also`` holds the other fact-checks of the same (near-identical) claim, each with its own
-    verdict: they can disagree, and a reader should see that.
+    A match is a *similar* claim, not the query: its verdict applies to the claim's own wording
+    (similarity does not see a "not", another number or another person).  ``also`` holds the other
+    fact-checks of the same (near-identical) claim, each with its own verdict: they can disagree,
+    and a reader should see that.
     """
 
     claim: FactCheckedClaim
     similarity: float
     method: str
     also: tuple[FactCheckedClaim, ...] = field(default=())
+    #: one of the query and the claim is negated ("not", "never", "doesn't"...) and the other is not:
+    #: a hint that the claim may say the opposite, so its verdict would not carry over
+    negation_differs: bool = False
 
     @property
     def verdicts(self) -> list[str]:
@@ -180,11 +222,122 @@ class ClaimMatch:
         return [c.verdict for c in (self.claim, *self.also) if c.verdict]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"claim": self.claim.to_dict(), "similarity": round(float(self.similarity), 4), "method": self.method,
-                "also": [c.to_dict() for c in self.also]}
+        """The match as JSON: each claim as :meth:`FactCheckedClaim.to_dict` plus ``verdict_text``
+        (the verdict in words, with who gave it: what a report should show, not ``verdict``)."""
+        return {"claim": _shown_dict(self.claim), "similarity": round(float(self.similarity), 4), "method": self.method,
+                "also": [_shown_dict(c) for c in self.also], "negation_differs": self.negation_differs}
+
+
+def _shown_dict(claim: FactCheckedClaim) -> dict[str, Any]:
+    return {**claim.to_dict(), "verdict_text": claim.verdict_text}
+
+
+# ----------------------------------------------------------------------------------------------
+# What a verdict says, and which indexed texts are not fact-checked claims
+# ----------------------------------------------------------------------------------------------
+
+#: CLIMATE-FEVER's claim labels that say nothing about truth: NOT_ENOUGH_INFO (the Wikipedia
+#: evidence neither supports nor refutes the claim) and DISPUTED (evidence both ways).  Claims
+#: with them are left out of the index (and, in an index built before they were, out of matches).
+NOT_A_VERDICT: frozenset[str] = frozenset({"NOT_ENOUGH_INFO", "DISPUTED"})
+
+#: Datasets whose entries may be questions with a verdict that is not a rating: CoAID lists the
+#: questions of WHO's FAQ pages ("Is there a vaccine for COVID-19?") as "real" news because the
+#: page is reliable, not because a question can be true.  A question is not a claim, so these are
+#: left out.  (PolitiFact and Snopes questions, "Did you know X?", rate the claim they imply:
+#: they are kept.)
+QUESTION_DATASETS: frozenset[str] = frozenset({"coaid_claims"})
+
+#: A sentence without its "?" (CoAID lost some) still asks when it opens with a wh-word and an
+#: auxiliary ("What are my risks", not "When I left office") or an auxiliary and a pronoun ("Can I",
+#: "Is there", not "Will Smith said").
+_WH_WORDS = frozenset("what how why when where which who whom whose".split())
+_AUXILIARIES = frozenset(
+    "is are am was were do does did can could should would will shall may might must has have had".split())
+_PRONOUNS = frozenset("i you we they he she it there this that these those".split())
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def is_question(text: str) -> bool:
+    """Whether ``text`` asks rather than states: it ends with a question mark (quotes and spaces
+    aside), or one of its sentences opens as a question does ("... What are my risks and how ...").
+    """
+    stripped = text.strip().strip("\"'“”‘’ ").rstrip()
+    if stripped.endswith("?"):
+        return True
+    for sentence in _SENTENCE_END.split(stripped):
+        words = normalise(sentence).split()[:2]
+        if len(words) == 2 and ((words[0] in _WH_WORDS and words[1] in _AUXILIARIES)
+                                or (words[0] in _AUXILIARIES and words[1] in _PRONOUNS)):
+            return True
+    return False
+
+
+def left_out_reason(claim: FactCheckedClaim) -> str | None:
+    """Why ``claim`` is not indexed (and never shown as a match), or ``None`` if it is a claim with
+    a verdict.  See :data:`NOT_A_VERDICT` and :data:`QUESTION_DATASETS`."""
+    if claim.verdict in NOT_A_VERDICT:
+        return "evidence label, not a verdict (NOT_ENOUGH_INFO, DISPUTED)"
+    if claim.dataset in QUESTION_DATASETS and is_question(claim.text):
+        return "a question, not a claim"
+    return None
+
+
+#: Who gives each dataset's verdicts, and each verdict word in plain words.  Fact-checkers rate
+#: (PolitiFact's six ratings, Snopes's five), CoAID labels health claims from the page it links,
+#: CLIMATE-FEVER labels whether Wikipedia evidence supports or refutes a claim.
+_RATER = {"liar": "PolitiFact", "liar_plus_partial": "PolitiFact", "misinfotext_sfu": "Snopes"}
+_RATING_WORDS = {
+    "pants-fire": "pants on fire (false and ridiculous)",
+    "false": "false",
+    "barely-true": "barely true (mostly false)",
+    "half-true": "half true",
+    "mostly-true": "mostly true",
+    "true": "true",
+    "mostly false": "mostly false",
+    "mostly true": "mostly true",
+    "mixture": "mixture (partly true, partly false)",
+}
+_DATASET_VERDICTS = {
+    ("coaid_claims", "fake"): "false according to CoAID (misinformation, see the linked page)",
+    ("coaid_claims", "real"): "true according to CoAID (see the linked page)",
+    ("climate_fever", "SUPPORTS"): "supported by Wikipedia evidence (CLIMATE-FEVER)",
+    ("climate_fever", "REFUTES"): "refuted by Wikipedia evidence (CLIMATE-FEVER)",
+    ("climate_fever", "NOT_ENOUGH_INFO"): "not enough Wikipedia evidence either way (CLIMATE-FEVER; not a verdict)",
+    ("climate_fever", "DISPUTED"): "Wikipedia evidence both ways (CLIMATE-FEVER; not a verdict)",
+}
+
+
+def verdict_text(verdict: str | None, dataset: str) -> str | None:
+    """``verdict`` of a claim from ``dataset`` as a reader should see it, saying who gave it:
+    "rated pants on fire (false and ridiculous) by PolitiFact", "rated mostly false by Snopes",
+    "false according to CoAID (...)", "refuted by Wikipedia evidence (CLIMATE-FEVER)".  Other
+    datasets (your own JSONL): "rated <verdict> (<dataset>)".  ``None`` without a verdict.
+    """
+    if not verdict:
+        return None
+    known = _DATASET_VERDICTS.get((dataset, verdict))
+    if known:
+        return known
+    rater = _RATER.get(dataset)
+    if rater:
+        return f"rated {_RATING_WORDS.get(verdict, verdict)} by {rater}"
+    return f"rated {verdict} ({dataset})" if dataset else f"rated {verdict}"
 
 
 _LEADING_SAYS = re.compile(r"^(?:says|say|said)\s+")
+
+
+_NEGATIONS = frozenset(
+    "not no never nor none nobody nothing neither nowhere cannot dont doesnt didnt isnt wasnt arent werent cant "
+    "wont hasnt havent hadnt shouldnt wouldnt couldnt aint mustnt neednt".split())
+
+
+def is_negated(normalised: str) -> bool:
+    """Whether normalised text holds a negation: "not", "never", "cannot", "doesnt" or a
+    contraction cut by normalising ("doesn t", "can t")."""
+    words = normalised.split()
+    return any(w in _NEGATIONS or (w == "t" and i and words[i - 1].endswith("n")) for i, w in enumerate(words))
 
 
 def dedupe_key(text: str) -> str:
@@ -232,9 +385,11 @@ def fact_checked_claims(root: str | os.PathLike[str] | None = None,
 
     * ``liar`` / ``liar_plus_partial``: PolitiFact statements, 6-way rating, speaker; no URL
       (the LIAR id is PolitiFact's statement id, from which the page URL cannot be derived).
-    * ``climate_fever``: SUPPORTS / REFUTES / NOT_ENOUGH_INFO / DISPUTED against Wikipedia.
+    * ``climate_fever``: SUPPORTS / REFUTES / NOT_ENOUGH_INFO / DISPUTED against Wikipedia (the
+      last two are not verdicts: :meth:`ClaimIndex.build` leaves them out).
     * ``coaid_claims``: read from ``raw/`` (the flattened copy has no URLs): the URL is the page
-      that answers the claim (WHO myth-busters, ...), the verdict fake/real.
+      that answers the claim (WHO myth-busters, ...), the verdict fake/real.  Most (451 of 518)
+      are the questions of WHO FAQ pages, which :meth:`ClaimIndex.build` leaves out.
     * ``misinfotext_sfu``: only the Snopes rows, and their *claim* (not the article), with the
       Snopes URL and rating; one claim per Snopes URL (several articles cite the same one).
     * any other dataset: its records' text and original label.
@@ -723,6 +878,24 @@ def _embedder_digest(embedder: Any) -> str | None:
     return "sha256:" + sha256_file(target) if target.is_file() else None
 
 
+def min_similarity_for(method: str, min_similarity: float | Mapping[str, float] | None = None) -> float:
+    """The similarity floor of ``method``: ``min_similarity`` itself (a number), its entry for
+    ``method`` (a mapping), or the default (:data:`DEFAULT_MIN_SIMILARITY`)."""
+    if min_similarity is None:
+        return DEFAULT_MIN_SIMILARITY[method]
+    if isinstance(min_similarity, Mapping):
+        unknown = set(min_similarity) - set(METHODS)
+        if unknown:
+            raise ConfigError(f"min_similarity for unknown method(s) {sorted(unknown)}; use {', '.join(METHODS)}")
+        return float(min_similarity.get(method, DEFAULT_MIN_SIMILARITY[method]))
+    return float(min_similarity)
+
+
+#: what a claims.jsonl line of a text that may not be shown contains (see :meth:`ClaimIndex._hidden_entries`)
+_NOT_SHOWN_MARKERS = re.compile(
+    b"|".join(re.escape(json.dumps(v).encode()) for v in sorted(NOT_A_VERDICT | QUESTION_DATASETS)))
+
+
 class ClaimIndex:
     """Fact-checked claims, searchable by embedding, lexical or fused similarity.
 
@@ -746,6 +919,7 @@ class ClaimIndex:
         self.postprocess = postprocess
         self._embeddings32: np.ndarray | None = None
         self._rows32: Any = None
+        self._hidden: np.ndarray | None = None
 
     # -- building ------------------------------------------------------------------------------
 
@@ -757,7 +931,9 @@ class ClaimIndex:
 
         ``embedder=None`` uses the bundled :class:`StaticEmbedder` (or builds a lexical-only
         index, with a warning, when it is missing); ``lexical_only=True`` never embeds.
-        ``progress(n)`` is called as claims are read and embedded.
+        ``progress(n)`` is called as claims are read and embedded.  Texts that are not claims with a
+        verdict (:func:`left_out_reason`: CLIMATE-FEVER's NOT_ENOUGH_INFO / DISPUTED, CoAID's
+        questions) are left out and counted in the config's ``left_out``.
         """
         started = time.perf_counter()
         entries: list[list[FactCheckedClaim]] = []
@@ -765,11 +941,16 @@ class ClaimIndex:
         by_key: dict[str, int] = {}
         seen_ids: set[str] = set()
         counts: Counter[str] = Counter()
+        left_out: Counter[str] = Counter()
         for claim in claims:
             if progress is not None:
                 progress(1)
             key = dedupe_key(claim.text)
             if not key or claim.id in seen_ids:
+                continue
+            why = left_out_reason(claim)
+            if why is not None:
+                left_out[f"{claim.dataset}: {why}"] += 1
                 continue
             seen_ids.add(claim.id)
             counts[claim.dataset] += 1
@@ -808,6 +989,8 @@ class ClaimIndex:
             "fusion_weight": fusion_weight,
             "min_similarity": dict(DEFAULT_MIN_SIMILARITY),
             "dedupe": "normalised text, leading 'says' dropped",
+            # present = non-claims were left out at build (an index without it is filtered per query)
+            "left_out": dict(sorted(left_out.items())),
             "build_seconds": round(time.perf_counter() - started, 2),
         }
         lines = [(json.dumps({"entry": i, "claims": [c.to_dict() for c in e]}, ensure_ascii=False) + "\n").encode("utf-8")
@@ -950,16 +1133,51 @@ class ClaimIndex:
         w = float(self.config.get("fusion_weight", DEFAULT_FUSION_WEIGHT))
         return (w * emb + (1.0 - w) * self.lexical.scores(keys)).astype(np.float32)
 
+    def _hidden_entries(self) -> np.ndarray | None:
+        """Which entries hold no claim that may be shown (:func:`left_out_reason`), or ``None`` when
+        none does.  Only an index built before such texts were left out at build time (its config
+        has no ``left_out``) has any: they are found once, by parsing just the entries whose line
+        names a NOT_ENOUGH_INFO / DISPUTED verdict or a question dataset (~1,100 of 15,000)."""
+        if "left_out" in self.config:
+            return None
+        if self._hidden is None:
+            hidden = np.zeros(len(self.entries), dtype=bool)
+            entries = self.entries
+            if isinstance(entries, _LazyEntries):
+                starts = [m.start() for m in _NOT_SHOWN_MARKERS.finditer(entries._data)]
+                lines = np.searchsorted(entries._offsets, starts, side="right") - 1 if starts else []
+                candidates = sorted(set(np.asarray(lines).tolist()))  # (np.unique would import more numpy)
+            else:
+                candidates = range(len(entries))
+            for i in candidates:
+                hidden[i] = all(left_out_reason(c) is not None for c in entries[i])
+            self._hidden = hidden
+        return self._hidden if self._hidden.any() else None
+
     def _nearest(self, keys: Sequence[str], method: str, k: int, floor: float) -> list[list[tuple[int, float]]]:
         """For each key, its up to ``k`` best ``(entry, score)``, best first; entries that cannot reach
-        ``floor`` may be left out (never one that can), and some below it may be listed."""
+        ``floor`` may be left out (never one that can), and some below it may be listed.  Entries
+        that may not be shown (:meth:`_hidden_entries`) are never listed."""
+        hidden = self._hidden_entries()
+
+        def rows(scores: np.ndarray) -> list[list[tuple[int, float]]]:
+            if hidden is not None:
+                scores[:, hidden] = -np.inf
+            return [_best(row, k) for row in scores]
+
+        def pairs(which: np.ndarray, ids: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            if hidden is None or not len(ids):
+                return which, ids, values
+            shown = ~hidden[ids]
+            return which[shown], ids[shown], values[shown]
+
         if method == "embedding":
-            return [_best(row, k) for row in self._scores(keys, method)]
+            return rows(self._scores(keys, method))
         if method == "lexical":
             if floor <= 0:
-                return [_best(row, k) for row in self.lexical.scores(keys)]
+                return rows(self.lexical.scores(keys))
             # the float64 sums are selected, their float32 rounding (the score) is checked against the floor
-            which, ids, values = self.lexical.candidates(keys, floor - 1e-6)
+            which, ids, values = pairs(*self.lexical.candidates(keys, floor - 1e-6))
             return _best_per_query(which, ids, values.astype(np.float32), len(keys), k)
         # fused = w * embedding + (1 - w) * lexical, embedding <= _MAX_COSINE: an entry whose lexical
         # score is below (floor - w * _MAX_COSINE) / (1 - w) cannot reach the floor, so only the
@@ -971,8 +1189,8 @@ class ClaimIndex:
         if self.postprocess is None:
             threshold = 0.0
         if threshold <= 0.0:
-            return [_best(row, k) for row in self._scores(keys, method)]
-        which, ids, values = self.lexical.candidates(keys, threshold)  # by query then entry
+            return rows(self._scores(keys, method))
+        which, ids, values = pairs(*self.lexical.candidates(keys, threshold))  # by query then entry
         if not len(ids):
             return [[] for _ in keys]
         todo = np.flatnonzero(np.bincount(which, minlength=len(keys)))
@@ -985,14 +1203,17 @@ class ClaimIndex:
         fused = (w * emb + (1.0 - w) * values.astype(np.float32)).astype(np.float32)
         return _best_per_query(which, ids, fused, len(keys), k)
 
-    def query(self, texts: Sequence[str], k: int = 5, min_similarity: float | None = None,
+    def query(self, texts: Sequence[str], k: int = 5, min_similarity: float | Mapping[str, float] | None = None,
               method: str | None = None, batch_size: int = 256) -> list[list[ClaimMatch]]:
         """For each text, its (up to) ``k`` nearest fact-checked claims, most similar first.
 
-        ``min_similarity=None`` uses the per-method default (:data:`DEFAULT_MIN_SIMILARITY`);
-        ``0`` returns the ``k`` nearest whatever their score.  ``method``: "fused" (default when
-        the embedder is available), "embedding" or "lexical".  Raw and normalised text give
-        the same answer (both sides are normalised).  Equal scores are ordered by entry.
+        ``min_similarity``: the floor below which a neighbour is not a match: ``None`` uses the
+        per-method default (:data:`DEFAULT_MIN_SIMILARITY`), a mapping gives one per method
+        (methods it lacks keep the default), ``0`` returns the ``k`` nearest whatever their score.
+        ``method``: "fused" (default when the embedder is available), "embedding" or "lexical".
+        Raw and normalised text give the same answer (both sides are normalised).  Equal scores
+        are ordered by entry.  Texts that are not claims with a verdict (:func:`left_out_reason`)
+        are never returned, also from an index built before they were left out.
         """
         if isinstance(texts, str):
             texts = [texts]
@@ -1000,18 +1221,21 @@ class ClaimIndex:
             raise ConfigError(f"k must be at least 1, got {k}")
         method = method or self.default_method
         self._check_method(method)
-        floor = DEFAULT_MIN_SIMILARITY[method] if min_similarity is None else float(min_similarity)
+        floor = min_similarity_for(method, min_similarity)
         results: list[list[ClaimMatch]] = []
         for start in range(0, len(texts), batch_size):
             keys = [dedupe_key(t) for t in texts[start : start + batch_size]]
             for key, best in zip(keys, self._nearest(keys, method, k, floor)):
                 matches = []
                 if key:
+                    negated = is_negated(key)
                     for j, score in best:
                         if score < floor or score <= 0.0:
                             break
-                        entry = self.entries[j]
-                        matches.append(ClaimMatch(entry[0], score, method, tuple(entry[1:])))
+                        entry = [c for c in self.entries[j] if left_out_reason(c) is None]
+                        if entry:
+                            matches.append(ClaimMatch(entry[0], score, method, tuple(entry[1:]),
+                                                      is_negated(dedupe_key(entry[0].text)) != negated))
                 results.append(matches)
         return results
 
@@ -1031,6 +1255,7 @@ class ClaimIndex:
             "default_method": self.default_method,
             "fusion_weight": self.config.get("fusion_weight"),
             "min_similarity": dict(DEFAULT_MIN_SIMILARITY),
+            "left_out": self.config.get("left_out"),  # None: built before non-claims were left out
             "fallback_reason": self.fallback_reason,
             "verdicts_disagree": sum(1 for e in self.entries if len({c.label for c in e if c.label}) > 1),
         }

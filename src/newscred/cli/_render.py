@@ -177,13 +177,19 @@ def _render_claims(claims: dict, console: Console) -> None:
         cell.append(f"  [{item['start']}-{item['end']}]", style="dim")
         for m in item.get("matches", []):
             c = m["claim"]
-            verdict = c.get("verdict") or "?"
+            # the claim first, then its verdict: read the other way round, the verdict seems to be
+            # about the sentence above, and a similar claim can say the opposite
+            verdict = c.get("verdict_text") or c.get("verdict") or "?"
             colour = {"unreliable": "red", "reliable": "green"}.get(c.get("label") or "", "yellow")
-            cell.append(f"\n  similar fact-checked claim (similarity {m['similarity']:.2f}): ", style="dim")
+            cell.append(f"\n  a similar claim, not the same (similarity {m['similarity']:.2f}): ", style="dim")
+            cell.append(f"\"{c['text'][:120]}\" ")
             cell.append(f"{verdict}", style=f"bold {colour}")
-            cell.append(f" \"{c['text'][:120]}\" ({c.get('dataset')})")
+            cell.append(f" ({c.get('dataset')})", style="dim")
             if c.get("url"):
                 cell.append(f" {c['url']}", style="dim")
+            if m.get("negation_differs"):
+                cell.append("\n    careful: one of the two is negated and the other not, so it may say the opposite",
+                            style="yellow")
         table.add_row(str(item["rank"]), f"{item['score']:.2f}", cell)
     if items:
         console.print(table)

@@ -80,7 +80,11 @@ def sentences_cmd(article: str, normalised: bool | None, as_html: bool | None, b
         shown = "  -  " if row["score"] is None else f"{row['score']:.2f}"
         click.echo(f"{flag}{shown}  [{row['start']}-{row['end']}]  {row['text']}")
     if not as_json:
-        click.echo(f"{len(rows)} sentences ({listing['segmentation']}); * = check-worthy (score >= "
+        # on standard error (standard output is the listing), after a line break of its own: where
+        # both streams end up together (2>&1, a terminal, a tool that joins them after stripping
+        # the listing's last newline) the footer never runs on from the last sentence
+        sys.stdout.flush()
+        click.echo(f"\n{len(rows)} sentences ({listing['segmentation']}); * = check-worthy (score >= "
                    f"{listing['threshold']:.2f}); x = inside an injected block (never listed in a report); "
                    "'-' = under 5 words, not scored", err=True)
 
@@ -174,6 +178,8 @@ def build_cmd(output: str, data_dir: str | None, datasets: tuple[str, ...], clai
         claims(), output, embedder=embedder, lexical_only=lexical_only, progress=cb))
     for name, n in sorted(counts.items()):
         click.echo(f"  {name}: {n:,} claims", err=True)
+    for why, n in (index.config.get("left_out") or {}).items():
+        click.echo(f"  left out, {why}: {n:,}", err=True)
     info = index.info()
     click.echo(f"indexed {info['claims']:,} claims ({len(index):,} distinct) into {output}; "
                f"scoring: {', '.join(info['methods'])}", err=True)
@@ -186,7 +192,8 @@ def build_cmd(output: str, data_dir: str | None, datasets: tuple[str, ...], clai
 @click.argument("texts", nargs=-1, required=True, metavar="TEXT...")
 @click.option("-k", "--top-k", default=5, show_default=True, type=click.IntRange(1, 100), help="Matches per text.")
 @click.option("--min-similarity", default=None, type=click.FloatRange(0.0, 1.0),
-              help="Report claims at least this similar (default: per method, see 'info'; 0 = the k nearest).")
+              help="Report claims at least this similar (default: the measured floor of the method, see 'info'; "
+                   "0 = the k nearest).")
 @click.option("--method", type=click.Choice(["fused", "embedding", "lexical"]), default=None,
               help="Scorer (default: fused when the embedder is available, else lexical).")
 @click.option("--json", "as_json", is_flag=True, help="Print the matches as JSON.")
@@ -194,6 +201,9 @@ def build_cmd(output: str, data_dir: str | None, datasets: tuple[str, ...], clai
 def query_cmd(index_path: str, texts: tuple[str, ...], top_k: int, min_similarity: float | None,
               method: str | None, as_json: bool) -> None:
     """Which fact-checked claims resemble TEXT?  ('-' reads one sentence per line from stdin.)
+
+    Each match is a similar claim, not TEXT itself: its verdict applies to the matched claim's
+    own wording, which may differ in a name, a number or a "not".
 
     \b
     Examples:
@@ -220,6 +230,8 @@ def query_cmd(index_path: str, texts: tuple[str, ...], top_k: int, min_similarit
         return
     if index.fallback_reason and method is None:
         click.echo(f"note: lexical matching only ({index.fallback_reason})", err=True)
+    from ..claims.extract import MATCH_CAVEAT
+
     for sentence, matches in zip(sentences, results):
         click.echo(f"{sentence}")
         if not matches:
@@ -227,10 +239,15 @@ def query_cmd(index_path: str, texts: tuple[str, ...], top_k: int, min_similarit
             continue
         for i, m in enumerate(matches, 1):
             c = m.claim
-            click.echo(f"  {i}. [{m.similarity:.2f}] {c.text}")
-            verdicts = ", ".join(f"{x.dataset}: {x.verdict}" for x in (c, *m.also) if x.verdict)
+            click.echo(f"  {i}. similar claim [similarity {m.similarity:.2f}]: {c.text}")
+            verdicts = "; ".join(x.verdict_text for x in (c, *m.also) if x.verdict_text)
             extra = f"  speaker {c.speaker}" if c.speaker else ""
-            click.echo(f"     verdict {verdicts or '-'}{extra}  url {c.url or '-'}  id {c.id}")
+            click.echo(f"     its verdict: {verdicts or '-'}{extra}  url {c.url or '-'}  id {c.id}")
+            if m.negation_differs:
+                click.echo("     careful: one of the two is negated and the other is not; "
+                           "the claim may say the opposite")
+    if any(results):
+        click.echo(f"note: {MATCH_CAVEAT}")
 
 
 @index_group.command("info")
@@ -259,6 +276,12 @@ def info_cmd(index_path: str, as_json: bool) -> None:
     click.echo(f"scoring: {', '.join(info['methods'])} (default {info['default_method']}; "
                f"fusion weight {info['fusion_weight']})")
     click.echo("default min similarity: " + ", ".join(f"{k} {v}" for k, v in info["min_similarity"].items()))
+    left_out = info.get("left_out")
+    if left_out is None:
+        click.echo("left out: not recorded (built by an older newscred: non-claims are left out when queried)")
+    else:
+        click.echo("left out (not claims with a verdict): "
+                   + (", ".join(f"{k}: {v:,}" for k, v in left_out.items()) or "none"))
     if info["fallback_reason"]:
         click.echo(f"note: {info['fallback_reason']}")
     click.echo(f"claims with disagreeing verdicts: {info['verdicts_disagree']}")

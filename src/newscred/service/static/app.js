@@ -354,9 +354,13 @@
         const ul = el("ul", { className: "claim-matches", "aria-label": "similar fact-checked claims (their verdicts are about them)" });
         for (const m of matches) {
           const c = m.claim || {};
-          const verdict = el("strong", { className: "verdict-" + (c.label || "unknown"), text: c.verdict || "?" });
-          const parts = [document.createTextNode("similar (" + m.similarity.toFixed(2) + "): "), verdict,
-            document.createTextNode(" \u2014 \u201c" + c.text + "\u201d (" + c.dataset + ")")];
+          // the claim before its verdict: the verdict is about that wording, which may say the opposite
+          const verdict = el("strong", { className: "verdict-" + (c.label || "unknown"), text: c.verdict_text || c.verdict || "?" });
+          const parts = [document.createTextNode("a similar claim, not the same (" + m.similarity.toFixed(2) + "): \u201c" +
+            c.text + "\u201d "), verdict, document.createTextNode(" (" + c.dataset + ")")];
+          if (m.negation_differs) {
+            parts.push(el("em", { text: " careful: one of the two is negated and the other not, so it may say the opposite" }));
+          }
           if (c.url && /^https?:\/\//.test(c.url)) {
             parts.push(document.createTextNode(" "), el("a", { href: c.url, rel: "noopener noreferrer", text: "fact-check" }));
           }
