@@ -236,3 +236,14 @@ def test_claims_sentences_reads_the_main_text_of_an_html_page() -> None:
     assert not any("<" in r["text"] or "window.analytics" in r["text"] for r in rows)
     raw = CliRunner().invoke(main, ["claims", "sentences", str(page), "--json", "--text"])
     assert any("<" in json.loads(line)["text"] for line in raw.output.splitlines())
+
+
+def test_credit_lines_captions_and_notices_are_not_listed_as_claims(analyzer) -> None:
+    story = ("The city council voted 9-2 on Tuesday to spend $48 million replacing lead water pipes, the largest "
+             "commitment it has made since 2011. Roughly $19 million will come from a federal loan, the finance "
+             "director said. FILE PHOTO: Workers replace a lead service line in Springfield, Illinois, in 2019. "
+             "(This story has been refiled to add the dropped word \"not\" in paragraph 2.) "
+             "(Reporting by Julie Steenhuysen; Editing by Bill Berkrot)")
+    listed = [item["text"] for item in analyzer.analyze(story).to_dict()["claims"]["items"]]
+    assert any("voted 9-2" in t for t in listed)
+    assert not any(t.startswith(("FILE PHOTO", "(This story", "(Reporting by")) for t in listed), listed

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import bisect
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from ..text.normalise import Token, looks_normalised, tokenize
+from ..text.normalise import Token, looks_normalised, normalise, tokenize
 
 #: sentences listed per report (the most check-worthy first)
 DEFAULT_TOP_K = 10
@@ -27,6 +28,23 @@ DEFAULT_TOP_K = 10
 DEFAULT_MATCHES = 3
 #: shorter sentences are headlines, captions or splitter debris, not claims
 MIN_CLAIM_WORDS = 5
+
+# Sentences that are the article's furniture, not its claims: credit lines, captions, corrections
+# notices, press-release contacts and legal boilerplate.  The check-worthiness model, trained on
+# debate transcripts, scores some of them high ("(Reporting by ...; Editing by ...)" at 0.71).
+_BOILERPLATE = re.compile(
+    r"^(?:(?:additional )?(?:reporting|writing|editing|compiled) by|file photo|(?:photo|photograph|image|picture) "
+    r"(?:by|credit|via|courtesy)|"
+    r"this (?:story|article|post|report) (?:has been|was) (?:refiled|corrected|updated|amended|changed)|"
+    r"(?:media|press) (?:contact|inquiries|enquiries)|for more information|forward looking statements|"
+    r"this (?:press )?release contains forward looking|safe harbor|copyright \d{4}|all rights reserved|"
+    r"click here|read more|sign up|subscribe|follow us|share this|related (?:coverage|stories|articles|content|links))\b")
+
+
+def is_boilerplate(sentence: str) -> bool:
+    """Whether ``sentence`` is furniture (a credit line, a caption, a correction notice, a contact
+    or legal line) rather than something the article claims."""
+    return bool(_BOILERPLATE.match(normalise(sentence)))
 
 
 @dataclass(frozen=True)
@@ -127,7 +145,8 @@ class ClaimFinder:
         is_normalised = looks_normalised(text) if normalised is None else normalised
         sentences = split_sentences(text, normalised=is_normalised, model=self.sentence_model, tokens=tokens)
         starts = [t.start for t in tokens]
-        long_enough = [i for i, s in enumerate(sentences) if len(s.text.split()) >= MIN_CLAIM_WORDS]
+        long_enough = [i for i, s in enumerate(sentences)
+                       if len(s.text.split()) >= MIN_CLAIM_WORDS and not is_boilerplate(s.text)]
         terms = [token_terms(_tokens_within(tokens, starts, sentences[i].start, sentences[i].end)) for i in long_enough]
         scores: list[float | None] = [None] * len(sentences)
         if long_enough:
