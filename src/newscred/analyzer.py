@@ -402,21 +402,21 @@ class Analyzer:
         words = [t.text for t in kept]
         needs_mask = any("…" in anchor for anchor, _ in chosen)
         masked = self.model.masked(words) if needs_mask else words
-        sequences = {False: np.array(words), True: np.array(masked)}
+        as_array = np.array(words)
+        sequences = {False: as_array, True: np.array(masked) if needs_mask else as_array}
         out = []
         for anchor, (weight, parts) in chosen:
             gap = "…" in anchor
             wanted = ["_" if w == "…" else w for w in anchor.split(" ")]
-            seq = masked if gap else words
+            arr = sequences[gap]
             n = len(wanted)
-            spans: list[tuple[int, int]] = []
-            count = 0
-            # only positions whose token starts the anchor are worth checking: numpy finds them
-            for i in np.flatnonzero(sequences[gap] == wanted[0]).tolist():
-                if i + n <= len(seq) and (n == 1 or seq[i : i + n] == wanted):
-                    count += 1
-                    if len(spans) < _MAX_SPANS:  # located: the first ones; counted: all
-                        spans.append((kept[i].start, kept[i + n - 1].end))
+            # every position where the whole anchor occurs, in one vectorised pass per word of it
+            hits = arr[: max(0, len(arr) - n + 1)] == wanted[0]
+            for k in range(1, n):
+                hits &= arr[k : len(arr) - n + 1 + k] == wanted[k]
+            where = np.flatnonzero(hits)
+            count = len(where)  # counted: all; located: the first ones
+            spans = [(kept[i].start, kept[i + n - 1].end) for i in where[:_MAX_SPANS].tolist()]
             terms = sorted(parts.items(), key=lambda p: -abs(p[1]))
             out.append(Evidence(anchor, float(weight), tuple(spans), "pattern" if gap else "word", tuple(terms), count))
         out.sort(key=lambda e: -abs(e.weight))
