@@ -510,3 +510,12 @@ def test_a_story_ending_on_its_credit_line_is_not_cut() -> None:
             assert p.truncation["end"].reason == "ends on a credit line or byline"
     cut = normalise(body * 3)[:-9]  # cut mid-word: still caught
     assert analyze_provenance(cut, lexicon=frozenset(normalise(body).split())).truncated_end
+
+
+def test_in_text_without_punctuation_a_whole_word_end_is_not_called_seen() -> None:
+    from newscred.text.normalise import normalise
+
+    story = (EXAMPLES / "wire-story.txt").read_text()
+    flat = analyze_provenance(normalise(story)).truncation
+    assert not flat["end"].truncated and "cannot be seen" in flat["end"].reason
+    assert "cannot be seen" not in analyze_provenance(story).truncation["end"].reason  # punctuation shows it

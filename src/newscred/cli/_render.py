@@ -134,7 +134,10 @@ def render_report(report: Report, text: str, console: Console | None = None) -> 
         for b in prov.get("injected_blocks", []):
             table.add_row(Text("injected block", style="red"), f"{b['start']}-{b['end']} ({b['kind']}, score {b['score']:.2f}): "
                           f"'{b['text'][:90]}…'\n  why: {b['reason']}")
-        table.add_row("cut at start / end", f"{'yes' if prov.get('truncated_start') else 'no'} / {'yes' if prov.get('truncated_end') else 'no'}")
+        # in text without punctuation only mid-word cuts show: "not seen" rather than a confident "no"
+        no = "not seen" if prov.get("normalised_input") else "no"
+        table.add_row("cut at start / end", f"{'yes' if prov.get('truncated_start') else no} / "
+                      f"{'yes' if prov.get('truncated_end') else no}")
         sourcing = prov.get("sourcing", {})
         # the profile already says the three counts in words
         table.add_row("sourcing", sourcing.get("profile") or "not analysed")
@@ -153,7 +156,8 @@ def render_report(report: Report, text: str, console: Console | None = None) -> 
     facts.add_column("value")
     facts.add_row("words", str(f.word_count))
     facts.add_row("already normalised", "yes" if f.looks_normalised else "no")
-    facts.add_row("cut at start / end", f"{'yes' if f.truncated_start else 'no'} / {'yes' if f.truncated_end else 'no'}")
+    no = "not seen" if f.looks_normalised else "no"
+    facts.add_row("cut at start / end", f"{'yes' if f.truncated_start else no} / {'yes' if f.truncated_end else no}")
     facts.add_row("wire agencies", ", ".join(f.wire_agencies) or "none found")
     for a in f.artefacts[:8]:
         facts.add_row(f"removed from model input: {a['kind']}", f"'{a['text']}' at {a['start']}-{a['end']}")

@@ -824,6 +824,8 @@ def truncation(text: str, tokens: Sequence[Token], lexicon: frozenset[str], norm
     return _truncation(text, tokens, lexicon, normalised, artefacts)
 
 
+_UNSEEN = " (the text has no punctuation, so a cut between two whole words cannot be seen)"
+
 # A story that ends on its credit line ("Editing by Bill Berkrot", "... rewritten or redistributed")
 # ended where its writer ended it, whatever the last word looks like.
 _CLOSING_ARTEFACTS = frozenset({"byline", "wire_credit"})
@@ -848,7 +850,10 @@ def _truncation(text: str, tokens: Sequence[Token], lexicon: frozenset[str], nor
             reason = f"starts with the word fragment {first.text!r}"
         elif len(first.text) > 1 and not first.text.isdigit() and lexicon and first.text not in lexicon:
             reason = f"first word {first.text!r} is not a known word (cut mid-word)"
-    start_ev = TruncationEvidence(bool(reason), first.text, first.start, first.end, reason or "starts on a whole word")
+    # Without punctuation or capitals a cut between two whole words looks like any other start:
+    # say so rather than imply the start was seen to be whole.
+    whole = "starts on a whole word" + (_UNSEEN if normalised else "")
+    start_ev = TruncationEvidence(bool(reason), first.text, first.start, first.end, reason or whole)
     # end
     reason = ""
     closed = any(a.kind in _CLOSING_ARTEFACTS and a.first_token <= len(tokens) - 1 < a.last_token for a in artefacts)
@@ -868,7 +873,8 @@ def _truncation(text: str, tokens: Sequence[Token], lexicon: frozenset[str], nor
             reason = f"last word {last.text!r} is not a known word (cut mid-word)"
         elif normalised and last.text in _NO_END:
             reason = f"ends on {last.text!r}, which cannot end a sentence"
-    end_ev = TruncationEvidence(bool(reason), last.text, last.start, last.end, reason or "ends on a whole word")
+    whole = "ends on a whole word" + (_UNSEEN if normalised else "")
+    end_ev = TruncationEvidence(bool(reason), last.text, last.start, last.end, reason or whole)
     return {"start": start_ev, "end": end_ev}
 
 
