@@ -58,7 +58,11 @@ def render_report(report: Report, text: str, console: Console | None = None) -> 
     console.print(Text(report.summary, style="italic"))
 
     if c.evidence:
-        table = Table(title="Words that moved the score", show_lines=False)
+        # Small words ("to", "is") and patterns ("the … s") are most of the evidence in every
+        # corpus; the caption says why they are there instead of leaving readers to guess.
+        table = Table(title="Words that moved the score", show_lines=False,
+                      caption="Small words and patterns (… = any word) count too: the model reads how a text is "
+                              "written, not whether its claims are true.")
         table.add_column("towards unreliable", style="red")
         table.add_column("weight", justify="right")
         table.add_column("towards reliable", style="green")
