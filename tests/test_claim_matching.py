@@ -511,8 +511,9 @@ def test_recall_on_liar_plus_justifications(shared_data: Path, embedder: StaticE
     index = ClaimIndex.build(fact_checked_claims(shared_data, ("liar",)), tmp_path / "liar", embedder=embedder)
     entry_of = {c.id: i for i, e in enumerate(index.entries) for c in e}
     # val2 only: upstream, test2 justifications are misaligned with their claims (LIAR-PLUS#4)
+    # a Flip-O-Meter topic is not indexed, so its justification has nothing to find
     rows = [r for r in load_dataset("liar_plus_partial", shared_data, from_raw=True)
-            if r.subset == "val2" and r.extra["justification"]]
+            if r.subset == "val2" and r.extra["justification"] and f"liar:{r.id}" in entry_of]
     rows = rows[:: len(rows) // 300][:300]
     assert index.config["embedder"]["removed_components"] == 8  # large enough to post-process
     recall = {}
@@ -600,3 +601,17 @@ def test_cli_lexical_only_build(tmp_path: Path) -> None:
     res = runner.invoke(main, ["claims", "index", "info", str(out), "--json"])
     info = json.loads(res.output)
     assert info["methods"] == ["lexical"] and info["embedder"] is None
+
+
+def test_flip_o_meter_topics_are_not_claims_but_claims_opening_with_on_are() -> None:
+    from newscred.claims.matching import FactCheckedClaim, is_negated, left_out_reason
+
+    def liar(text: str) -> FactCheckedClaim:
+        return FactCheckedClaim("liar:x", text, "false", "unreliable", "liar")
+
+    assert "Flip-O-Meter" in left_out_reason(liar("On whether Barack Obama was born in the United States."))
+    assert "Flip-O-Meter" in left_out_reason(liar("On legalizing illegal immigrants."))
+    assert left_out_reason(liar("On the VA: Over 300,000 veterans have died waiting for care.")) is None
+    assert left_out_reason(liar("On the night of the Iowa caucuses, Obama promised the nation that he would act.")) is None
+    # "no new jobs" and "zero jobs" say the same thing: no warning that one may say the opposite
+    assert is_negated("the stimulus package created no new jobs") == is_negated("the stimulus created zero jobs")

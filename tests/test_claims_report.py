@@ -247,3 +247,21 @@ def test_credit_lines_captions_and_notices_are_not_listed_as_claims(analyzer) ->
     listed = [item["text"] for item in analyzer.analyze(story).to_dict()["claims"]["items"]]
     assert any("voted 9-2" in t for t in listed)
     assert not any(t.startswith(("FILE PHOTO", "(This story", "(Reporting by")) for t in listed), listed
+
+
+def test_furniture_is_told_from_claims_that_look_like_it() -> None:
+    from newscred.claims.extract import is_boilerplate
+
+    furniture = ["(Corrects paragraph 4 to say 25 monkeys were tested, not 35.)",
+                 "CORRECTION: A previous version of this story said the vote was 8-3.",
+                 "Contact: Harvard Medical School press office, 617-432-0442",
+                 "Editor's note: This story was updated to add a comment from the mayor.",
+                 "Chinese Premier Li Keqiang is seen on a screen in Beijing. REUTERS/Carlos Garcia Rawlins",
+                 "President Trump speaks in Ohio. (AP Photo/Evan Vucci)",
+                 "Associated Press writers Jill Colvin and Zeke Miller contributed to this report.",
+                 "An earlier version of this story misstated the date.", "Investor Contact: Jane Roe"]
+    claims = ["The council voted 9-2 on Tuesday, Reuters reported.", "Police said the suspect fled, according to AFP.",
+              "Contacts between the two governments resumed in May.", "Photo identification laws were passed in 2011.",
+              "Corrections officers went on strike in May.", "Credit card debt rose 5 percent last year."]
+    assert [s for s in furniture if not is_boilerplate(s)] == []
+    assert [s for s in claims if is_boilerplate(s)] == []

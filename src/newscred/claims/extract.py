@@ -38,7 +38,15 @@ _BOILERPLATE = re.compile(
     r"this (?:story|article|post|report) (?:has been|was) (?:refiled|corrected|updated|amended|changed)|"
     r"(?:media|press) (?:contact|inquiries|enquiries)|for more information|forward looking statements|"
     r"this (?:press )?release contains forward looking|safe harbor|copyright \d{4}|all rights reserved|"
-    r"click here|read more|sign up|subscribe|follow us|share this|related (?:coverage|stories|articles|content|links))\b")
+    r"click here|read more|sign up|subscribe|follow us|share this|related (?:coverage|stories|articles|content|links)|"
+    r"corrects?|correction|clarification|editor s note|an? (?:earlier|previous) version of this|"
+    r"(?:investor|media|press|news) contacts?|for (?:media|press) (?:inquiries|enquiries))\b")
+# ... and the ones only punctuation shows (so only in raw text): "Contact: ...", "Photo: ...",
+# captions credited to a wire photographer ("... REUTERS/Carlos Garcia Rawlins", "(AP Photo/Evan
+# Vucci)") and contributor lines.
+_BOILERPLATE_RAW = re.compile(
+    r"^\W*(?:contacts?|photo|image)\s*:|(?:REUTERS|AFP|Getty Images)/[A-Z][\w .'-]{2,40}\W*$|"
+    r"\((?:AP|AFP|Reuters) Photo[^)]*\)\W*$|contributed (?:to )?this (?:report|story)\W*$", re.IGNORECASE)
 
 
 _FOLD = re.compile(r"[^a-z0-9]+")
@@ -50,7 +58,7 @@ def is_boilerplate(sentence: str) -> bool:
     # the opening words, lower-cased with punctuation as spaces: enough for these patterns, and
     # far cheaper than normalise() on every sentence of every article
     head = _FOLD.sub(" ", sentence[:80].lower()).strip()
-    return bool(_BOILERPLATE.match(head))
+    return bool(_BOILERPLATE.match(head) or _BOILERPLATE_RAW.search(sentence[:20] + " " + sentence[-80:]))
 
 
 @dataclass(frozen=True)

@@ -87,6 +87,7 @@ __all__ = [
     "FactCheckedClaim",
     "dedupe_key",
     "fact_checked_claims",
+    "is_flip_topic",
     "is_negated",
     "is_question",
     "left_out_reason",
@@ -280,7 +281,25 @@ def left_out_reason(claim: FactCheckedClaim) -> str | None:
         return "evidence label, not a verdict (NOT_ENOUGH_INFO, DISPUTED)"
     if claim.dataset in QUESTION_DATASETS and is_question(claim.text):
         return "a question, not a claim"
+    if claim.dataset in FLIP_DATASETS and is_flip_topic(claim.text):
+        return "a Flip-O-Meter topic (a change of position), not a claim"
     return None
+
+
+#: PolitiFact's Flip-O-Meter rates whether someone changed position ("On whether Barack Obama was
+#: born in the United States.", "On ending stop and frisk"), not whether a claim is true; LIAR files
+#: its full flop / half flip / no flip as false / half-true / true.  Shown next to a sentence, that
+#: reads as a truth verdict on a topic, so such entries are left out.
+FLIP_DATASETS: frozenset[str] = frozenset({"liar", "liar_plus_partial"})
+def is_flip_topic(text: str) -> bool:
+    """"On whether ...", or a short "On <topic>." with no claim after it (no colon, comma or quote:
+    "On the VA: Over 300,000 veterans have died ..." is a claim and stays)."""
+    stripped = text.strip()
+    if not stripped.startswith("On "):
+        return False
+    if stripped.startswith("On whether "):
+        return True
+    return len(stripped.split()) <= 12 and not any(ch in stripped for ch in ':,"\u201c\u201d')
 
 
 #: Who gives each dataset's verdicts, and each verdict word in plain words.  Fact-checkers rate
@@ -329,7 +348,7 @@ _LEADING_SAYS = re.compile(r"^(?:says|say|said)\s+")
 
 
 _NEGATIONS = frozenset(
-    "not no never nor none nobody nothing neither nowhere cannot dont doesnt didnt isnt wasnt arent werent cant "
+    "not no zero never nor none nobody nothing neither nowhere cannot dont doesnt didnt isnt wasnt arent werent cant "
     "wont hasnt havent hadnt shouldnt wouldnt couldnt aint mustnt neednt".split())
 
 

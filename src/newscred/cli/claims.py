@@ -240,7 +240,7 @@ def query_cmd(index_path: str, texts: tuple[str, ...], top_k: int, min_similarit
         for i, m in enumerate(matches, 1):
             c = m.claim
             click.echo(f"  {i}. similar claim [similarity {m.similarity:.2f}]: {c.text}")
-            verdicts = "; ".join(x.verdict_text for x in (c, *m.also) if x.verdict_text)
+            verdicts = "; ".join(dict.fromkeys(x.verdict_text for x in (c, *m.also) if x.verdict_text))  # each once
             extra = f"  speaker {c.speaker}" if c.speaker else ""
             click.echo(f"     its verdict: {verdicts or '-'}{extra}  url {c.url or '-'}  id {c.id}")
             if m.negation_differs:
