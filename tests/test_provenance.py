@@ -519,3 +519,15 @@ def test_in_text_without_punctuation_a_whole_word_end_is_not_called_seen() -> No
     flat = analyze_provenance(normalise(story)).truncation
     assert not flat["end"].truncated and "cannot be seen" in flat["end"].reason
     assert "cannot be seen" not in analyze_provenance(story).truncation["end"].reason  # punctuation shows it
+
+
+def test_sourcing_tells_names_from_titles_and_groups_in_raw_text() -> None:
+    text = ("The council voted on Tuesday to raise water rates. Critics said the plan would hurt poor families. "
+            "Witnesses said the meeting ran late. Police said two people were arrested. Smith, a former judge, said "
+            "the vote was legal. A senior official said the budget was balanced. Experts say the pipes are old. "
+            "Finance Director Thomas Reyes said the loan was approved. Officials said the work would start in May.")
+    sourcing = analyze_provenance(text).sourcing
+    assert sorted(a.source for a in sourcing.named) == ["smith", "thomas reyes"]
+    assert sorted(a.source for a in sourcing.by_role) == ["critics", "experts", "official", "officials", "police",
+                                                          "witnesses"]
+    assert sourcing.profile.startswith("Mostly unnamed sources: 2 to named people, 6 to a title only")

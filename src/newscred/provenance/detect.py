@@ -903,7 +903,7 @@ _ANON_TRIGGERS = [frozenset(w.split()) for w in (
     "source sources insider insiders",
     "source sources insider insiders", "unnamed anonymous unidentified", "source insider",
 )]
-_VERB_RE = re.compile(r"\b(?:said|says|told|tells|according to|stated|added|explained|noted|testified|tweeted|wrote|announced|confirmed|argued|insisted|warned|claimed|recalled|acknowledged)\b")
+_VERB_RE = re.compile(r"\b(?:said|says|say|told|tells|according to|stated|added|explained|noted|testified|tweeted|wrote|announced|confirmed|argued|insisted|warned|claimed|recalled|acknowledged)\b")
 _ROLES = frozenset(
     "spokesman spokeswoman spokesperson official officials minister secretary senator sen rep gov governor "
     "director ceo chairman chairwoman chair president professor researcher researchers analyst analysts attorney "
@@ -911,7 +911,10 @@ _ROLES = frozenset(
     "mayor chief officer officers police sheriff spokespeople representative congressman congresswoman "
     "leader leaders expert experts scientist scientists doctor doctors dr economist executive founder "
     "manager head general colonel captain lieutenant sergeant detective investigator investigators "
-    "administrator administration ministry department agency".split()
+    "administrator administration ministry department agency "
+    # groups: attributed, but to nobody in particular
+    "critics witnesses residents people experts observers activists supporters opponents protesters "
+    "neighbors neighbours parents students workers employees staff".split()
 )
 # Bodies that speak on the record under their name ("the defense ministry", "the environmental protection
 # agency"); "an administration official" is still a title, its head word being "official".
@@ -920,6 +923,11 @@ _PRONOUN_SOURCE = frozenset({"he", "she"})
 _NON_SOURCE = frozenset(set(_FUNCTION_LLR) | set("it they we you i this that there who which what report reports "
                                                   "study data statement document documents".split()))
 _NAME_STOP = frozenset(set(_FUNCTION_LLR) | {"said", "says", "told", "tells", "according", "also", "previously",
+                                            "associated", "press", "reuters", "writers", "writer",
+                                            # reporting verbs are never part of a name ("experts say the")
+                                            "say", "tell", "stated", "added", "explained", "noted", "testified",
+                                            "tweeted", "wrote", "announced", "confirmed", "argued", "insisted",
+                                            "warned", "claimed", "recalled", "acknowledged",
                                             "later", "earlier", "then", "reportedly", "repeatedly", "recently",
                                             "once", "often", "has", "have", "had"}
                        # numbers and spans of time end a clause ("within six", "three years"), never a name
@@ -980,11 +988,22 @@ def _source_near(text: str, tokens: Sequence[Token], words: Sequence[str], first
     ``named`` for a name (or he/she, which refers back to one), ``role`` for a title with no name
     next to it ("the official said", "according to a senior administration official")."""
     n = len(words)
-    # a name: raw text -> capitalised words not opening a sentence; normalised -> the word(s)
+
+    def same_sentence(k: int) -> bool:
+        """In raw text, no full stop, question or exclamation mark between token k and the verb."""
+        if not raw:
+            return True
+        lo, hi = (k, first) if k < first else (last - 1, k)
+        return not re.search(r"[.!?]", text[tokens[lo].end : tokens[hi].start])
+
+    # a name: raw text -> capitalised words in the verb's sentence; normalised -> the word(s)
     # right before the verb ("molina said") or right after it ("said fernando cutz"); a title
-    # ("official", "minister") is never a name, so "the official said" falls through to a role
+    # ("official", "minister") or a group ("critics", "witnesses") is never a name, so "the
+    # official said" falls through to a role
     def is_name(k: int) -> bool:
         if not (0 <= k < n) or words[k] in _NAME_STOP or words[k] in _ROLES or words[k].isdigit() or len(words[k]) < 2:
+            return False
+        if not same_sentence(k):
             return False
         if raw:
             return text[tokens[k].start].isupper() and not (words[k] in _NON_SOURCE)
@@ -995,7 +1014,8 @@ def _source_near(text: str, tokens: Sequence[Token], words: Sequence[str], first
         return "named", (k, k + 2)  # "said fernando cutz a former ..."
     if not according and is_name(first - 1):
         j = first - 1
-        while j - 1 >= 0 and is_name(j - 1) and first - j < 3:
+        # normalised text cannot show where a name begins: two words at most ("dana whitfield")
+        while j - 1 >= 0 and is_name(j - 1) and first - j < (3 if raw else 2):
             j -= 1
         if not (not raw and j > 0 and words[j - 1] in ("a", "an")):  # "a report said" is not a name
             return "named", (j, first)
@@ -1009,12 +1029,19 @@ def _source_near(text: str, tokens: Sequence[Token], words: Sequence[str], first
     # a title within 5 tokens on either side (after "according to" only); a name beside it makes it named
     before = [] if according else list(range(first - 1, max(-1, first - 6), -1))
     for k in before + list(range(last, min(n, last + 5))):
-        if words[k] in _ROLES:
-            if is_name(k + 1) or (raw and is_name(k - 1)):  # "director karen molina", "Molina, the director"
-                return "named", (k, k + 2 if is_name(k + 1) and is_name(k + 2) else k + 1)
-            if (words[k] in _BODIES and k > 0 and words[k - 1] not in _NAME_STOP and words[k - 1] not in _ROLES
+        if words[k] in _ROLES and same_sentence(k):
+            if is_name(k + 1):  # "director karen molina": the name is the source
+                return "named", (k + 1, k + 3 if is_name(k + 2) else k + 2)
+            if raw:  # "Smith, a former judge, said": the name sits before the comma
+                for j in range(k - 1, max(-1, k - 5), -1):
+                    if is_name(j) and text[tokens[j].end : tokens[j].end + 1] == ",":
+                        return "named", (j, j + 1)
+            qualifier = k - 1  # "the defense ministry", "Chicago police"
+            if (words[k] in _BODIES and qualifier >= 0 and words[qualifier] not in _NAME_STOP
+                    and words[qualifier] not in _ROLES and same_sentence(qualifier)
+                    and (not raw or text[tokens[qualifier].start].isupper())
                     and (k + 1 >= n or words[k + 1] not in _ROLES or (k > 1 and words[k - 2] == "the"))):
-                return "named", (k - 1, k + 1)  # a named body on the record: "the defense ministry said"
+                return "named", (qualifier, k + 1)  # a named body on the record
             return "role", (k, k + 1)
     return None
 
