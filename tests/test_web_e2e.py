@@ -150,7 +150,7 @@ def test_paste_submit_and_see_the_verdict_with_highlights(page, server, analyzer
     expect(page.locator("#evidence-detail")).to_contain_text("towards")
     # The other sections are there; source/provenance/claims only when the report has them.
     assert page.locator("#signals tr").count() == len(expected["content"]["signals"])
-    expect(page.locator("#facts")).to_contain_text("Wire agencies credited")
+    expect(page.locator("#facts")).to_contain_text("Wire agencies named in the text")
     present = [k for k in ("source", "provenance") if expected.get(k) not in (None, [], {})]
     assert page.eval_on_selector_all("#extra-sections section", "els => els.map(e => e.dataset.section)") == present
     # Check-worthy claims: one list item per claim in the report, most check-worthy first, with its score.

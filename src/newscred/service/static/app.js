@@ -262,10 +262,11 @@
     const rows = [
       ["Words", String(facts.word_count)],
       ["Characters", String(facts.char_count)],
-      ["Wire agencies credited", facts.wire_agencies && facts.wire_agencies.length ? facts.wire_agencies.join(", ") : "none found"],
+      ["Wire agencies named in the text", facts.wire_agencies && facts.wire_agencies.length ? facts.wire_agencies.join(", ") : "none found"],
       ["Already lower-cased / punctuation stripped", yesNo(facts.looks_normalised)],
-      ["Cut at the start", yesNo(facts.truncated_start)],
-      ["Cut at the end", yesNo(facts.truncated_end)],
+      // without punctuation only mid-word cuts show, as in the terminal report
+      ["Cut at the start", facts.truncated_start ? "yes" : facts.looks_normalised ? "not seen" : "no"],
+      ["Cut at the end", facts.truncated_end ? "yes" : facts.looks_normalised ? "not seen" : "no"],
       ["Words the model knows", pct(facts.known_word_share)],
     ];
     for (const [k, v] of rows) dl.append(el("dt", { text: k }), el("dd", { text: v }));
