@@ -564,7 +564,9 @@ def _summary(content: ContentVerdict, facts: Facts, source: dict[str, Any] | Non
             from .sources.ratings import LIST_TITLES
 
             ratings = source.get("ratings", [])
-            lists = ", ".join(LIST_TITLES.get(r["list"], r["list"]) for r in ratings)
+            # only the lists whose scores went into the aggregate (OpenSources' satire tag adds none)
+            scored = [c["list"] for c in agg.get("components", [])] or [r["list"] for r in ratings]
+            lists = ", ".join(LIST_TITLES.get(name, name) for name in scored)
             # name what was rated: abcnews.go.com has its own entry, go.com does not stand for it
             entries = sorted({r.get("matched") or source.get("domain") for r in ratings})
             host = source.get("host") or source.get("domain")

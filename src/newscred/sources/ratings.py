@@ -728,7 +728,7 @@ class SourceRatings:
                     )
                 else:
                     msg = (
-                        f"satire site: {r.list} tags {r.matched} as satire, which is not the same as fake "
+                        f"satire site: {LIST_TITLES.get(r.list, r.list)} tags {r.matched} as satire, which is not the same as fake "
                         "(jokes that say they are jokes); the satire tag adds no score"
                     )
                     if any(s < LOW_BELOW for n, s in list_scores):
@@ -749,7 +749,7 @@ class SourceRatings:
         parents = sorted({r.matched for r in ratings if "/" not in r.matched and r.matched != site})
         if parents:
             flags.append("parent_domain")
-            lists = ", ".join(r.list for r in ratings if r.matched in parents)
+            lists = ", ".join(LIST_TITLES.get(r.list, r.list) for r in ratings if r.matched in parents)
             notes.append(f"{site} has no entry of its own in {lists}: rated as {', '.join(parents)}")
         path_hits = [r for r in ratings if "/" in r.matched]
         if path_hits:
