@@ -263,13 +263,12 @@ class Analyzer:
         # A short text under a wire dateline ("LONDON (Reuters) -") is a news brief, not a claim: the
         # article model reads it (and says "too short" when it is).  Only raw text shows a dateline
         # for sure, by its parentheses; "says the ap reported" in normalised text stays a claim.
-        brief = False
-        if mode == "auto" and len(words) < self.claim_word_limit and any(a.kind == "dateline" for a in artefacts):
+        short = mode == "auto" and len(words) < self.claim_word_limit
+        if short and any(a.kind == "dateline" for a in artefacts) and not looks_normalised(text):
             from .provenance.detect import plausible_dateline
 
-            brief = not looks_normalised(text) and any(
-                a.kind == "dateline" and plausible_dateline(text, tokens, a, True) for a in artefacts)
-        if script is None and (mode == "claim" or (mode == "auto" and len(words) < self.claim_word_limit and not brief)):
+            short = not any(a.kind == "dateline" and plausible_dateline(text, tokens, a, True) for a in artefacts)
+        if script is None and (mode == "claim" or short):
             return self._analyze_claim(text, tokens, artefacts, words, title=title, url=url, id=id, prior=prior)
         matches = signal_matches(words)
         style = style_vector(words, matches)
