@@ -265,3 +265,16 @@ def test_furniture_is_told_from_claims_that_look_like_it() -> None:
               "Corrections officers went on strike in May.", "Credit card debt rose 5 percent last year."]
     assert [s for s in furniture if not is_boilerplate(s)] == []
     assert [s for s in claims if is_boilerplate(s)] == []
+
+
+def test_a_short_post_of_several_claims_lists_each_of_them(analyzer) -> None:
+    post = ("Vaccines cause autism, a new study shows. The government puts fluoride in the water to control your "
+            "mind. Crime in Chicago doubled last year.")
+    claims = analyzer.analyze(post).to_dict()["claims"]
+    assert claims["segmentation"] == "punctuation" and claims["sentences"] == 3
+    texts = [item["text"] for item in claims["items"]]
+    assert sorted(texts) == sorted(s + "." for s in post.rstrip(".").split(". "))
+    assert all(post[i["start"]:i["end"]] == i["text"] for i in claims["items"])
+    assert [i["rank"] for i in claims["items"]] == [1, 2, 3]
+    one = analyzer.analyze("Says crime in Chicago doubled last year.").to_dict()["claims"]
+    assert one["segmentation"] == "whole-text" and len(one["items"]) == 1

@@ -229,21 +229,37 @@ class ClaimFinder:
 
 
     def single(self, text: str) -> ClaimsSection:
-        """The claims section for a short text that is itself one claim (claim mode)."""
+        """The claims section for a short text (claim mode): the text as one claim, or, when it
+        is a post of several sentences that each could be a claim ("Vaccines cause autism. The
+        water is poisoned."), each of them on its own, so that each finds its own fact-checks."""
+        from .sentences import split_sentences
+
         stripped = text.strip()
         start = text.index(stripped) if stripped else 0
-        score = float(self.checkworthiness.score([stripped])[0]) if stripped else 0.0
-        matches: tuple[dict[str, Any], ...] = ()
-        notes = ["the whole text is treated as one claim"]
-        if self.index is not None and stripped:
-            matches = tuple(m.to_dict() for m in self.index.query([stripped], k=self.matches_per_claim,
-                                                                  min_similarity=self.min_similarity)[0])
-            if matches:
+        flat = looks_normalised(text)
+        parts = [(s.text, s.start, s.end) for s in split_sentences(text, normalised=flat)
+                 if len(s.text.split()) >= MIN_CLAIM_WORDS and not is_boilerplate(s.text)]
+        if len(parts) < 2:
+            parts = [(stripped, start, start + len(stripped))] if stripped else []
+            notes = ["the whole text is treated as one claim"]
+        else:
+            notes = [f"the text's {len(parts)} sentences are listed one by one, each with its own fact-checks"]
+        scores = [float(x) for x in self.checkworthiness.score([t for t, _, _ in parts])] if parts else []
+        found: list[tuple[dict[str, Any], ...]] = [()] * len(parts)
+        if self.index is not None and parts:
+            found = [tuple(m.to_dict() for m in row) for row in self.index.query(
+                [t for t, _, _ in parts], k=self.matches_per_claim, min_similarity=self.min_similarity)]
+            if any(found):
                 notes.append(MATCH_CAVEAT)
-        elif stripped:
+        elif parts:
             notes.append("no fact-check index loaded: build one with 'newscred claims index build' and load it (--claims-index, or claims_index= in Python)")
-        items = (CheckWorthySentence(stripped, start, start + len(stripped), score, 1, matches),) if stripped else ()
-        return ClaimsSection("whole-text", 1 if stripped else 0, self.min_score, items, self.index_info(), tuple(notes))
+        # a short text is what the reader asked about: every part is listed, most check-worthy first
+        order = sorted(range(len(parts)), key=lambda i: (-scores[i], parts[i][1]))
+        items = tuple(CheckWorthySentence(parts[i][0], parts[i][1], parts[i][2], scores[i], rank, found[i])
+                      for rank, i in enumerate(order, 1))
+        split = "boundary-model" if flat else "punctuation"
+        return ClaimsSection("whole-text" if len(parts) < 2 else split, len(parts), self.min_score, items,
+                             self.index_info(), tuple(notes))
 
 
 #: Every surface shows this beside the matches.  A match is found by word and meaning overlap: it
