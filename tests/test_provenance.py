@@ -531,3 +531,13 @@ def test_sourcing_tells_names_from_titles_and_groups_in_raw_text() -> None:
     assert sorted(a.source for a in sourcing.by_role) == ["critics", "experts", "official", "officials", "police",
                                                           "witnesses"]
     assert sourcing.profile.startswith("Mostly unnamed sources: 2 to named people, 6 to a title only")
+
+
+def test_in_text_without_punctuation_a_name_is_not_run_into_the_words_before_it() -> None:
+    from newscred.text.normalise import normalise
+
+    story = (EXAMPLES / "wire-story.txt").read_text()
+    raw = {a.source for a in analyze_provenance(story).sourcing.named}
+    flat = {a.source for a in analyze_provenance(normalise(story)).sourcing.named}
+    assert "karen molina" in flat and "thomas reyes" in flat  # a known first name joins the surname
+    assert all(source.split()[-1] in " ".join(raw) for source in flat), (raw, flat)  # "molina", not "arrive molina"

@@ -1014,8 +1014,9 @@ def _source_near(text: str, tokens: Sequence[Token], words: Sequence[str], first
         return "named", (k, k + 2)  # "said fernando cutz a former ..."
     if not according and is_name(first - 1):
         j = first - 1
-        # normalised text cannot show where a name begins: two words at most ("dana whitfield")
-        while j - 1 >= 0 and is_name(j - 1) and first - j < (3 if raw else 2):
+        # normalised text cannot show where a name begins: the word before a surname joins it only
+        # when it is a known first name ("karen molina said"; "crews arrive molina said" is "molina")
+        while j - 1 >= 0 and is_name(j - 1) and first - j < 3 and (raw or words[j - 1] in _FIRST_NAMES):
             j -= 1
         if not (not raw and j > 0 and words[j - 1] in ("a", "an")):  # "a report said" is not a name
             return "named", (j, first)
