@@ -359,3 +359,13 @@ def test_a_short_wire_brief_is_read_as_news_not_as_a_claim(analyzer) -> None:
     assert any("too short" in r for r in report.content.reasons)
     assert analyzer.analyze(brief.split(" - ", 1)[1]).model.name == "claim"  # without the dateline: a statement
     assert analyzer.analyze("Says the AP reported that crime doubled in Chicago last year.").model.name == "claim"
+
+
+def test_a_claim_report_says_which_expert_read_it(analyzer) -> None:
+    statement = analyzer.analyze("Says crime doubled in Chicago last year.")
+    experts = statement.content.experts
+    assert experts is not None and abs(sum(experts.values()) - 1) < 1e-3 and experts["politics"] > 0.5
+    assert "read mostly" in statement.summary and "political statement" in statement.summary
+    post = analyzer.analyze("5G towers spread the coronavirus, share before they delete this.")
+    assert post.content.experts["health"] > 0.5 and "COVID-19 social-media post" in post.summary
+    assert analyzer.analyze("Officials said the council voted on Tuesday. " * 12).to_dict()["content"]["experts"] is None

@@ -357,7 +357,9 @@ class Analyzer:
         label = "uncertain" if reasons else ("unreliable" if p >= 0.5 else "reliable")
         evidence = tuple(Evidence(term, float(w), ((s, e),), "word") for term, w, s, e in cm.explain(text, top_k=12))
         ratings = {k: round(v, 4) for k, v in cm.rating_probs(text).items()}
-        content = ContentVerdict(p, label, tuple(reasons), evidence, (), mode="claim", prior=prior, ratings=ratings)
+        experts = {k: round(v, 4) for k, v in cm.domain_probs(text).items()}
+        content = ContentVerdict(p, label, tuple(reasons), evidence, (), mode="claim", prior=prior, ratings=ratings,
+                                 experts=experts)
         normalised_input = looks_normalised(text)
         facts = self._facts(text, tokens, artefacts, known_share, lexicon, None, normalised_input)
         source = self.source_verdict(url)
@@ -543,6 +545,11 @@ def _check_prior(prior: float) -> float:
     return float(prior)
 
 
+#: what each claim-model expert was trained on, as the summary says it
+_EXPERT_WORDS = {"politics": "a political statement (the expert trained on PolitiFact's LIAR statements)",
+                 "health": "a COVID-19 social-media post (the expert trained on CONSTRAINT 2021 posts)"}
+
+
 def _summary(content: ContentVerdict, facts: Facts, source: dict[str, Any] | None,
              prov: dict[str, Any] | None = None) -> str:
     """One sentence per verdict, side by side; they are never averaged."""
@@ -553,6 +560,11 @@ def _summary(content: ContentVerdict, facts: Facts, source: dict[str, Any] | Non
     else:
         verdict = f"{what} reads as {content.label} (p_unreliable {p:.2f})."
     parts = [verdict]
+    if content.experts:
+        # which expert's reading this is: a UK policy sentence read as a COVID-19 post gets that
+        # expert's verdict, and the PolitiFact-style ratings beside it then mean little
+        main, weight = max(content.experts.items(), key=lambda kv: kv[1])
+        parts.append(f"It was read mostly ({weight:.0%}) as {_EXPERT_WORDS.get(main, main)}.")
     if source is None:
         parts.append("Source: no URL given, so no site rating (the content score never uses one).")
     else:

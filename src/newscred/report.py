@@ -73,6 +73,9 @@ class ContentVerdict:
     mode: str = "article"  # "article" or "claim": which model read the text
     prior: float = 0.5
     ratings: dict[str, float] | None = None  # claim mode: P of each PolitiFact rating (pants-fire .. true)
+    #: claim mode: how much each expert of the claim model read the text ("politics": PolitiFact
+    #: statements, "health": COVID-19 posts); the verdict is theirs, mixed by these weights
+    experts: dict[str, float] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -81,6 +84,7 @@ class ContentVerdict:
             "mode": self.mode,
             "prior": self.prior,
             "ratings": self.ratings,
+            "experts": self.experts,
             "reasons": list(self.reasons),
             "evidence": [e.to_dict() for e in self.evidence],
             "signals": [s.to_dict() for s in self.signals],

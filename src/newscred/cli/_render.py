@@ -92,7 +92,10 @@ def render_report(report: Report, text: str, console: Console | None = None) -> 
             sig.add_row(s.name, f"{s.value:.2f}", push, s.description)
         console.print(sig)
     if c.ratings:
-        ratings = Table(title="PolitiFact-style rating, from the wording alone (weak: check the matched fact-checks)")
+        politics = (c.experts or {}).get("politics", 1.0)
+        ratings = Table(title="PolitiFact-style rating, from the wording alone (weak: check the matched fact-checks)",
+                        caption=None if politics >= 0.5 else
+                        f"Read only {politics:.0%} as a political statement: these PolitiFact ratings say little here.")
         for name in c.ratings:
             ratings.add_column(name, justify="right")
         best = max(c.ratings, key=lambda k: c.ratings[k])  # type: ignore[index]

@@ -143,6 +143,7 @@ class EvidenceOut(_Open):
     kind: Literal["word", "pattern"] | str
     weight: float = Field(description="> 0 pushed towards unreliable, < 0 towards reliable")
     direction: Literal["reliable", "unreliable"] | str
+    count: int | None = Field(None, description="How often it occurs (spans locate the first 25)")
     spans: list[Span]
 
 
@@ -161,6 +162,8 @@ class ContentOut(_Open):
     mode: Literal["article", "claim"] | str = Field(description="Which model read the text")
     prior: float
     ratings: dict[str, float] | None = Field(description="Claim mode: probability of each PolitiFact rating; null for articles")
+    experts: dict[str, float] | None = Field(None, description="Claim mode: how much each expert read the text "
+                                             "(politics: LIAR statements, health: COVID-19 posts); null for articles")
     reasons: list[str] = Field(description="Why the label is 'uncertain' (empty otherwise)")
     evidence: list[EvidenceOut]
     signals: list[SignalOut]
