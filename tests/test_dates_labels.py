@@ -268,7 +268,7 @@ def test_the_command_line_map_must_name_true_and_false_for_booleans(tmp_path: Pa
     words = tmp_path / "words.txt"
 
     def labels() -> list[str | None]:
-        spec = make_spec("text", "is_fake", str(words), None, None, None, None)  # exactly as train/evaluate build it
+        spec = make_spec(str(words), text_col="text", label_col="is_fake")  # exactly as train/evaluate build it
         return [r.label for r in read_records(str(data), spec)]
 
     # a map file that extends the built-in words without naming true/false: booleans are still refused

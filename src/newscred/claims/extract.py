@@ -213,20 +213,27 @@ class ClaimFinder:
             notes.append(f"{len(scored) - len(own)} sentence(s) inside blocks injected by a republisher were not considered")
         ranked = sorted(((s, score) for s, score in own if score is not None), key=lambda cs: (-cs[1], cs[0].start))
         chosen = [(s, score) for s, score in ranked if score >= self.min_score][: self.top_k]
-        matches: list[tuple[dict[str, Any], ...]] = [()] * len(chosen)
-        if self.index is not None and chosen:
-            found = self.index.query([s.text for s, _ in chosen], k=self.matches_per_claim,
-                                     min_similarity=self.min_similarity)
-            matches = [tuple(m.to_dict() for m in row) for row in found]
-            if any(matches):
-                notes.append(MATCH_CAVEAT)
-        elif chosen:
-            notes.append("no fact-check index loaded: build one with 'newscred claims index build' and load it (--claims-index, or claims_index= in Python)")
+        matches = self._matches([s.text for s, _ in chosen], notes)
         items = tuple(CheckWorthySentence(s.text, s.start, s.end, score, rank, m)
                       for rank, ((s, score), m) in enumerate(zip(chosen, matches), 1))
         return ClaimsSection("boundary-model" if is_normalised else "punctuation", len(scored), self.min_score,
                              items, self.index_info(), tuple(notes))
 
+
+    def _matches(self, texts: list[str], notes: list[str]) -> list[tuple[dict[str, Any], ...]]:
+        """The fact-checked matches of each of ``texts`` (empty without an index); adds to ``notes``
+        what a reader must know of them, or how to get them."""
+        if not texts:
+            return []
+        if self.index is None:
+            notes.append("no fact-check index loaded: build one with 'newscred claims index build' and load it "
+                         "(--claims-index, or claims_index= in Python)")
+            return [()] * len(texts)
+        found = [tuple(m.to_dict() for m in row)
+                 for row in self.index.query(texts, k=self.matches_per_claim, min_similarity=self.min_similarity)]
+        if any(found):
+            notes.append(MATCH_CAVEAT)
+        return found
 
     def single(self, text: str) -> ClaimsSection:
         """The claims section for a short text (claim mode): the text as one claim, or, when it
@@ -245,14 +252,7 @@ class ClaimFinder:
         else:
             notes = [f"the text's {len(parts)} sentences are listed one by one, each with its own fact-checks"]
         scores = [float(x) for x in self.checkworthiness.score([t for t, _, _ in parts])] if parts else []
-        found: list[tuple[dict[str, Any], ...]] = [()] * len(parts)
-        if self.index is not None and parts:
-            found = [tuple(m.to_dict() for m in row) for row in self.index.query(
-                [t for t, _, _ in parts], k=self.matches_per_claim, min_similarity=self.min_similarity)]
-            if any(found):
-                notes.append(MATCH_CAVEAT)
-        elif parts:
-            notes.append("no fact-check index loaded: build one with 'newscred claims index build' and load it (--claims-index, or claims_index= in Python)")
+        found = self._matches([t for t, _, _ in parts], notes)
         # a short text is what the reader asked about: every part is listed, most check-worthy first
         order = sorted(range(len(parts)), key=lambda i: (-scores[i], parts[i][1]))
         items = tuple(CheckWorthySentence(parts[i][0], parts[i][1], parts[i][2], scores[i], rank, found[i])

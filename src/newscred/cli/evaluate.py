@@ -23,9 +23,8 @@ from .train import check_split_options, make_spec, progress_bar, report_dropped,
 @handle_errors
 def evaluate(model: str, data: tuple[str, ...], text_col: str, label_col: str, label_map: str | None, group_col: str | None,
              date_col: str | None, date_order: str | None, id_col: str | None, title_col: str | None, url_col: str | None,
-             fmt: str | None, data_root: str | None,
-             split: str | None,
-             folds: int | None, cutoff: str | None, min_words: int | None, report_dir: str | None) -> None:
+             fmt: str | None, data_root: str | None, split: str | None, folds: int | None, cutoff: str | None,
+             min_words: int | None, report_dir: str | None) -> None:
     """Evaluate MODEL's recipe on labelled DATA without fooling yourself.
 
     Duplicates are removed before splitting, each fold retrains MODEL's configuration, and three
@@ -46,7 +45,8 @@ def evaluate(model: str, data: tuple[str, ...], text_col: str, label_col: str, l
       newscred evaluate builtin:default shared:liar --min-words 5    # short statements, scored by the article model
     """
     check_split_options(split, cutoff)
-    spec = make_spec(text_col, label_col, label_map, group_col, date_col, id_col, title_col, url_col, date_order, fmt)
+    spec = make_spec(label_map, text_col=text_col, label_col=label_col, group_col=group_col, date_col=date_col,
+                     id_col=id_col, title_col=title_col, url_col=url_col, date_order=date_order, fmt=fmt)
     from ..training.custom import evaluate_table
 
     bar, progress = progress_bar()

@@ -101,18 +101,16 @@ def check_split_options(split: str | None, cutoff: str | None) -> None:
         raise click.UsageError("--cutoff is the date of a time split: add --split time (and --date-col), or drop --cutoff")
 
 
-def make_spec(text_col: str, label_col: str, label_map: str | None, group_col: str | None, date_col: str | None,
-              id_col: str | None, title_col: str | None, url_col: str | None = None, date_order: str | None = None,
-              fmt: str | None = None) -> Any:
+def make_spec(label_map: str | None, **columns: str | None) -> Any:
+    """The TableSpec of the table options: ``label_map`` is a file path, ``columns`` the other
+    options by their TableSpec names (text_col=, date_order=, fmt=...)."""
     from ..datasets.tabular import DEFAULT_LABEL_MAP
     from ..training.custom import TableSpec, read_label_map
 
     # The library's label_map= replaces the built-in table; on the command line a map of only
     # your own words must not make 'fake' unknown, so it extends the table (later keys win).
     words = {**DEFAULT_LABEL_MAP, **read_label_map(label_map)} if label_map else None
-    return TableSpec(text_col=text_col, label_col=label_col, label_map=words,
-                     group_col=group_col, date_col=date_col, id_col=id_col, title_col=title_col, url_col=url_col,
-                     date_order=date_order, fmt=fmt)
+    return TableSpec(label_map=words, **columns)  # type: ignore[arg-type]
 
 
 def report_dropped(data: dict[str, Any], min_words: int, *, claims_note: bool = False) -> None:
@@ -205,8 +203,8 @@ def train(ctx: click.Context, data: tuple[str, ...], recipe: str | None, output:
         else:
             from ..training.custom import train_table
 
-            spec = make_spec(text_col, label_col, label_map, group_col, date_col, id_col, title_col, url_col, date_order,
-                             fmt)
+            spec = make_spec(label_map, text_col=text_col, label_col=label_col, group_col=group_col, date_col=date_col,
+                             id_col=id_col, title_col=title_col, url_col=url_col, date_order=date_order, fmt=fmt)
             metrics = train_table(list(data), output, spec, split=split, n_folds=folds, cutoff=cutoff, name=name,
                                   version=model_version,
                                   params=ContentParams(min_words=min_words, consistent_terms=consistent_terms),

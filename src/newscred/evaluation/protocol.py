@@ -135,23 +135,24 @@ def cross_validate(
 
             metrics = add_intervals(metrics, yt, pt, n_boot=300)
         probe_metrics = {pn: binary_metrics(yt, probe_p[pn][idx]) for pn in probes}
-        classes = set(yt.tolist())
-        if len(classes) < 2:
+        counts = np.bincount(yt, minlength=2)  # reliable, unreliable
+        one_class = int((counts > 0).sum()) < 2
+        if one_class:
             # macro-F1 of one class is 1.0 or 0.0 by construction and AUC is undefined: not a score
-            only = "unreliable" if classes == {1} else "reliable"
+            only = "unreliable" if counts[1] else "reliable"
             warnings = [f"ONE CLASS: every article in this test set is {only}, so macro-F1 and ROC-AUC say nothing "
                         "about the model; it is left out of the mean. Choose a split whose test sets hold both classes."]
-        elif min(np.bincount(yt, minlength=2)) < MIN_PER_CLASS:
+        elif counts.min() < MIN_PER_CLASS:
             # a probe's AUC from three articles of a class is noise: calling that a leak would be a guess
-            rare = "unreliable" if (yt == 1).sum() < (yt == 0).sum() else "reliable"
-            warnings = [f"FEW: only {min(np.bincount(yt, minlength=2))} {rare} article(s) in this test set, too few to "
+            rare = "unreliable" if counts[1] < counts[0] else "reliable"
+            warnings = [f"FEW: only {counts.min()} {rare} article(s) in this test set, too few to "
                         f"measure the model or to tell a leak (at least {MIN_PER_CLASS} of each class are needed); read "
                         "its numbers as noise."]
         else:
             warnings = leak_warnings(metrics["macro_f1"], {pn: m["macro_f1"] for pn, m in probe_metrics.items()},
                                      probe_auc={pn: m["roc_auc"] for pn, m in probe_metrics.items()})
         results[name] = {"n": int(len(idx)), "model": metrics, "probes": probe_metrics,
-                         "leaky": any(is_leak(w) for w in warnings), "one_class": len(classes) < 2, "warnings": warnings}
+                         "leaky": any(is_leak(w) for w in warnings), "one_class": one_class, "warnings": warnings}
         predictions[name] = (yt, pt)
     means_over = [k for k in results if k != "(all)" and not results[k]["one_class"]]
     if not means_over:
