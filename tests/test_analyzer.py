@@ -369,3 +369,18 @@ def test_a_claim_report_says_which_expert_read_it(analyzer) -> None:
     post = analyzer.analyze("5G towers spread the coronavirus, share before they delete this.")
     assert post.content.experts["health"] > 0.5 and "COVID-19 social-media post" in post.summary
     assert analyzer.analyze("Officials said the council voted on Tuesday. " * 12).to_dict()["content"]["experts"] is None
+
+
+def test_an_agency_mention_near_the_opening_is_not_reported_as_a_dateline(analyzer, seed_article: str) -> None:
+    # the model's input drops "week and reuters" as a possible dateline; the facts must not call it one
+    body = ("the minister resigned on tuesday after a scandal that had simmered for weeks officials said and the "
+            "party began to look for a successor she had told colleagues earlier this week and reuters reported "
+            "that the cabinet would meet on friday to discuss the budget and the timing of an election ")
+    facts = analyzer.analyze(body * 3).to_dict()["facts"]["artefacts"]
+    near = [a for a in facts if a["text"] == "week and reuters"]
+    assert near and all(a["kind"] == "agency_near_start" for a in near)
+    # a real dateline keeps its name, in normalised and raw text alike
+    seed = analyzer.analyze(seed_article).to_dict()["facts"]["artefacts"]
+    assert any(a["kind"] == "dateline" and a["text"] == "bogota colombia ap" for a in seed)
+    raw = analyzer.analyze("BOGOTA, Colombia (AP) — " + body.capitalize() * 3).to_dict()["facts"]["artefacts"]
+    assert [a["kind"] for a in raw if a["text"] == "bogota colombia ap"] == ["dateline"]

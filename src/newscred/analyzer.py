@@ -24,6 +24,7 @@ from .report import ContentVerdict, Evidence, Facts, ModelInfo, Report, SignalVa
 from .text.artefacts import Artefact as TextArtefact
 from .text.artefacts import find_artefacts, strip_artefacts
 from .text.normalise import Token, looks_normalised, tokenize
+from .text.questions import only_asks
 from .text.validate import DEFAULT_MAX_CHARS, check_text, decode_bytes
 
 _MODELS_DIR = Path(__file__).parent / "models"
@@ -352,6 +353,10 @@ class Analyzer:
         if words and known_share < self.model.params.min_known_share:
             reasons.append(f"unlike the statements the model knows: only {known_share:.0%} of the words are in its "
                            "vocabulary (not English?)")
+        if only_asks(text):
+            # CoAID's WHO FAQ questions ("Can I catch COVID-19 from my pet?") read 0.8-1.0 unreliable
+            reasons.append("a question, not a claim: it asserts nothing true or false, and the claim model reads "
+                           "statements; to check a claim the question implies, write it as a statement")
         if low < p < high:
             reasons.append(f"calibrated confidence is low: p_unreliable {p:.2f} is inside the uncertain band ({low:.2f}-{high:.2f})")
         label = "uncertain" if reasons else ("unreliable" if p >= 0.5 else "reliable")
@@ -465,8 +470,22 @@ class Analyzer:
             truncated_end=cut_end,
             known_word_share=known_share,
             wire_agencies=agencies,
-            artefacts=tuple(a.to_dict() for a in artefacts),
+            artefacts=tuple(_artefact_fact(text, tokens, a, normalised_input) for a in artefacts),
         )
+
+
+def _artefact_fact(text: str, tokens: list[Token], a: TextArtefact, normalised_input: bool) -> dict[str, Any]:
+    """One ``facts.artefacts`` entry.  The model's input drops every agency name near the opening with
+    up to two words before it, in case they are a dateline (that is how it was trained); the report
+    calls it a dateline only when it reads as one, and otherwise says what it is: "earlier this week
+    and reuters reported" holds an agency mention, not the dateline 'week and reuters'."""
+    out = a.to_dict()
+    if a.kind == "dateline":
+        from .provenance.detect import plausible_dateline
+
+        if not plausible_dateline(text, tokens, a, not normalised_input):
+            out["kind"] = "agency_near_start"
+    return out
 
 
 def claim_model_info() -> ModelInfo:

@@ -75,6 +75,7 @@ from ..model.artifact import (
     write_bundle,
 )
 from ..text.normalise import normalise
+from ..text.questions import is_question
 
 __all__ = [
     "DEFAULT_DATASETS",
@@ -248,31 +249,6 @@ NOT_A_VERDICT: frozenset[str] = frozenset({"NOT_ENOUGH_INFO", "DISPUTED"})
 #: left out.  (PolitiFact and Snopes questions, "Did you know X?", rate the claim they imply:
 #: they are kept.)
 QUESTION_DATASETS: frozenset[str] = frozenset({"coaid_claims"})
-
-#: A sentence without its "?" (CoAID lost some) still asks when it opens with a wh-word and an
-#: auxiliary ("What are my risks", not "When I left office") or an auxiliary and a pronoun ("Can I",
-#: "Is there", not "Will Smith said").
-_WH_WORDS = frozenset("what how why when where which who whom whose".split())
-_AUXILIARIES = frozenset(
-    "is are am was were do does did can could should would will shall may might must has have had".split())
-_PRONOUNS = frozenset("i you we they he she it there this that these those".split())
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-
-
-def is_question(text: str) -> bool:
-    """Whether ``text`` asks rather than states: it ends with a question mark (quotes and spaces
-    aside), or one of its sentences opens as a question does ("... What are my risks and how ...").
-    """
-    stripped = text.strip().strip("\"'“”‘’ ").rstrip()
-    if stripped.endswith("?"):
-        return True
-    for sentence in _SENTENCE_END.split(stripped):
-        words = normalise(sentence).split()[:2]
-        if len(words) == 2 and ((words[0] in _WH_WORDS and words[1] in _AUXILIARIES)
-                                or (words[0] in _AUXILIARIES and words[1] in _PRONOUNS)):
-            return True
-    return False
-
 
 def left_out_reason(claim: FactCheckedClaim) -> str | None:
     """Why ``claim`` is not indexed (and never shown as a match), or ``None`` if it is a claim with

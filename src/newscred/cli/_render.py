@@ -167,7 +167,7 @@ def render_report(report: Report, text: str, console: Console | None = None) -> 
     facts.add_row("cut at start / end", f"{'yes' if f.truncated_start else no} / {'yes' if f.truncated_end else no}")
     facts.add_row("wire agencies named", ", ".join(f.wire_agencies) or "none found")
     for a in f.artefacts[:8]:
-        facts.add_row(f"removed from model input: {a['kind']}", f"'{a['text']}' at {a['start']}-{a['end']}")
+        facts.add_row(f"removed from model input: {a['kind'].replace('_', ' ')}", f"'{a['text']}' at {a['start']}-{a['end']}")
     if len(f.artefacts) > 8:
         facts.add_row("…", f"{len(f.artefacts) - 8} more artefacts (see --json)")
     console.print(facts)
