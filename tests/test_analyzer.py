@@ -365,7 +365,7 @@ def test_a_claim_report_says_which_expert_read_it(analyzer) -> None:
     statement = analyzer.analyze("Says crime doubled in Chicago last year.")
     experts = statement.content.experts
     assert experts is not None and abs(sum(experts.values()) - 1) < 1e-3 and experts["politics"] > 0.5
-    assert "read mostly" in statement.summary and "political statement" in statement.summary
+    assert "judged it as a US political statement" in statement.summary
     post = analyzer.analyze("5G towers spread the coronavirus, share before they delete this.")
     assert post.content.experts["health"] > 0.5 and "COVID-19 social-media post" in post.summary
     assert analyzer.analyze("Officials said the council voted on Tuesday. " * 12).to_dict()["content"]["experts"] is None
@@ -384,3 +384,53 @@ def test_an_agency_mention_near_the_opening_is_not_reported_as_a_dateline(analyz
     assert any(a["kind"] == "dateline" and a["text"] == "bogota colombia ap" for a in seed)
     raw = analyzer.analyze("BOGOTA, Colombia (AP) — " + body.capitalize() * 3).to_dict()["facts"]["artefacts"]
     assert [a["kind"] for a in raw if a["text"] == "bogota colombia ap"] == ["dateline"]
+
+
+def test_summary_says_what_the_prior_did_and_what_the_text_alone_reads(analyzer, seed_article: str) -> None:
+    even = analyzer.analyze(seed_article).content.p_unreliable
+    shifted = analyzer.analyze(seed_article, prior=0.95)
+    assert shifted.content.label == "unreliable"  # the prior, not the text, made this a verdict
+    assert "your prior of 0.95" in shifted.summary and f"reads p_unreliable {even:.2f}" in shifted.summary
+    assert "prior" not in analyzer.analyze(seed_article).summary
+
+
+def test_source_summary_gives_each_lists_score_and_never_rates_a_platform_or_aggregator(analyzer) -> None:
+    text = "Officials said the council voted on Tuesday to fund the new library and the school. " * 8
+    onion = analyzer.analyze(text, url="https://www.theonion.com/x").summary
+    # the 0.29 mean is nobody's rating: each list's own score is given beside it
+    assert "rated low (mean 0.29 of Lin et al. 2023 0.45, Media Bias/Fact Check (2018-2020) 0.12)" in onion
+    assert "0.29 by Lin" not in onion
+    youtube = analyzer.analyze(text, url="https://www.youtube.com/watch?v=abc").summary
+    assert "platform anyone can publish on" in youtube and "none of the rating lists" not in youtube
+    google = analyzer.analyze(text, url="https://news.google.com/articles/CBMiabc")
+    assert google.source["aggregate"]["label"] == "unknown" and "aggregator" in google.source["flags"]
+    assert "news aggregator" in google.summary
+
+
+def test_wire_copy_on_the_agencys_own_site_is_not_called_republished(analyzer) -> None:
+    story = ("LONDON (Reuters) - British shares rose on Tuesday as miners gained on higher metal prices, while "
+             "investors awaited a Bank of England decision on interest rates due later this week, traders said. ") * 4
+    own = analyzer.analyze(story, url="https://www.reuters.com/markets/x").summary
+    assert "the URL is Reuters' own site" in own
+    assert "republished" not in own
+    assert "republished Reuters copy" in analyzer.analyze(story, url="https://www.example-news.com/x").summary
+
+
+def test_numbers_alone_get_no_claim_verdict(analyzer) -> None:
+    # the claim model alone reads "14 3 100 2020" as a COVID-19 post, 0.95 unreliable
+    content = analyzer.analyze("14 3 100 2020").content
+    assert content.label == "uncertain" and content.reasons[0].startswith("too short to judge: 0 words (numbers aside)")
+
+
+def test_text_in_another_script_gets_one_reason_not_its_consequences(analyzer) -> None:
+    text = ("Президент России заявил во вторник, что правительство рассмотрит новый бюджет в ближайшие недели "
+            "и примет решение о налогах. ") * 6
+    reasons = analyzer.analyze(text).content.reasons
+    assert len(reasons) == 1 and "Cyrillic" in reasons[0]  # not also "too short: 4 words"
+
+
+def test_evidence_counts_agree_between_python_and_json(analyzer) -> None:
+    for text in ("Says crime doubled in Chicago last year.", "Officials said the council voted. " * 20):
+        report = analyzer.analyze(text)
+        assert [e.count for e in report.content.evidence] == [e["count"] for e in report.to_dict()["content"]["evidence"]]
+        assert all(e.count >= 1 for e in report.content.evidence)

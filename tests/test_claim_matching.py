@@ -572,7 +572,7 @@ def test_cli_build_query_info(tmp_path: Path) -> None:
     out = tmp_path / "cli.idx"
     res = runner.invoke(main, ["claims", "index", "build", "-o", str(out), "--claims", str(FIXTURE), "--no-progress"])
     assert res.exit_code == 0, res.output
-    assert "11 claims (10 distinct)" in res.output and "climate_fever: 3 claims" in res.output
+    assert "11 claims (10 distinct)" in res.output and "climate_fever: 3 read, 2 indexed" in res.output
     assert "left out, climate_fever: evidence label, not a verdict" in res.output
     res = runner.invoke(main, ["claims", "index", "query", str(out), "Drinking hot water kills the coronavirus",
                                "--json"])

@@ -284,15 +284,16 @@ class Analyzer:
         if script is not None:
             reasons.append(f"not a language the model reads: the text is mostly in {script} script, and newscred's models "
                            "read English news")
-        if len(words) < params.min_words:
+        # in another script, "too short" and "unknown words" are consequences of the first reason
+        if script is None and len(words) < params.min_words:
             reasons.append(
                 f"too short: {len(words)} words after removing bylines and boilerplate; the article model needs at least {params.min_words}"
             )
-        if words and known_share < params.min_known_share:
+        if script is None and words and known_share < params.min_known_share:
             reasons.append(
                 f"unlike the news the model knows: only {known_share:.0%} of the words are in its vocabulary (not English, or not prose)"
             )
-        if params.uncertain_low < p < params.uncertain_high:
+        if script is None and params.uncertain_low < p < params.uncertain_high:
             reasons.append(
                 f"calibrated confidence is low: p_unreliable {p:.2f} is inside the uncertain band ({params.uncertain_low:.2f}-{params.uncertain_high:.2f})"
             )
@@ -347,8 +348,11 @@ class Analyzer:
         known_share = _known_share(words, lexicon)
         # the article model's vocabulary test: on LIAR it flags 0.02% of the statements, on
         # Constraint 0.5%, and Spanish or German statements (0.44-0.5)
-        if len(words) < CLAIM_MIN_WORDS:
-            reasons.append(f"too short to judge: {len(words)} word{'s' * (len(words) != 1)}; a statement needs at least "
+        # numbers are not words to judge: "14 3 100 2020" read 0.95 unreliable as a COVID-19 post
+        n_words = sum(1 for w in words if not w.isdigit())
+        if n_words < CLAIM_MIN_WORDS:
+            aside = " (numbers aside)" if n_words < len(words) else ""
+            reasons.append(f"too short to judge: {n_words} word{'s' * (n_words != 1)}{aside}; a statement needs at least "
                            f"{CLAIM_MIN_WORDS}")
         if words and known_share < self.model.params.min_known_share:
             reasons.append(f"unlike the statements the model knows: only {known_share:.0%} of the words are in its "
@@ -565,8 +569,18 @@ def _check_prior(prior: float) -> float:
 
 
 #: what each claim-model expert was trained on, as the summary says it
-_EXPERT_WORDS = {"politics": "a political statement (the expert trained on PolitiFact's LIAR statements)",
-                 "health": "a COVID-19 social-media post (the expert trained on CONSTRAINT 2021 posts)"}
+_EXPERT_WORDS = {"politics": "a US political statement (like those PolitiFact rates)",
+                 "health": "a COVID-19 social-media post"}
+
+#: Each agency's own sites: wire copy found there is the original, not a republication.
+_AGENCY_SITES = {"AP": ("apnews.com", "ap.org"), "Reuters": ("reuters.com",), "AFP": ("afp.com",),
+                 "UPI": ("upi.com",), "Xinhua": ("xinhuanet.com", "news.cn"), "Bloomberg": ("bloomberg.com",),
+                 "dpa": ("dpa.com",), "PTI": ("ptinews.com",)}
+
+
+def _on_agency_site(agency: str, source: dict[str, Any] | None) -> bool:
+    host = (source or {}).get("host") or (source or {}).get("domain") or ""
+    return any(host == site or host.endswith("." + site) for site in _AGENCY_SITES.get(agency, ()))
 
 
 def _summary(content: ContentVerdict, facts: Facts, source: dict[str, Any] | None,
@@ -579,37 +593,59 @@ def _summary(content: ContentVerdict, facts: Facts, source: dict[str, Any] | Non
     else:
         verdict = f"{what} reads as {content.label} (p_unreliable {p:.2f})."
     parts = [verdict]
+    if content.prior != 0.5:
+        # a prior moves the probability and with it the label: say so, and what the text alone reads
+        shift = math.log(content.prior / (1.0 - content.prior))
+        alone = _sigmoid(math.log(max(p, 1e-12) / max(1.0 - p, 1e-12)) - shift)
+        parts.append(f"That includes your prior of {content.prior:g} that a text is unreliable; the text alone, at an "
+                     f"even prior, reads p_unreliable {alone:.2f}.")
     if content.experts:
         # which expert's reading this is: a UK policy sentence read as a COVID-19 post gets that
         # expert's verdict, and the PolitiFact-style ratings beside it then mean little
-        main, weight = max(content.experts.items(), key=lambda kv: kv[1])
-        parts.append(f"It was read mostly ({weight:.0%}) as {_EXPERT_WORDS.get(main, main)}.")
+        main, _ = max(content.experts.items(), key=lambda kv: kv[1])
+        parts.append(f"The claim model judged it as {_EXPERT_WORDS.get(main, main)}, the closer of the two kinds of "
+                     "short text it was trained on.")
     if source is None:
         parts.append("Source: no URL given, so no site rating (the content score never uses one).")
     else:
         agg = source.get("aggregate", {})
+        host = source.get("host") or source.get("domain") or source.get("input")
+        flags = source.get("flags") or []
         if agg.get("label") in (None, "unknown"):
-            parts.append(f"Source: {source.get('domain') or source.get('input')} is in none of the rating lists.")
+            if "ugc_platform" in flags or "aggregator" in flags or "shortener" in flags:
+                kind = ("a link shortener" if "shortener" in flags else "a news aggregator" if "aggregator" in flags
+                        else "a platform anyone can publish on")
+                parts.append(f"Source: {host} is {kind}, so the publisher is unknown and no site rating applies.")
+            else:
+                parts.append(f"Source: {host} is in none of the rating lists.")
         else:
             from .sources.ratings import LIST_TITLES
 
             ratings = source.get("ratings", [])
             # only the lists whose scores went into the aggregate (OpenSources' satire tag adds none)
-            scored = [c["list"] for c in agg.get("components", [])] or [r["list"] for r in ratings]
-            lists = ", ".join(LIST_TITLES.get(name, name) for name in scored)
+            components = agg.get("components") or [{"list": r["list"], "score": r.get("score")} for r in ratings]
+            if len(components) > 1:  # the mean is nobody's rating: give each list's own
+                scores = f"mean {agg.get('score', 0):.2f} of " + ", ".join(
+                    f"{LIST_TITLES.get(c['list'], c['list'])} {c['score']:.2f}" for c in components)
+            else:
+                scores = f"{agg.get('score', 0):.2f} by " + LIST_TITLES.get(components[0]["list"], components[0]["list"])
             # name what was rated: abcnews.go.com has its own entry, go.com does not stand for it
             entries = sorted({r.get("matched") or source.get("domain") for r in ratings})
-            host = source.get("host") or source.get("domain")
             rated = host if entries == [host] else f"{host} (rated by the entries for {' and '.join(entries)})"
-            parts.append(f"Source: {rated} is rated {agg['label']} ({agg.get('score', 0):.2f} by {lists}), "
+            parts.append(f"Source: {rated} is rated {agg['label']} ({scores}), "
                          "stated beside the content verdict, not mixed into it.")
-            if "satire" in (source.get("flags") or []):
+            if "satire" in flags:
                 # the first thing a reader must know of an Onion story, whatever the content model says
                 parts.append(f"{host} is a satire site: its stories are jokes, not news.")
     if prov is not None and prov.get("wire_origin"):
-        # a dateline is easy to copy or fake (hoaxes wear "(AP)"), so this says what the text claims
-        parts.append(f"Provenance: the text carries {prov['wire_origin']} wire credits, so it presents itself as "
-                     f"republished {prov['wire_origin']} copy (not verified: look for the original on the agency's site).")
+        agency = prov["wire_origin"]
+        if _on_agency_site(agency, source):
+            owner = agency + ("'" if agency.endswith("s") else "'s")
+            parts.append(f"Provenance: the text carries {agency} wire credits and the URL is {owner} own site.")
+        else:
+            # a dateline is easy to copy or fake (hoaxes wear "(AP)"), so this says what the text claims
+            parts.append(f"Provenance: the text carries {agency} wire credits, so it presents itself as "
+                         f"republished {agency} copy (not verified: look for the original on the agency's site).")
     elif facts.wire_agencies:
         parts.append(f"Wire agencies are mentioned ({', '.join(facts.wire_agencies)}), but not in a way that makes the "
                      "text wire copy.")

@@ -22,8 +22,12 @@ class Evidence:
     kind: str = "word"  # "word", or "pattern": a function-word n-gram where "…" stands for any other word
     #: the model's own terms summed into ``weight`` ("said", "… said", "said … …"); empty = just ``text``
     terms: tuple[tuple[str, float], ...] = ()
-    #: how often it occurs in the text (``spans`` locates at most the first 25); 0 = ``len(spans)``
+    #: how often it occurs in the text (``spans`` locates at most the first 25); 0 given = ``len(spans)``
     count: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.count:  # the same count in Python as in to_dict()
+            object.__setattr__(self, "count", len(self.spans))
 
     @property
     def direction(self) -> str:
@@ -36,7 +40,7 @@ class Evidence:
             "kind": self.kind,
             "weight": round(self.weight, 4),
             "direction": self.direction,
-            "count": self.count or len(self.spans),
+            "count": self.count,
             "spans": [list(span) for span in self.spans],
             "terms": [{"text": t, "weight": round(w, 4)} for t, w in terms],
         }

@@ -59,8 +59,8 @@ def claims_options(default: bool = True) -> Callable[[Callable[..., Any]], Calla
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
         fn = click.option("--mode", type=click.Choice(["auto", "article", "claim"]), default="auto", show_default=True,
                           help="Which content model reads the text: 'auto' sends texts under 60 words (statements, "
-                               "headlines, posts) to the short-claim model and longer ones to the article model; a "
-                               "model you trained with a lower --min-words scores texts down to that length itself.")(fn)
+                               "headlines, posts) to the short-claim model and longer ones to the article model (so does a raw "
+                               "news brief under a wire dateline, 'LONDON (Reuters) -'); a model you trained with a lower --min-words scores texts down to that length itself.")(fn)
         fn = click.option("--claims-index", "claims_index", type=click.Path(exists=True), default=None,
                           callback=_claims_index_folder, envvar="NEWSCRED_CLAIMS_INDEX", show_envvar=True,
                           help="An index of fact-checked claims (newscred claims index build): each check-worthy "

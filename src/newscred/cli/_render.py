@@ -54,7 +54,7 @@ def render_report(report: Report, text: str, console: Console | None = None) -> 
     head.append_text(_bar(c.p_unreliable))
     for reason in c.reasons:
         head.append(f"\n• {reason}", style="yellow")
-    console.print(Panel(head, title=report.id or "article", subtitle=f"{report.model.name} {report.model.version}"))
+    console.print(Panel(head, title=report.id or "standard input", subtitle=f"{report.model.name} {report.model.version}"))
     console.print(Text(report.summary, style="italic"))
 
     if c.evidence:

@@ -176,11 +176,13 @@ def build_cmd(output: str, data_dir: str | None, datasets: tuple[str, ...], clai
         embedder = StaticEmbedder.load(embedder_path)
     index = _run_with_progress("indexing", progress, lambda cb: ClaimIndex.build(
         claims(), output, embedder=embedder, lexical_only=lexical_only, progress=cb))
+    info = index.info()
+    indexed = info.get("datasets") or {}
     for name, n in sorted(counts.items()):
-        click.echo(f"  {name}: {n:,} claims", err=True)
+        # rows read minus unlabelled rows, left-out entries and duplicates = what a query can return
+        click.echo(f"  {name}: {n:,} read, {indexed.get(name, 0):,} indexed", err=True)
     for why, n in (index.config.get("left_out") or {}).items():
         click.echo(f"  left out, {why}: {n:,}", err=True)
-    info = index.info()
     click.echo(f"indexed {info['claims']:,} claims ({len(index):,} distinct) into {output}; "
                f"scoring: {', '.join(info['methods'])}", err=True)
     if index.fallback_reason and not lexical_only:

@@ -52,6 +52,7 @@ __all__ = [
     "PublicSuffixList",
     "SHORTENERS",
     "UGC_PLATFORMS",
+    "NEWS_AGGREGATORS",
     "is_shortener",
     "normalise_host",
     "parse_source",
@@ -117,6 +118,12 @@ UGC_PLATFORMS: frozenset[str] = frozenset(
         "tumblr.com", "t.me", "telegram.me", "rumble.com", "bitchute.com", "vk.com", "livejournal.com",
         "weebly.com", "wixsite.com", "github.io", "quora.com", "linkedin.com", "wikia.com", "fandom.com",
     }
+)
+
+#: News aggregators: a page there shows or links to another publisher's story, so a list's rating
+#: of the aggregator (Lin et al. rate news.google.com 0.79) says nothing about that story's publisher.
+NEWS_AGGREGATORS: frozenset[str] = frozenset(
+    {"news.google.com", "flipboard.com", "newsbreak.com", "smartnews.com", "apple.news", "feedly.com", "ground.news"}
 )
 
 _WAYBACK_HOSTS = frozenset({"web.archive.org", "wayback.archive.org"})

@@ -70,7 +70,7 @@ from ..errors import (
     MissingColumnError,
     UnsupportedFormatError,
 )
-from .domains import DATA_DIR, UGC_PLATFORMS, parse_source, psl_version
+from .domains import DATA_DIR, NEWS_AGGREGATORS, UGC_PLATFORMS, parse_source, psl_version
 
 __all__ = [
     "AGGREGATE_RULE",
@@ -257,7 +257,7 @@ class SourceVerdict:
     host looked up (without ``www.``), ``notes`` plain-language caveats, and ``flags`` short
     machine-readable tags that mirror them: ``satire``, ``shortener``, ``archived`` (an archive
     link was unwrapped, or could not be), ``wrapped`` (a Google AMP link was unwrapped),
-    ``ugc_platform``, ``parent_domain`` (rated through the registrable domain),
+    ``ugc_platform``, ``aggregator`` (a story on a news aggregator: its rating is not applied), ``parent_domain`` (rated through the registrable domain),
     ``site_section`` (rated through an entry for a section of the site), ``user_override``,
     ``lists_disagree`` (scores 0.5 or more apart) and ``invalid``.
     """
@@ -639,6 +639,9 @@ class SourceRatings:
         platform_page = on_platform and (site != domain or bool(path.strip("/")))
         if platform_page:
             hosts = [h for h in hosts if h != domain]
+        aggregated = site in NEWS_AGGREGATORS and bool(path.strip("/"))
+        if aggregated:  # a story on news.google.com is someone else's: its rating is not the publisher's
+            hosts = []
 
         ratings: list[Rating] = []
         user_row: dict[str, Any] | None = None
@@ -701,6 +704,7 @@ class SourceRatings:
         flags: list[str],
     ) -> None:
         site, domain = parsed.site, parsed.domain
+        aggregated = site in NEWS_AGGREGATORS and bool(parsed.path.strip("/"))
         if parsed.shortener:
             flags.append("shortener")
             msg = f"shortener: {domain} is a link shortener, so the real publisher is unknown; expand the link and look up where it leads"
@@ -734,6 +738,11 @@ class SourceRatings:
                     if any(s < LOW_BELOW for n, s in list_scores):
                         msg += "; the low scores from other lists reflect that its stories are not literally true"
                     notes.append(msg)
+        if aggregated:
+            flags.append("aggregator")
+            notes.append(f"{site} is a news aggregator: the page shows or links to another publisher's story, so the "
+                         "publisher is unknown and the aggregator's own rating is not applied; open the story and look up "
+                         "the site it comes from")
         if domain in UGC_PLATFORMS:
             flags.append("ugc_platform")
             if skipped_platform:
@@ -779,7 +788,7 @@ class SourceRatings:
                 )
         if len(list_scores) == 1 and list_scores[0][0] == "opensources" and aggregate.rule == AGGREGATE_RULE:
             notes.append("only the frozen 2017 OpenSources list scores this site; sites change, treat it as dated")
-        publisher_unknown = parsed.shortener or not parsed.wrapped_target or bool(skipped_platform)
+        publisher_unknown = parsed.shortener or not parsed.wrapped_target or bool(skipped_platform) or aggregated
         if not ratings and not publisher_unknown:
             notes.append(
                 f"no bundled list rates {site}: unknown is not the same as reliable (most small or new sites are on no list)"
