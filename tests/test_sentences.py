@@ -61,6 +61,36 @@ def test_raw_splitter_handles_tricky_punctuation(text: str, expected: list[str])
     assert texts(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # lower-cased but punctuated (CoAID's format): stops end sentences, abbreviations do not
+        ("dr. luc montagnier said the u.s. rate was 3.5 percent. the who disagreed. cases rose in jan. 2020, "
+         "e.g. the ones in italy. the lab shut at 10 a.m. the next day it reopened!",
+         ["dr. luc montagnier said the u.s. rate was 3.5 percent.", "the who disagreed.",
+          "cases rose in jan. 2020, e.g. the ones in italy.", "the lab shut at 10 a.m.", "the next day it reopened!"]),
+        ("is it safe? experts say yes. mr. smith of acme inc. agreed.",
+         ["is it safe?", "experts say yes.", "mr. smith of acme inc. agreed."]),
+        # one mangled stop in capitalised text is a typo, not a lower-cased text
+        ("The panel met in May. It heard experts. They met again. Then it voted. it was close. The end.",
+         ["The panel met in May.", "It heard experts.", "They met again.", "Then it voted. it was close.",
+          "The end."]),
+        # paragraphs separated by bare carriage returns (misinfotext_sfu)
+        ("A caption (AFP Photo/David McNew)\r\rLos Angeles (AFP) - The law took effect.\r\rIt was signed in 2013.",
+         ["A caption (AFP Photo/David McNew)", "Los Angeles (AFP) - The law took effect.", "It was signed in 2013."]),
+        ("A caption (AP Photo/Evan Vucci) WASHINGTON (AP) - The vote was close.",
+         ["A caption (AP Photo/Evan Vucci)", "WASHINGTON (AP) - The vote was close."]),
+        # a ticker or a defined term after "Inc." is no new sentence; a credit line still is
+        ("BOSTON, Jan. 14, 2025 /PRNewswire/ -- NovaGen Therapeutics, Inc. (NASDAQ: NVGN), a biotech, said "
+         "so. Acme Corp. (the \"Company\") agreed. He works at Apple Inc. (Reporting by Jane Doe)",
+         ["BOSTON, Jan. 14, 2025 /PRNewswire/ --", "NovaGen Therapeutics, Inc. (NASDAQ: NVGN), a biotech, said so.",
+          "Acme Corp. (the \"Company\") agreed.", "He works at Apple Inc.", "(Reporting by Jane Doe)"]),
+    ],
+)
+def test_raw_splitter_handles_lower_cased_text_and_furniture(text: str, expected: list[str]) -> None:
+    assert texts(text) == expected
+
+
 @pytest.mark.parametrize("text", ["", "   ", "\n\n\t ", "*** --- ..."])
 def test_empty_or_symbol_only_input_gives_no_sentence(text: str) -> None:
     assert split_sentences(text) == []

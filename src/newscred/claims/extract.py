@@ -18,9 +18,12 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from ..text.normalise import Token, looks_normalised, tokenize
+
+if TYPE_CHECKING:
+    from .sentences import Sentence
 
 #: sentences listed per report (the most check-worthy first)
 DEFAULT_TOP_K = 10
@@ -39,26 +42,76 @@ _BOILERPLATE = re.compile(
     r"(?:media|press) (?:contact|inquiries|enquiries)|for more information|forward looking statements|"
     r"this (?:press )?release contains forward looking|safe harbor|copyright \d{4}|all rights reserved|"
     r"click here|read more|sign up|subscribe|follow us|share this|related (?:coverage|stories|articles|content|links)|"
-    r"corrects?|correction|clarification|editor s note|an? (?:earlier|previous) version of this|"
+    r"corrects?|editor s note|an? (?:earlier|previous) version of this|"
+    r"this (?:article|story|post|report|piece) (?:originally|previously|initially|incorrectly|mistakenly) "
+    r"(?:stated|said|reported|misstated|gave|identified|misidentified)|"
+    r"corrections? (?:appear|appears|are (?:published|printed|noted|made))|"
+    r"to report (?:an? )?(?:error|correction|mistake|typo)|"
+    r"actual (?:results|events|outcomes) (?:may|could|might) differ materially|"
     r"(?:investor|media|press|news) contacts?|for (?:media|press) (?:inquiries|enquiries))\b")
 # ... and the ones only punctuation shows (so only in raw text): "Contact: ...", "Photo: ...",
 # captions credited to a wire photographer ("... REUTERS/Carlos Garcia Rawlins", "(AP Photo/Evan
-# Vucci)") and contributor lines.
+# Vucci)"), contributor lines and a press release's dateline ("BOSTON, Jan. 14, 2025 /PRNewswire/ --",
+# which the splitter cuts off the lead).
 _BOILERPLATE_RAW = re.compile(
     r"^\W*(?:contacts?|photo|image)\s*:|(?:REUTERS|AFP|Getty Images)/[A-Z][\w .'-]{2,40}\W*$|"
-    r"\((?:AP|AFP|Reuters) Photo[^)]*\)\W*$|contributed (?:to )?this (?:report|story)\W*$", re.IGNORECASE)
+    r"\((?:AP|AFP|Reuters) Photo[^)]*\)\W*$|contributed (?:to )?this (?:report|story)\W*$|"
+    r"/\s*(?:PR\s?Newswire|CNW|Canada\s?NewsWire|PRWeb)[\w\s-]{0,20}/\W*$|"
+    r"\(\s*(?:BUSINESS\s?WIRE|GLOBE\s?NEWSWIRE|ACCESSWIRE|Marketwired)\s*\)\W*$", re.IGNORECASE)
+# A notice's heading ("Correction:", "CLARIFICATION -"), or in text without punctuation the bare word
+# before a function word ("correction an article on page a4 ..."): the heading is furniture, what
+# follows it is the corrected fact, which is the notice's claim ("Corrections officers struck" is
+# neither).
+_HEADING_RE = re.compile(r"\W*(?:correction|clarification)\b(?P<sep>\s*[:\u2013\u2014-]+)?\s*", re.IGNORECASE)
+_HEADING_FOLLOWERS = frozenset("a an the this these that those in on at our we it its their his her".split())
+# Words a Title Case headline leaves in lower case.
+_SMALL_WORDS = frozenset("""a an the and or but nor for of in on at to by with from as vs via per into onto over than up
+    off out so yet de la le van von der da di du des del""".split())
+_WORD_RE = re.compile(r"[^\W\d_][\w'\u2019.-]*")
 
 
 _FOLD = re.compile(r"[^a-z0-9]+")
+_FOLD_ANY = re.compile(r"[\W_]+")
 
 
 def is_boilerplate(sentence: str) -> bool:
     """Whether ``sentence`` is furniture (a credit line, a caption, a correction notice, a contact
-    or legal line) rather than something the article claims."""
+    or legal line, a Title Case headline) rather than something the article claims."""
+    rest = _after_heading(sentence)
+    if rest is not None:
+        return not rest or is_boilerplate(rest)
     # the opening words, lower-cased with punctuation as spaces: enough for these patterns, and
     # far cheaper than normalise() on every sentence of every article
     head = _FOLD.sub(" ", sentence[:80].lower()).strip()
-    return bool(_BOILERPLATE.match(head) or _BOILERPLATE_RAW.search(sentence[:20] + " " + sentence[-80:]))
+    return bool(_BOILERPLATE.match(head) or _BOILERPLATE_RAW.search(sentence[:20] + " " + sentence[-80:])
+                or _title_case(sentence))
+
+
+def _after_heading(sentence: str) -> str | None:
+    """What follows a notice heading that opens ``sentence`` ("" for the heading alone), or None
+    when it opens with none."""
+    m = _HEADING_RE.match(sentence)
+    if not m:
+        return None
+    rest = sentence[m.end():]
+    if not rest:
+        return ""
+    nxt = rest.split(None, 1)[0].lower()
+    # without a colon or dash, "correction" heads a notice only before a function word
+    # ("correction an article ..."), not in "correction officers said"
+    return rest if m.group("sep") or nxt in _HEADING_FOLLOWERS else None
+
+
+def _title_case(sentence: str) -> bool:
+    """A headline in Title Case ("10 Foods That Will Totally Change Your Life"): every word
+    capitalised but the small ones.  A sentence has lower-case verbs and nouns; shouting in
+    capitals ("VACCINES CAUSE AUTISM") is not a headline style, so it is kept."""
+    words = _WORD_RE.findall(sentence)
+    if len(words) < MIN_CLAIM_WORDS or any(w[0].islower() and w.lower() not in _SMALL_WORDS for w in words):
+        return False
+    capitalised = [w for w in words if w[0].isupper()]
+    mixed = sum(any(c.islower() for c in w) for w in capitalised)
+    return len(capitalised) >= MIN_CLAIM_WORDS - 1 and mixed * 3 >= len(capitalised) * 2
 
 
 @dataclass(frozen=True)
@@ -153,11 +206,10 @@ class ClaimFinder:
         None decides from the text.  ``tokens``: ``tokenize(text)`` when the caller has it.
         """
         from .checkworthy import token_terms
-        from .sentences import split_sentences
 
         tokens = tokenize(text) if tokens is None else tokens
         is_normalised = looks_normalised(text) if normalised is None else normalised
-        sentences = split_sentences(text, normalised=is_normalised, model=self.sentence_model, tokens=tokens)
+        sentences = self.sentences(text, normalised=is_normalised, tokens=tokens)
         starts = [t.start for t in tokens]
         long_enough = [i for i, s in enumerate(sentences)
                        if len(s.text.split()) >= MIN_CLAIM_WORDS and not is_boilerplate(s.text)]
@@ -167,6 +219,22 @@ class ClaimFinder:
             for i, score in zip(long_enough, self.checkworthiness.score_terms(terms)):
                 scores[i] = float(score)
         return list(zip(sentences, scores))
+
+    def sentences(self, text: str, *, normalised: bool | None = None,
+                  tokens: Sequence[Token] | None = None) -> list[Sentence]:
+        """The sentences of ``text`` the claims section works on: the splitter's, with a notice
+        heading ("Correction:") cut off the sentence it opens, so the corrected fact is scored."""
+        from .sentences import Sentence, split_sentences
+
+        out = []
+        for s in split_sentences(text, normalised=normalised, model=self.sentence_model, tokens=tokens):
+            rest = _after_heading(s.text)
+            if rest:
+                head = s.text[: len(s.text) - len(rest)].rstrip()
+                out.append(Sentence(s.start, s.start + len(head), head))
+                s = Sentence(s.end - len(rest), s.end, rest)
+            out.append(s)
+        return out
 
     def sentence_list(self, text: str, *, normalised: bool | None = None) -> dict[str, Any]:
         """Every sentence of ``text``: offsets, check-worthiness, whether the report would list it
@@ -185,10 +253,13 @@ class ClaimFinder:
         rows = []
         for sentence, score in scored:
             inside = mostly_inside(sentence.start, sentence.end, injected)
+            not_scored = None
+            if score is None:  # say which: a short fragment, or furniture that is never a claim
+                not_scored = "short" if len(sentence.text.split()) < MIN_CLAIM_WORDS else "furniture"
             rows.append({"start": sentence.start, "end": sentence.end,
                          "score": None if score is None else round(score, 4),
                          "check_worthy": score is not None and score >= self.min_score and not inside,
-                         "injected": inside, "text": sentence.text})
+                         "injected": inside, "not_scored": not_scored, "text": sentence.text})
         return {"segmentation": "boundary-model" if is_normalised else "punctuation",
                 "threshold": round(self.min_score, 4), "sentences": rows}
 
@@ -211,7 +282,13 @@ class ClaimFinder:
         own = [(s, score) for s, score in scored if not mostly_inside(s.start, s.end, skip_spans)]
         if len(own) < len(scored):
             notes.append(f"{len(scored) - len(own)} sentence(s) inside blocks injected by a republisher were not considered")
-        ranked = sorted(((s, score) for s, score in own if score is not None), key=lambda cs: (-cs[1], cs[0].start))
+        distinct = _first_occurrences(own, key=lambda cs: cs[0].text)
+        repeats = sum(1 for s, score in own if score is not None and score >= self.min_score) - sum(
+            1 for s, score in distinct if score is not None and score >= self.min_score)
+        if repeats:
+            # scraped pages repeat paragraphs (a pasted duplicate, a pull quote): one claim, listed once
+            notes.append(f"{repeats} check-worthy sentence(s) repeating an earlier one word for word are listed once")
+        ranked = sorted(((s, score) for s, score in distinct if score is not None), key=lambda cs: (-cs[1], cs[0].start))
         chosen = [(s, score) for s, score in ranked if score >= self.min_score][: self.top_k]
         matches = self._matches([s.text for s, _ in chosen], notes)
         items = tuple(CheckWorthySentence(s.text, s.start, s.end, score, rank, m)
@@ -238,19 +315,40 @@ class ClaimFinder:
     def single(self, text: str) -> ClaimsSection:
         """The claims section for a short text (claim mode): the text as one claim, or, when it
         is a post of several sentences that each could be a claim ("Vaccines cause autism. The
-        water is poisoned."), each of them on its own, so that each finds its own fact-checks."""
-        from .sentences import split_sentences
+        water is poisoned."), each of them on its own, so that each finds its own fact-checks.
 
+        The sentences are those ``newscred claims sentences`` shows.  A post is what the reader
+        asked about, so no word of it is dropped: a sentence under :data:`MIN_CLAIM_WORDS` words
+        joins its neighbour ("Wake up!" is part of the claim before it); only furniture and word
+        for word repeats are left out, and the note says so."""
         stripped = text.strip()
         start = text.index(stripped) if stripped else 0
         flat = looks_normalised(text)
-        parts = [(s.text, s.start, s.end) for s in split_sentences(text, normalised=flat)
-                 if len(s.text.split()) >= MIN_CLAIM_WORDS and not is_boilerplate(s.text)]
+        sentences = self.sentences(text, normalised=flat) if stripped else []
+        kept = [(i, s) for i, s in enumerate(sentences) if not is_boilerplate(s.text)]
+        distinct = _first_occurrences(kept, key=lambda i_s: i_s[1].text)
+        groups: list[list[tuple[int, Sentence]]] = []
+        for i, s in distinct:
+            short = len(s.text.split()) < MIN_CLAIM_WORDS
+            if groups and groups[-1][-1][0] == i - 1 and (
+                    short or sum(len(x.text.split()) for _, x in groups[-1]) < MIN_CLAIM_WORDS):
+                groups[-1].append((i, s))
+            else:
+                groups.append([(i, s)])
+        parts = [(text[g[0][1].start:g[-1][1].end], g[0][1].start, g[-1][1].end) for g in groups]
         if len(parts) < 2:
             parts = [(stripped, start, start + len(stripped))] if stripped else []
             notes = ["the whole text is treated as one claim"]
-        else:
+        elif len(parts) == len(sentences):
             notes = [f"the text's {len(parts)} sentences are listed one by one, each with its own fact-checks"]
+        else:
+            # the count must match what 'newscred claims sentences' shows for the same text
+            why = [f"{n} {what}" for n, what in (
+                (len(distinct) - len(parts), f"joined to a neighbour (under {MIN_CLAIM_WORDS} words)"),
+                (len(sentences) - len(kept), "left out as a credit, notice or heading line"),
+                (len(kept) - len(distinct), "left out as a word-for-word repeat")) if n]
+            notes = [f"the text's {len(sentences)} sentences are listed as {len(parts)} parts, each with its own "
+                     f"fact-checks: {'; '.join(why)}"]
         scores = [float(x) for x in self.checkworthiness.score([t for t, _, _ in parts])] if parts else []
         found = self._matches([t for t, _, _ in parts], notes)
         # a short text is what the reader asked about: every part is listed, most check-worthy first
@@ -270,6 +368,20 @@ MATCH_CAVEAT = ("each match is a similar fact-checked claim, not this sentence: 
                 "claim's own wording only, which can differ in a name, a number or a 'not' and even say the opposite "
                 "(matches are the nearest claims above a similarity floor, not proof that this sentence was checked); "
                 "read the matched claim before applying its verdict")
+
+
+def _first_occurrences(rows: Sequence[Any], *, key: Any) -> list[Any]:
+    """``rows`` without those whose sentence repeats an earlier one (compared on letters and
+    digits, so spacing and curly quotes do not matter)."""
+    seen: set[str] = set()
+    out = []
+    for row in rows:
+        folded = _FOLD_ANY.sub(" ", key(row).lower()).strip()
+        if folded in seen:
+            continue
+        seen.add(folded)
+        out.append(row)
+    return out
 
 
 def _tokens_within(tokens: Sequence[Token], starts: Sequence[int], start: int, end: int) -> Sequence[Token]:

@@ -41,7 +41,8 @@ def claims_group() -> None:
                    "its main text is extracted first, as 'analyze' does, and offsets refer to that text.")
 @click.option("--by-score", is_flag=True, help="Most check-worthy first (default: in text order).")
 @click.option("--json", "as_json", is_flag=True,
-              help="One JSON object per line: start, end, score (null under 5 words), check_worthy, injected, text.")
+              help="One JSON object per line: start, end, score (null when not scored), check_worthy, injected, not_scored "
+                   "(short or furniture), text.")
 @click.option("--max-chars", default=DEFAULT_MAX_CHARS, show_default=True, help="Refuse inputs longer than this.")
 @handle_errors
 def sentences_cmd(article: str, normalised: bool | None, as_html: bool | None, by_score: bool, as_json: bool,
@@ -77,7 +78,8 @@ def sentences_cmd(article: str, normalised: bool | None, as_html: bool | None, b
             click.echo(json.dumps(row, ensure_ascii=False))
             continue
         flag = "x" if row["injected"] else "*" if row["check_worthy"] else " "
-        shown = "  -  " if row["score"] is None else f"{row['score']:.2f}"
+        shown = {"short": "  -  ", "furniture": "  ~  "}.get(row["not_scored"], "  -  ") if row["score"] is None \
+            else f"{row['score']:.2f}"
         click.echo(f"{flag}{shown}  [{row['start']}-{row['end']}]  {row['text']}")
     if not as_json:
         # on standard error (standard output is the listing), after a line break of its own: where
@@ -86,7 +88,8 @@ def sentences_cmd(article: str, normalised: bool | None, as_html: bool | None, b
         sys.stdout.flush()
         click.echo(f"\n{len(rows)} sentences ({listing['segmentation']}); * = check-worthy (score >= "
                    f"{listing['threshold']:.2f}); x = inside an injected block (never listed in a report); "
-                   "'-' = under 5 words, not scored", err=True)
+                   "'-' = under 5 words, '~' = a credit line, caption, notice or contact (never a claim); neither is "
+                   "scored", err=True)
 
 
 @claims_group.group("index")

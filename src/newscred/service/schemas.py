@@ -112,9 +112,12 @@ class SentencesRequest(BaseModel):
 class SentenceOut(BaseModel):
     start: int
     end: int
-    score: float | None = Field(description="Check-worthiness in [0, 1]; null for sentences under 5 words.")
+    score: float | None = Field(description="Check-worthiness in [0, 1]; null when not scored (see not_scored).")
     check_worthy: bool = Field(description="Whether the score reaches the threshold (and the sentence is the article's own).")
     injected: bool = Field(description="Lies mostly inside a block a republisher injected; reports never list it.")
+    not_scored: Literal["short", "furniture"] | None = Field(
+        default=None, description="Why score is null: 'short' (under 5 words) or 'furniture' (a credit line, caption, "
+        "correction notice, press contact or boilerplate: never a claim).")
     text: str = Field(description="text[start:end] of the analysed text (see /v1/extract for HTML input).")
 
 
