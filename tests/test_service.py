@@ -136,7 +136,7 @@ def test_looks_like_html_rule() -> None:
 def test_batch_keeps_positions_with_bad_items_in_the_middle(client, service_analyzer) -> None:
     items = [
         {"text": WIRE, "id": "first"},
-        {"text": ""},
+        {"text": "", "id": "e1"},
         {"title": "no text"},
         42,
         VIRAL,
@@ -148,9 +148,11 @@ def test_batch_keeps_positions_with_bad_items_in_the_middle(client, service_anal
     results = r.json()["results"]
     assert len(results) == len(items)
     assert results[0] == json.loads(json.dumps(service_analyzer.analyze(WIRE, id="first").to_dict()))
-    assert results[1] == {"error": {"code": "input.empty", "message": results[1]["error"]["message"]}}
+    # an error names its item's place and id, so a caller fanning results out knows which failed
+    assert results[1] == {"index": 1, "id": "e1", "error": {"code": "input.empty", "message": results[1]["error"]["message"]}}
     for i in (2, 3, 5):
-        assert set(results[i]) == {"error"} and results[i]["error"]["code"] == "request.invalid", results[i]
+        assert set(results[i]) == {"index", "id", "error"} and results[i]["error"]["code"] == "request.invalid", results[i]
+        assert results[i]["index"] == i and results[i]["id"] is None
         assert f"items[{i}]" in results[i]["error"]["message"]
     assert results[4] == json.loads(json.dumps(service_analyzer.analyze(VIRAL).to_dict()))
     assert results[6]["id"] == "last"

@@ -458,21 +458,29 @@ def create_app(analyzer: Any, settings: ServiceSettings | None = None) -> FastAP
         loop = asyncio.get_running_loop()
         deadline = loop.time() + settings.timeout_s
         results: list[dict[str, Any]] = []
+
+        def failed(position: int, item: Any, error: dict[str, Any]) -> dict[str, Any]:
+            # an error carries its item's place and id, so callers that fan results out know which failed
+            item_id = item.get("id") if isinstance(item, dict) else None
+            return {"index": position, "id": item_id if type(item_id) in (str, int) else None, "error": error}
+
         for position, item in enumerate(items):
             try:
                 req = AnalyzeRequest(text=item) if isinstance(item, str) else AnalyzeRequest.model_validate(item)
             except ValidationError as exc:
-                results.append({"error": {"code": "request.invalid", "message": _validation_message(exc.errors(), root=f"items[{position}]")}})
+                results.append(failed(position, item, {"code": "request.invalid",
+                                                       "message": _validation_message(exc.errors(), root=f"items[{position}]")}))
                 continue
             try:
                 results.append(await run(analyze_one, req, timeout=max(0.0, deadline - loop.time())))
             except ServiceError as exc:
-                results.append({"error": {"code": exc.code, "message": exc.message}})
+                results.append(failed(position, item, {"code": exc.code, "message": exc.message}))
             except NewscredError as exc:
-                results.append({"error": exc.to_dict()})
+                results.append(failed(position, item, exc.to_dict()))
             except Exception:
                 logger.exception("unhandled error on batch item %d", position)
-                results.append({"error": {"code": "internal", "message": "Internal error on this item: the server logged the details."}})
+                results.append(failed(position, item, {"code": "internal",
+                                                       "message": "Internal error on this item: the server logged the details."}))
         return JSONResponse({"results": results})
 
     @app.post(

@@ -214,8 +214,13 @@ class ErrorOut(BaseModel):
     error: ErrorDetail
 
 
+class BatchItemErrorOut(ErrorOut):
+    index: int = Field(description="The item's position in the request")
+    id: str | int | None = Field(default=None, description="The item's id, when it had one")
+
+
 class BatchOut(BaseModel):
-    results: list[Union[ReportOut, ErrorOut]] = Field(description="One entry per input item, in order")
+    results: list[Union[ReportOut, BatchItemErrorOut]] = Field(description="One entry per input item, in order")
 
 
 class LimitsOut(BaseModel):
