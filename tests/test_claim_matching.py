@@ -244,7 +244,8 @@ def test_equal_scores_are_ordered_by_entry(tmp_path: Path, embedder: StaticEmbed
     for k in (1, 2, 3):
         [ms] = index.query(["moon made of green cheese"], k=k, min_similarity=0, method="embedding")
         ranked = sorted(range(len(row)), key=lambda j: (-float(row[j]), j))[:k]
-        assert [m.claim.id for m in ms] == [f"c{j}" for j in ranked]
+        # the reordered copies are one claim: folded into the first one's ``also``, in rank order
+        assert [c.id for m in ms for c in (m.claim, *m.also)] == [f"c{j}" for j in ranked]
 
 
 def test_index_files_are_read_in_place(index: ClaimIndex) -> None:
@@ -615,3 +616,19 @@ def test_flip_o_meter_topics_are_not_claims_but_claims_opening_with_on_are() -> 
     assert left_out_reason(liar("On the night of the Iowa caucuses, Obama promised the nation that he would act.")) is None
     # "no new jobs" and "zero jobs" say the same thing: no warning that one may say the opposite
     assert is_negated("the stimulus package created no new jobs") == is_negated("the stimulus created zero jobs")
+
+
+def test_near_duplicate_matches_are_folded_into_one(tmp_path: Path, embedder: StaticEmbedder) -> None:
+    claims = [
+        FactCheckedClaim(id="a", text="Martin Luther King Jr. was a Republican.", verdict="false", label="unreliable",
+                         dataset="liar"),
+        FactCheckedClaim(id="b", text="Martin Luther King was a Republican.", verdict="pants-fire", label="unreliable",
+                         dataset="liar"),
+        FactCheckedClaim(id="c", text="Martin Luther King Jr. gave his I Have a Dream speech in 1963.", verdict="true",
+                         label="reliable", dataset="liar"),
+    ]
+    index = ClaimIndex.build(claims, tmp_path / "mlk", embedder=embedder)
+    [ms] = index.query(["Martin Luther King Jr. was a Republican, a new post claims."], k=3, min_similarity=0)
+    # one line for the claim checked twice, its second verdict beside it; the other claim stays apart
+    assert [m.claim.id for m in ms] == ["a", "c"]
+    assert [c.id for c in ms[0].also] == ["b"] and ms[0].verdicts == ["false", "pants-fire"]

@@ -49,7 +49,7 @@ import re
 import time
 import zlib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Literal, Mapping, Sequence
 
@@ -228,6 +228,26 @@ class ClaimMatch:
         (the verdict in words, with who gave it: what a report should show, not ``verdict``)."""
         return {"claim": _shown_dict(self.claim), "similarity": round(float(self.similarity), 4), "method": self.method,
                 "also": [_shown_dict(c) for c in self.also], "negation_differs": self.negation_differs}
+
+
+#: Two matched claims whose word sets overlap this much are one claim checked twice ("Martin Luther
+#: King Jr. was a Republican." and "Martin Luther King was a Republican.": 6 of 7 words).
+NEAR_DUPLICATE_JACCARD = 0.8
+
+
+def _fold_near_duplicates(matches: list[ClaimMatch]) -> list[ClaimMatch]:
+    """Each match whose claim nearly repeats a better one's goes into that one's ``also`` (with
+    its own verdict), instead of taking another line that reads like independent support."""
+    folded: list[tuple[frozenset[str], ClaimMatch]] = []
+    for m in matches:
+        words = frozenset(dedupe_key(m.claim.text).split())
+        for i, (seen, kept) in enumerate(folded):
+            if words and seen and len(words & seen) >= NEAR_DUPLICATE_JACCARD * len(words | seen):
+                folded[i] = (seen, replace(kept, also=(*kept.also, m.claim, *m.also)))
+                break
+        else:
+            folded.append((words, m))
+    return [m for _, m in folded]
 
 
 def _shown_dict(claim: FactCheckedClaim) -> dict[str, Any]:
@@ -1231,7 +1251,7 @@ class ClaimIndex:
                         if entry:
                             matches.append(ClaimMatch(entry[0], score, method, tuple(entry[1:]),
                                                       is_negated(dedupe_key(entry[0].text)) != negated))
-                results.append(matches)
+                results.append(_fold_near_duplicates(matches))
         return results
 
     def __len__(self) -> int:
