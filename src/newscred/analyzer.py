@@ -255,7 +255,7 @@ class Analyzer:
         params = self.model.params
         tokens = tokenize(text)
         artefacts = find_artefacts(tokens)
-        kept = strip_artefacts(tokens, artefacts)
+        kept = strip_artefacts(tokens, artefacts, drop_links=self.model.params.drop_link_syntax)
         words = [t.text for t in kept]
         script = unread_script(text, tokens)
         # A text mostly in a script the models cannot read (Cyrillic, CJK, ...) folds to few or no

@@ -80,7 +80,9 @@ def render_card(name: str, version: str, metrics: dict[str, Any], *, recipe: boo
         "",
         "## Model",
         f"TF-IDF over normalised words (lower-cased, accents and punctuation stripped, wire bylines, datelines and "
-        f"share/newsletter/cookie boilerplate removed) plus {len(metrics.get('style_features', [])) or 16} style signals "
+        f"share/newsletter/cookie boilerplate removed"
+        f"{', and what is left of web addresses: www, com, http' if params.get('drop_link_syntax') else ''}) "
+        f"plus {len(metrics.get('style_features', [])) or 16} style signals "
         f"(attribution, anonymous sourcing, hedging, certainty, sensational vocabulary, first/second person, calls to "
         f"action, numbers, time references, word length, lexical diversity, length), logistic regression with every "
         f"(dataset, class) cell weighted equally, Platt calibration (slope only: the even-prior boundary stays at z = 0) {calibration}. "

@@ -66,6 +66,9 @@ class ContentParams:
     # Keep only terms whose direction agrees across all training datasets (needs >= 2 datasets
     # with both classes; with fewer, every term is kept).  See the module docstring.
     consistent_terms: bool = True
+    # Drop link syntax ("www", "com", "http") from the input (text.artefacts.LINK_SYNTAX).  Artifacts
+    # saved before this switch existed read those words, and keep reading them (see from_state).
+    drop_link_syntax: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -382,7 +385,7 @@ class ContentModel:
             blocks.append(Block(prefix, terms, idf, offset))
             offset += len(terms)
         return cls(
-            params=ContentParams(**config["params"]),
+            params=ContentParams(**{"drop_link_syntax": False, **config["params"]}),
             function_words_=list(vocab.get("function_words", [])),
             blocks_=blocks,
             style_mean_=np.asarray(arrays["style_mean"], dtype=np.float64),
