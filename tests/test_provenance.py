@@ -541,3 +541,132 @@ def test_in_text_without_punctuation_a_name_is_not_run_into_the_words_before_it(
     flat = {a.source for a in analyze_provenance(normalise(story)).sourcing.named}
     assert "karen molina" in flat and "thomas reyes" in flat  # a known first name joins the surname
     assert all(any(r.endswith(source) for r in raw) for source in flat), (raw, flat)  # "molina", not "arrive molina"
+
+
+# ---------------------------------------------------------------------------------------------
+# An editor's audit: truncation (finding 7)
+# ---------------------------------------------------------------------------------------------
+
+_STORY = (EXAMPLES / "wire-story.txt").read_text().rstrip()
+
+
+@pytest.mark.parametrize("ending", [
+    "Media Contact:\nJane Morrow\npress@novagen-example.com\n(617) 555-0142",
+    "Sources for this article include:\n\nWashingtonPost.com\n\nNaturalNews.com",
+    "Selah. By Jeff Rainforth Like Jeff on Facebook Follow Jeff on Twitter",
+    "Read more great articles here: http://familysecuritymatters.org",
+    "Follow us on Twitter @HarborCityFC",
+    "For tickets visit www.harborcityfc.com",
+    "Photo: Jane Doe/Harbor City Times",
+    "This story has been updated",
+])
+def test_a_story_ending_on_a_link_contact_or_credit_is_not_cut(ending: str) -> None:
+    p = analyze_provenance(_STORY + "\n\n" + ending)
+    assert not p.truncated_end, p.truncation["end"].reason
+    assert "not a cut" in p.truncation["end"].reason
+
+
+def test_a_raw_cut_mid_word_is_seen_even_before_a_full_stop() -> None:
+    # CoAID: lower-cased but punctuated, and cut inside "publication" before the scraper's full stop
+    text = ("your social media posts may say more about your stress and anxiety levels than you think. getty images "
+            "the mental health of teenagers is most impacted by the pandemic. tweets show more negative indicators and "
+            "trends of mental health in states that are more harshly impacted by covid-19. all data and statistics are "
+            "based on publicly available data at the time of publicati.")
+    p = analyze_provenance(text)
+    assert p.truncated_end and "publication" in p.truncation["end"].reason
+    # lower case throughout is the format, not a cut at the start
+    assert not p.truncated_start, p.truncation["start"].reason
+    sai = analyze_provenance(_STORY + " And then the coach sai")
+    assert sai.truncated_end and "mid-word" in sai.truncation["end"].reason
+
+
+def test_lower_cased_punctuated_text_is_not_cut_at_the_start() -> None:
+    text = ("harbor city beat lakeview 3-1 on saturday. okafor scored twice, and the visitors never recovered. "
+            "lakeview coach martin keane said his side \"stopped playing\" after the equaliser. a crowd of 14,212 "
+            "attended at harbor park, the largest of the season.")
+    p = analyze_provenance(text)
+    assert not p.truncated_start and not p.truncated_end
+
+
+@pytest.mark.parametrize("variant", ["raw", "normalised"])
+def test_a_dateline_without_its_city_is_not_a_word_cut(variant: str) -> None:
+    text = ("(Reuters) - Health policy experts say the United States must dramatically increase the availability of "
+            "tests for the coronavirus if it is to safely reopen its economy. U.S. regulators have moved speedily to "
+            "authorize tests, but supplies remain short, experts said.")
+    p = analyze_provenance(text if variant == "raw" else normalise(text))
+    assert not p.truncated_start
+    reason = p.truncation["start"].reason
+    assert "mid-word" not in reason and "place" in reason
+
+
+def test_a_foreign_first_word_is_not_a_cut() -> None:
+    text = normalise(
+        "Bundesregierung beschließt neues Klimaschutzprogramm. Die Bundesregierung hat am Mittwoch ein neues "
+        "Klimaschutzprogramm beschlossen, mit dem der Ausstoß von Treibhausgasen bis 2030 um 65 Prozent gegenüber 1990 "
+        "sinken soll. Das Kabinett billigte das Paket nach monatelangen Verhandlungen zwischen den Koalitionspartnern.")
+    p = analyze_provenance(text)
+    assert not p.truncated_start and "mid-word" not in p.truncation["start"].reason
+
+
+# ---------------------------------------------------------------------------------------------
+# An editor's audit: one-line promos and false alarms (findings 5 and 6)
+# ---------------------------------------------------------------------------------------------
+
+_PROMO_LINES = [
+    "RELATED: Brad Pitt Makes First Red Carpet Appearance Since Angelina Jolie Split at Allied Premiere",
+    "Image zoom Brad Pitt and Angelina Jolie in 2014 Kevin Mazur/WireImage",
+    "Read more: 'We have a depression on our hands': The CIO of a bearish $150 million fund says the market will "
+    "grind to new lows after the current bounce is over",
+    "Related Coverage Mine blast kills NATO soldier in Afghanistan",
+    "Also on rt.com Bars & restaurants set to reopen in Madrid as Spain sheds more lockdown measures",
+    "The coronavirus travel crisis shuttered these three US airlines. Will more go under as well?",
+]
+
+
+@pytest.mark.parametrize("line", _PROMO_LINES)
+def test_a_one_line_promo_is_an_injected_block(line: str) -> None:
+    paragraphs = _STORY.split("\n\n")
+    text = "\n\n".join(paragraphs[:3] + [line] + paragraphs[3:])
+    start = text.index(line)
+    blocks = analyze_provenance(text).injected_blocks
+    assert [(b.kind, b.start, b.end) for b in blocks] == [("promo", start, start + len(line))], blocks
+
+
+def test_one_line_promos_are_not_check_worthy_claims() -> None:
+    from newscred.analyzer import load
+
+    paragraphs = _STORY.split("\n\n")
+    text = "\n\n".join(paragraphs[:2] + _PROMO_LINES[:1] + paragraphs[2:4] + _PROMO_LINES[5:] + paragraphs[4:])
+    report = load().analyze(text, mode="article").to_dict()
+    listed = " ".join(item["text"] for item in report["claims"]["items"])
+    assert "Red Carpet" not in listed and "these three US airlines" not in listed
+    assert len(report["provenance"]["injected_blocks"]) == 2
+
+
+def test_an_ap_contributor_line_is_a_wire_credit_not_an_injected_block() -> None:
+    text = (_STORY + "\n\nDearen reported from Gainesville, Florida. AP reporters Mary Clare Jalonick, Zeke Miller and "
+            "Elana Schor contributed to this report.")
+    p = analyze_provenance(text)
+    assert p.injected_blocks == ()
+    assert any(w.agency == "AP" and "contributed" in w.text for w in p.wire)
+
+
+def test_more_coverage_in_the_articles_own_sentence_is_no_headline_run() -> None:
+    text = normalise(
+        _STORY + "\n\nJournalists have been criticized for the double standard in the ways they cover Trump and "
+        "Democratic presidential nominee Hillary Clinton. Earlier this month, cable news programs devoted 13 times more "
+        "coverage to Clinton's pneumonia diagnosis as The Washington Post's reporting about the Trump Foundation. This "
+        "week, both the Trump Foundation and Trump Organization stories were given short shrift by the broadcast news "
+        "programs in favor of coverage of Donald Trump's Dr. Oz stunt.")
+    assert [b for b in analyze_provenance(text).injected_blocks if b.kind == "headline_run"] == []
+
+
+def test_a_trigger_late_in_a_run_does_not_pull_in_the_reporting_before_it() -> None:
+    text = normalise(
+        _STORY + "\n\nWhen asked if Google actively scans the files that users store in Google Drive, Google spokeswoman "
+        "Alex Krasov refused to say, adding that her company \"doesn't go into details\" about how its anti-misinformation "
+        "policies are enforced.\n\nMore of the latest news about the Wuhan coronavirus (COVID-19) is available at "
+        "Pandemic.news.")
+    blocks = analyze_provenance(text).injected_blocks
+    assert not any("krasov" in b.text for b in blocks), blocks
+    assert len(blocks) == 1 and "latest news about the wuhan coronavirus" in blocks[0].text

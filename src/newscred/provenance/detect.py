@@ -15,10 +15,13 @@ and reports facts about its *provenance*, each located by character offsets in t
   punctuation).  The Viterbi path marks the blocks; each is scored by its summed log-likelihood ratio.
 * ``truncated_start`` / ``truncated_end``: the text starts or stops mid-word or mid-sentence,
   with the first/last token as evidence.
-* ``sourcing``: named attributions (said/told/according to with a name or he/she near it), those
-  to a title only ("an official said"),
-  and anonymous ones ("spoke on the condition of anonymity", "a person familiar with",
-  "sources said", "who was not authorized to ..."), each with offsets, and a one-line profile.
+* ``sourcing``: named attributions (said/told/according to with a name, he/she, or a body on the
+  record such as "the Civil Protection Agency"), those to a title only ("an official said"), and
+  anonymous ones ("spoke on the condition of anonymity", "a person familiar with", "sources said",
+  "who was not authorized to ..."), each with offsets, and a one-line profile.  The source is the
+  verb's subject ("Smith, a former judge, said"; "a law enforcement official told") or, failing
+  one, what follows the verb ("said Dr. Elaine Park").  Without capitals a word is a name only with
+  evidence (a known first name or a title before it), so precision comes before recall there.
 
 Everything runs on the normalised token stream of :func:`newscred.text.normalise.tokenize`, so a
 raw article and its pre-normalised copy give (nearly) the same answers; raw text only adds the
@@ -238,6 +241,9 @@ _RANK = {"dateline": 0, "byline": 1, "credit": 2, "mention": 3}
 _BY_AGENCY = re.compile(r"\bby the associated press\b")
 _EXTRA_WIRE: list[tuple[str, str, re.Pattern[str]]] = [
     ("AP", "byline", re.compile(r"\b(?:the )?associated press writers? (?:[a-z]+ ){1,6}?contributed\b")),
+    # AP's own closing line names its reporters: "AP reporters Mary Clare Jalonick, Zeke Miller and
+    # Elana Schor contributed to this report"; a list of names that otherwise reads as headlines
+    ("AP", "byline", re.compile(r"\bap (?:reporters?|writers?|correspondents?|staff) (?:[a-z]+ ){1,12}?contributed\b")),
     ("AP", "byline", _BY_AGENCY),
     ("AP", "credit", re.compile(r"\b(?:the )?associated press contributed to this (?:report|story)\b")),
     ("Reuters", "credit", re.compile(r"\b(?:additional )?reporting by (?:[a-z]+ ){1,12}?(?:editing|edited) by\b")),
@@ -323,8 +329,8 @@ def _byline_position(tokens: Sequence[Token], first: int, last: int) -> bool:
 
 # One trigger set per _EXTRA_WIRE pattern: the regex runs only when one of its words is present.
 _EXTRA_WIRE_TRIGGERS = [frozenset(w.split()) for w in (
-    "associated", "associated", "associated", "editing edited", "reuters", "afp agence", "contact", "bloomberg",
-    "bloomberg", "united", "xinhua", "ap", "reuters", "afp",
+    "associated", "contributed", "associated", "associated", "editing edited", "reuters", "afp agence", "contact",
+    "bloomberg", "bloomberg", "united", "xinhua", "ap", "reuters", "afp",
 )]
 
 
@@ -477,6 +483,8 @@ _LOG_STAY_B = math.log(1 - 1 / 40)
 _LLR_MIN = {"raw": 16.0, "normalised": 11.0}
 _LLR_SCALE = 3.0
 _MIN_BLOCK_TOKENS = 6
+# mean LLR per token below which a stretch reads as prose (injected headlines score ~0.5-1.5 a token)
+_PROSE_LLR_PER_TOKEN = 0.3
 
 # Trigger phrases that head injected runs: (regex on normalised tokens, LLR added to its tokens)
 _TRIGGERS: list[tuple[re.Pattern[str], float]] = [
@@ -485,8 +493,35 @@ _TRIGGERS: list[tuple[re.Pattern[str], float]] = [
     (re.compile(r"\b(?:most (?:popular|read|viewed|shared|emailed)|trending now|popular now|editor s picks|editors picks|also read|read also|see also|more from|recommended for you|don t miss|in case you missed it|more on this)\b"), 7.0),
     (re.compile(r"\b(?:related|recommended|trending|sponsored|advertisement|read more|more news|watch)\b"), 2.5),
 ]
-# the same words with raw-text punctuation that marks them as a heading ("Related:", "RELATED")
-_RAW_TRIGGER = re.compile(r"(?m)^\s*(?:top stories|related(?: stories| articles| posts| coverage| news)?|recommended(?: for you)?|trending(?: now)?|most popular|most read|read more|read also|also read|more from [^\n]{1,40}|you may also like|sponsored(?: content)?|promoted(?: stories)?)\s*[:\-\u2013\u2014|]*\s*$|\b(?:RELATED|READ MORE|TOP STORIES|TRENDING|MORE|ALSO READ|SEE ALSO)\b\s*[:\-\u2013\u2014]", re.I)
+# "more coverage", "more stories" compare inside a sentence ("devoted 13 times more coverage to ...",
+# "far more news than") when a quantity comes before or a complement after; a heading has neither
+_COMPARATIVE_BEFORE = frozenset("times much far even no any many lot little get gets got getting give gives gave "
+                                "giving receive receives received need needs needed want wants wanted devoted "
+                                "deserve deserves deserved".split())
+_COMPARATIVE_AFTER = frozenset("than to of for about on".split())
+
+# One-line promos that a site puts between two paragraphs (raw text only: the line is the unit): a
+# heading and the linked headline on one line ("RELATED: ...", "Read more: ...", "Related Coverage
+# Mine blast kills ...", "Also on rt.com Bars & restaurants ..."), or a gallery caption ("Image zoom
+# Brad Pitt ... Kevin Mazur/WireImage").  Bare "related" or "more" needs its colon: "Related to the
+# case, ..." and "MORE THAN 100 ..." are prose.
+_RAW_TRIGGER = re.compile(
+    r"(?m)^[ \t]*(?P<head>"
+    r"(?i:related|read more|read also|also read|see also|more|trending(?: now)?|recommended|watch|don'?t miss|must read)"
+    r"[ \t]*[:|\u2013\u2014]"
+    r"|(?i:related (?:coverage|stories|articles|content|news|posts|links|videos?|reading)|read more|see also|also read"
+    r"|also on [\w-]+(?:\.[\w-]+)+|image zoom)(?=[ \t]+[\"'\u2018\u201c(A-Z0-9])"
+    r")[ \t]*(?P<rest>[^\n]*)"
+)
+_PROMO_LINE_MIN_WORDS = 3  # a heading alone ("RELATED:") heads a run of headlines: the HMM's job
+_PROMO_LINE_MAX_WORDS = 45
+# A teaser for another story, alone on its line and ending in a question: "The coronavirus travel
+# crisis shuttered these three US airlines. Will more go under as well?"
+_TEASER_LINE = re.compile(
+    r"(?m)^[ \t]*(?=[^\n]*\S[ \t]+these (?:\d+|two|three|four|five|six|seven|eight|nine|ten|\w+est)\b"
+    r"|[^\n]*\b(?i:what you need to know))"
+    r"[^\n]{10,240}\?[\"'\u201d\u2019]?[ \t]*$"
+)
 
 # Promotional blocks (newsletters, subscriptions, donation and app appeals, ads)
 _PROMO = re.compile(
@@ -498,6 +533,7 @@ _PROMO = re.compile(
     r"follow us on (?:twitter|facebook|instagram|telegram)(?: and (?:twitter|facebook|instagram))?|"
     r"like us on facebook|sponsored content|paid content|story continues below(?: advertisement)?|"
     r"(?:this|the) (?:article|story) continues (?:below|after (?:the )?(?:ad|advertisement))|"
+    r"more (?:of the latest )?(?:news|stories|coverage)(?: [a-z0-9]+){0,10} (?:is|are) (?:available )?(?:at|on)(?: [a-z]+){1,3}|"
     r"listen to this article|we use cookies(?: [a-z]+){0,8}|(?:this|our) (?:web ?site|site) uses cookies(?: [a-z]+){0,8})\b"
 )
 
@@ -703,13 +739,25 @@ def find_injected_blocks(
         if a.kind in _ARTEFACT_KIND:  # wire datelines/credits say nothing about blocks
             for i in range(a.first_token, a.last_token):
                 neutral[i] = 1
-    llrs, tags = _token_llrs(text, tokens, raw, neutral)
     stream = _Stream.of(tokens)
+    # the credit lines find_wire adds ("AP reporters X, Y and Z contributed") are lists of names,
+    # which look like headlines; they are the story's own, as the artefacts above are
+    present = set(stream.words)
+    for (_, _, regex), triggers in zip(_EXTRA_WIRE, _EXTRA_WIRE_TRIGGERS):
+        if not present.isdisjoint(triggers) and regex is not _BY_AGENCY:
+            for first, last, _ in stream.finditer(regex):
+                neutral[first:last] = b"\x01" * (last - first)
+    llrs, tags = _token_llrs(text, tokens, raw, neutral)
+    words = stream.words
     trigger_at: dict[int, tuple[int, str, float]] = {}
     for regex, bonus in _TRIGGERS:
         for first, last, phrase in stream.finditer(regex):
             if any(i in trigger_at for i in range(first, last)):
                 continue
+            if words[first] == "more" and (
+                    (first > 0 and (words[first - 1] in _COMPARATIVE_BEFORE or words[first - 1].isdigit()))
+                    or (last < n and words[last] in _COMPARATIVE_AFTER)):
+                continue  # "13 times more coverage to clinton s pneumonia": a comparison, not a heading
             if raw and bonus < 5:
                 # a weak trigger counts when it stands as a heading: "Related:", "RELATED", own line
                 before = text[max(0, tokens[first].start - 2) : tokens[first].start]
@@ -736,6 +784,14 @@ def find_injected_blocks(
             if k in trigger_at and trigger_at[k][0] == k:
                 i = k
                 break
+        else:
+            # a trigger further in heads what follows it; the stretch before it, if too weak to be a
+            # block on its own, is the article's own reporting that the trigger's bonus dragged in
+            # ("... policies are enforced more of the latest news about ...")
+            heads = [k for k in range(i + 8, j) if k in trigger_at and trigger_at[k][0] == k]
+            before = sum(llrs[i : heads[0]]) if heads else 0.0
+            if heads and before < min_llr and before < _PROSE_LLR_PER_TOKEN * (heads[0] - i):
+                i = heads[0]
         if j - i < _MIN_BLOCK_TOKENS:
             continue
         total = sum(llrs[i:j])
@@ -761,12 +817,37 @@ def find_injected_blocks(
             InjectedBlock(start, end, _clip(text[start:end]), "promo" if promo else "headline_run",
                           round(_logistic((total - threshold) / _LLR_SCALE + 1.0), 3), "; ".join(reasons), round(total, 2))
         )
-    blocks.extend(_promo_blocks(text, stream, raw, blocks))
+    lines = _promo_lines(text) if raw else []
+    # a run the HMM found inside one promo line is that promotion, and is reported as one
+    blocks = [b for b in blocks if not any(ls <= b.start and b.end <= le for ls, le, _, _ in lines)]
+    blocks.extend(_promo_blocks(text, stream, raw, blocks, lines))
     blocks.sort(key=lambda b: b.start)
     return blocks
 
 
-def _promo_blocks(text: str, stream: _Stream, raw: bool, found: Sequence[InjectedBlock]) -> list[InjectedBlock]:
+def _promo_lines(text: str) -> list[tuple[int, int, float, str]]:
+    """One-line promos and teasers of raw text: (start, end, score, reason), stripped of spaces."""
+    out = []
+    for m in _RAW_TRIGGER.finditer(text):
+        n_words = len(m.group("rest").split())
+        if _PROMO_LINE_MIN_WORDS <= n_words <= _PROMO_LINE_MAX_WORDS:
+            head = " ".join(m.group("head").split()).rstrip(":|\u2013\u2014 ")
+            out.append((m.start("head"), m.end(), 0.85, f"one-line promotion or caption headed {head!r}"))
+    for m in _TEASER_LINE.finditer(text):
+        out.append((m.start(), m.end(), 0.6, "a teaser for another story: a line of its own that ends in a question"))
+    stripped = []
+    for start, end, score, reason in out:
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            stripped.append((start, end, score, reason))
+    return stripped
+
+
+def _promo_blocks(text: str, stream: _Stream, raw: bool, found: Sequence[InjectedBlock],
+                  lines: Sequence[tuple[int, int, float, str]] = ()) -> list[InjectedBlock]:
     out: list[InjectedBlock] = []
     tokens = stream.tokens
     for first, last, phrase in stream.finditer(_PROMO):
@@ -792,6 +873,9 @@ def _promo_blocks(text: str, stream: _Stream, raw: bool, found: Sequence[Injecte
             continue
         out.append(InjectedBlock(start, end, _clip(text[start:end]), "promo", 0.9,
                                  f"promotional phrase {phrase!r}"))
+    for start, end, score, reason in lines:
+        if not any(b.start < end and start < b.end for b in list(found) + out):
+            out.append(InjectedBlock(start, end, _clip(text[start:end]), "promo", score, reason))
     return out
 
 
@@ -830,6 +914,59 @@ _UNSEEN = " (the text has no punctuation, so a cut between two whole words canno
 # ended where its writer ended it, whatever the last word looks like.
 _CLOSING_ARTEFACTS = frozenset({"byline", "wire_credit"})
 
+# Complete stories often close on something that is not a sentence and so has no full stop: a web
+# address, a contact line, a social handle, a photo credit, an update note.  Ending on one of them
+# is how the page ends, not a sign of a cut.
+_CLOSING_TAIL = re.compile(
+    r"(?:(?:https?://|www\.)\S+"
+    r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|gov|edu|news|info|io|co|us|uk|ca|au|de|fr|ru|tv|me)(?:/\S*)?"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|(?<!\w)@\w{2,}"
+    r"|(?<!\w)\+?(?:\(\d{2,4}\)|\d{2,4})[\s.-]?\d{3}[\s.-]?\d{3,4}"
+    r"|\b(?:follow|like|find|join)\s+(?:us|me|\w+(?:\s+\w+)?)\s+on\s+"
+    r"(?:twitter|facebook|instagram|tiktok|youtube|linkedin|telegram|x)"
+    r"|\b(?:photo(?:graph)?|image|picture|video|credit|illustration)s?(?:\s+by|\s*:)[^\n.!?]{1,80}"
+    r"|\b(?:getty images|wireimage|shutterstock|ap photo)"
+    r"|\b(?:has|have) been updated[^\n.!?]{0,60}"
+    r")[\s)\].]*\Z",
+    re.I,
+)
+# "Jane Doe/Harbor City Times", "Kevin Mazur/WireImage": a photographer's credit (case matters)
+_SLASH_CREDIT = re.compile(r"\b[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3} ?/ ?[A-Z][\w.&'-]*(?: [A-Z][\w.&'-]*){0,4}"
+                           r"[\s)\]]*\Z")
+# "(Reuters) - Health policy experts say": a wire credit whose dateline lost its place name
+_BARE_WIRE_OPENING = re.compile(r"\(\s*(?:AP|Reuters|AFP|UPI|Bloomberg|Xinhua|dpa)\s*\)\s*[-\u2013\u2014]+", re.I)
+_WIRE_WORDS = frozenset("ap reuters afp upi xinhua dpa bloomberg".split())
+# Below this share of known words the text is not English (the analyzer's own "unlike the news the
+# model knows" floor): an unknown word at either end is then just a foreign word, not a cut one.
+_MIN_KNOWN_SHARE = 0.6
+
+
+@lru_cache(maxsize=4)
+def _sorted_lexicon(lexicon: frozenset[str]) -> tuple[str, ...]:
+    return tuple(sorted(lexicon))
+
+
+def _begins_a_known_word(word: str, lexicon: frozenset[str]) -> str | None:
+    """A known word that ``word`` is the cut-off start of ("publicati" -> "publication"), if any."""
+    words = _sorted_lexicon(lexicon)
+    i = bisect.bisect_right(words, word)
+    if i < len(words) and words[i].startswith(word) and len(words[i]) > len(word):
+        return words[i]
+    return None
+
+
+def _known_share(tokens: Sequence[Token], lexicon: frozenset[str]) -> float:
+    words = [t.text for t in tokens[:2000] if len(t.text) > 1 and t.text.isalpha()]
+    return sum(w in lexicon for w in words) / len(words) if words else 1.0
+
+
+def _caseless(text: str) -> bool:
+    """Raw text lower-cased throughout but punctuated (the CoAID format): its case says nothing."""
+    sample = text[:5000]
+    letters = sum(c.isalpha() for c in sample)
+    return letters > 0 and sum(c.isupper() for c in sample) / letters < 0.002
+
 
 def _truncation(text: str, tokens: Sequence[Token], lexicon: frozenset[str], normalised: bool,
                 artefacts: Sequence[Artefact] = ()) -> dict[str, TruncationEvidence]:
@@ -837,43 +974,74 @@ def _truncation(text: str, tokens: Sequence[Token], lexicon: frozenset[str], nor
         none = TruncationEvidence(False, None, None, None, "empty text")
         return {"start": none, "end": none}
     first, last = tokens[0], tokens[-1]
+    english = not lexicon or _known_share(tokens, lexicon) >= _MIN_KNOWN_SHARE
+    caseless = not normalised and _caseless(text)
     # start
     reason = ""
-    if not normalised:
-        head = text.lstrip()[:1]
-        if head.isalpha() and head.islower():
-            reason = "raw text starts with a lower-case letter (mid-sentence)"
+    note = ""
+    head = text[first.start]
+    bare_wire = None if normalised else _BARE_WIRE_OPENING.match(text.lstrip())
+    if bare_wire or (normalised and first.text in _WIRE_WORDS):
+        # the agency's name is a whole word: what is missing is the dateline's place, not a word's start
+        opening = bare_wire.group().strip() if bare_wire else first.text
+        note = f"opens on the wire credit {opening!r} without the dateline's place name (the place was dropped)"
+    elif not normalised and not caseless and head.isalpha() and head.islower():
+        reason = "raw text starts with a lower-case letter (mid-sentence)"
     # raw text opening on a capital ("Hydroxychloroquine cures ...") starts a sentence, known word or not
-    capital = not normalised and text.lstrip()[:1].isupper()
-    if not reason and not capital:
+    capital = not normalised and not caseless and head.isupper()
+    if not reason and not note and not capital:
         if first.text in _NO_START:
             reason = f"starts with the word fragment {first.text!r}"
         elif len(first.text) > 1 and not first.text.isdigit() and lexicon and first.text not in lexicon:
-            reason = f"first word {first.text!r} is not a known word (cut mid-word)"
+            if english:
+                reason = f"first word {first.text!r} is not a known word (cut mid-word)"
+            else:
+                note = (f"first word {first.text!r} is not a known word, but neither are most words of this text "
+                        "(not English?), so that says nothing about a cut")
     # Without punctuation or capitals a cut between two whole words looks like any other start:
     # say so rather than imply the start was seen to be whole.
-    whole = "starts on a whole word" + (_UNSEEN if normalised else "")
+    whole = note or "starts on a whole word" + (_UNSEEN if normalised else
+                                                " (the text has no capitals, so only a cut word would show)"
+                                                if caseless else "")
     start_ev = TruncationEvidence(bool(reason), first.text, first.start, first.end, reason or whole)
     # end
     reason = ""
+    note = ""
     closed = any(a.kind in _CLOSING_ARTEFACTS and a.first_token <= len(tokens) - 1 < a.last_token for a in artefacts)
     if closed:
         end_ev = TruncationEvidence(False, last.text, last.start, last.end, "ends on a credit line or byline")
         return {"start": start_ev, "end": end_ev}
+    unknown = (len(last.text) > 1 and not last.text.isdigit() and bool(lexicon) and last.text not in lexicon
+               and english)
     if not normalised:
-        tail = text.rstrip()[-1:]
+        body = text.rstrip()
+        tail = body[-1:]
         closed = bool(tail) and tail in _END_PUNCT
-        if tail and not closed and last.end == len(text.rstrip()):
+        ending = body[-300:]
+        m = None if closed else (_CLOSING_TAIL.search(ending) or _SLASH_CREDIT.search(ending))
+        if m:
+            closed = True
+            note = (f"ends on {_clip(m.group(), 60)!r}, a web address, contact, handle, photo credit or update "
+                    "note: how the page ends, not a cut")
+        elif not closed and last.end == len(body):
             reason = "raw text ends without closing punctuation"
+            if unknown:
+                reason += f", on {last.text!r}, which is not a known word (cut mid-word)"
+        elif (closed and unknown and last.text.isalpha() and len(last.text) >= 4 and text[last.start].islower()
+              and re.fullmatch(r"[.\u2026][\"'\u201d\u2019)]?", body[last.end :])):
+            # "... at the time of publicati.": the full stop was put after a cut word
+            known = _begins_a_known_word(last.text, lexicon)
+            if known:
+                reason = f"last word {last.text!r} is not a known word but the start of one ({known!r}): cut mid-word"
     # a word followed by a full stop was not cut mid-word, even if the model never saw it ("inflación.")
     if not reason and not closed and not last.text.isdigit():
         if len(last.text) == 1 and last.text not in ("a", "i"):
             reason = f"ends on the single letter {last.text!r} (cut mid-word)"
-        elif len(last.text) > 1 and lexicon and last.text not in lexicon:
+        elif unknown:
             reason = f"last word {last.text!r} is not a known word (cut mid-word)"
         elif normalised and last.text in _NO_END:
             reason = f"ends on {last.text!r}, which cannot end a sentence"
-    whole = "ends on a whole word" + (_UNSEEN if normalised else "")
+    whole = note or "ends on a whole word" + (_UNSEEN if normalised else "")
     end_ev = TruncationEvidence(bool(reason), last.text, last.start, last.end, reason or whole)
     return {"start": start_ev, "end": end_ev}
 
@@ -889,9 +1057,9 @@ _ANON_PATTERNS: list[tuple[str, str]] = [
     ("declined to be named", r"(?:declined|asked not|refused|did not want|didn t want|not wanting|wished not) to be (?:named|identified|quoted by name)"),
     ("not authorized to speak", r"(?:(?:who|because (?:he|she|they|it)|as (?:he|she|they)) )?(?:was|were|is|are|wasn t|weren t|isn t|aren t)(?: not)? (?:authorized|authorised|permitted|allowed|cleared) to (?:speak|discuss|comment|talk|be (?:named|identified|quoted))"),
     ("not authorized to speak", r"not (?:authorized|authorised|permitted|allowed|cleared) to (?:speak|discuss|comment|talk)"),
-    ("person familiar with", r"(?:(?:a|an|one|two|three|four|several|some|other|the|multiple|many) )?(?:[a-z]+ )?(?:person|people|persons|sources?|officials?|individuals?|insiders?|aides?) (?:familiar with|close to|briefed on|with (?:direct )?knowledge of|knowledgeable about|in the know)"),
+    ("person familiar with", r"(?:(?:a|an|one|two|three|four|several|some|other|the|multiple|many) )?(?:[a-z]+ )?(?:person|people|persons|sources?|officials?|individuals?|insiders?|aides?|politicians?|diplomats?|lawmakers?|executives?|staffers?|employees?) (?:familiar with|close to|briefed on|with (?:direct )?knowledge of|knowledgeable about|in the know)"),
     ("sources said", r"(?:sources?|insiders?) (?:said|say|says|told|tell|tells|claim|claimed|claims|revealed|confirmed|report|reported|added)"),
-    ("according to sources", r"(?:according to|told|tells|said) (?:a |an |the |two |three |several |multiple )?(?:[a-z]+ )?(?:sources?|insiders?)"),
+    ("according to sources", r"(?:according to|told|tells|said|says|adds|added) (?:a |an |the |two |three |several |multiple )?(?:[a-z]+ )?(?:sources?|insiders?)"),
     ("unnamed source", r"(?:unnamed|anonymous|unidentified) (?:[a-z]+ )?(?:source|sources|official|officials|person|people|insider|insiders|aide|aides|staffer|staffers|member|members)"),
     ("a source", r"(?:a|an) (?:[a-z]+ )?(?:source|insider) (?:close to|said|says|told|tells|revealed|added|explained)"),
 ]
@@ -904,6 +1072,16 @@ _ANON_TRIGGERS = [frozenset(w.split()) for w in (
     "source sources insider insiders", "unnamed anonymous unidentified", "source insider",
 )]
 _VERB_RE = re.compile(r"\b(?:said|says|say|told|tells|according to|stated|added|explained|noted|testified|tweeted|wrote|announced|confirmed|argued|insisted|warned|claimed|recalled|acknowledged)\b")
+# Bodies that speak on the record under their name ("the defense ministry", "the Civil Protection
+# Agency", and, once named, "the agency"); "an administration official" is still a title, its head
+# word being "official".
+_BODIES = frozenset(
+    "ministry department agency administration police commission court government office hospital company firm "
+    "university college school district council committee board bureau authority service institute center centre "
+    "foundation organization organisation association union party campaign military army navy embassy club team "
+    "league airline bank network studio utility chamber museum church parliament congress senate cabinet "
+    "group".split()
+)
 _ROLES = frozenset(
     "spokesman spokeswoman spokesperson official officials minister secretary senator sen rep gov governor "
     "director ceo chairman chairwoman chair president professor researcher researchers analyst analysts attorney "
@@ -911,17 +1089,71 @@ _ROLES = frozenset(
     "mayor chief officer officers police sheriff spokespeople representative congressman congresswoman "
     "leader leaders expert experts scientist scientists doctor doctors dr economist executive founder "
     "manager head general colonel captain lieutenant sergeant detective investigator investigators "
-    "administrator administration ministry department agency "
+    "administrator speaker chancellor premier councilmember councilman councilwoman alderman alderwoman "
+    "assemblyman assemblywoman coach candidate actor actress politician politicians diplomat diplomats staffer "
+    "staffers authorities democrat democrats republican republicans lawyers attorneys nurses nurse teachers "
+    "economists executives judges senators governors mayors ministers advisers advisors agents troopers "
+    "firefighters soldiers voters members relatives spokesmen spokeswomen physicians epidemiologists "
+    "organizers organisers owners farmers "
     # groups: attributed, but to nobody in particular
-    "critics witnesses residents people experts observers activists supporters opponents protesters "
+    "critics witnesses eyewitnesses residents people experts observers activists supporters opponents protesters "
     "neighbors neighbours parents students workers employees staff".split()
+) | _BODIES
+# Abbreviated titles before a name: "Dr. Elaine Park", "Sen. Tom Hardy", "Mrs. Anne Cole".
+_HONORIFICS = frozenset("mr mrs ms miss dr prof sen rep gov lt gen col maj sgt capt cmdr adm rev fr supt det insp "
+                        "atty amb hon pres".split())
+# Titles that stand right before a surname ("President Cabello", "spokeswoman DiPaolo").  In text without
+# capitals only these vouch that the next word is a name; "official" or "critics" do not ("officials
+# meanwhile have said", "critics long have said").
+_NAME_TITLES = _HONORIFICS | frozenset(
+    "president senator governor mayor minister secretary chancellor premier judge ambassador commissioner "
+    "congressman congresswoman councilman councilwoman councilmember alderman alderwoman assemblyman "
+    "assemblywoman spokesman spokeswoman spokesperson director chairman chairwoman ceo coach general colonel "
+    "captain lieutenant sergeant detective sheriff speaker attorney prosecutor professor superintendent".split()
 )
-# Bodies that speak on the record under their name ("the defense ministry", "the environmental protection
-# agency"); "an administration official" is still a title, its head word being "official".
-_BODIES = frozenset("ministry department agency administration police commission court government office".split())
+# A full stop after these is not a sentence end ("Dr. Park", "Warner Bros., the studio").
+_ABBREVIATIONS = _HONORIFICS | frozenset("st jr sr inc corp co ltd bros no vs jan feb mar apr jun jul aug sep sept "
+                                         "oct nov dec mt ft ave dept univ".split())
+_PREPOSITIONS = frozenset("of in at from for with on by to near inside outside across within among".split())
+_DETERMINERS = frozenset("the a an one another two three four five several some its their his her".split())
+_INDEFINITE = frozenset("a an one another two three four five several some".split())
+# the words of _VERB_RE, one by one
+_REPORTING_VERBS = frozenset("said says say told tells according stated added explained noted testified tweeted wrote "
+                              "announced confirmed argued insisted warned claimed recalled acknowledged".split())
+_DEFINITE = frozenset("the its their his her".split())
+# subjects that are nobody to call back ("it said", "they told"), whatever follows the verb
+_SUBJECT_WORDS = frozenset("it they we i you this that there which what".split())
+# "NovaGen Therapeutics, Inc. (NASDAQ: NVGN), a clinical-stage company, announced": the name is before these
+_COMPANY_SUFFIXES = frozenset("inc corp ltd llc plc co".split())
+# between a subject and its verb: "critics long have said", "officials, meanwhile, have consistently said"
+_VERB_GROUP = frozenset("has have had was is were are would will could may might also later then previously "
+                        "repeatedly recently once often already still long now again too meanwhile however though "
+                        "instead just even further first separately publicly privately initially".split())
+_TIME_WORDS = frozenset("monday tuesday wednesday thursday friday saturday sunday january february march april may "
+                        "june july august september october november december week month year night morning "
+                        "afternoon evening weekend today yesterday tonight".split())
+_TIME_OPENERS = frozenset("on last this next late early earlier".split())
+# the word before a reporting verb that makes it no attribution: "declined to say", "didn't say",
+# "has not confirmed", "the stated view", "a statement that said"
+_NOT_BEFORE_VERB = frozenset("to not never t the a an his her its their this that".split())
+# "He added a second in the 61st minute", "wrote a book", "recalled 2 million cars": an object, not speech
+_OBJECT_VERBS = frozenset("added wrote recalled".split())
+_OBJECT_START = frozenset("a an another his her their its my our to two three four five six seven eight nine "
+                          "ten".split())
+# "is said to be", "was told by": passive, the subject is not the one speaking
+_PASSIVE = frozenset("is was are were be been being".split())
+# an appositive between a subject and its verb opens with one of these ("Smith, a former judge, said",
+# "Pruitt, 43, told", "Ortiz, who voted for the garage, told", "Mars Candy, which produces Skittles, said")
+_APPOSITION_START = frozenset("who whose which a an the one another of from at in for with himself herself itself "
+                              "also both now then meanwhile however though too formerly once including like "
+                              "former senior longtime top".split())
 _PRONOUN_SOURCE = frozenset({"he", "she"})
-_NON_SOURCE = frozenset(set(_FUNCTION_LLR) | set("it they we you i this that there who which what report reports "
-                                                  "study data statement document documents".split()))
+_NON_SOURCE = frozenset(set(_FUNCTION_LLR) | set(
+    "it they we you i this that there who which what report reports study studies data statement statements "
+    "document documents audit audits survey surveys poll polls analysis review investigation probe filing "
+    "lawsuit complaint memo letter letters records paper article book website site post tweet video footage "
+    "ruling order law plan proposal draft emphasis reporters journalists himself herself themselves email "
+    "emails texts messages figures statistics estimates research faq".split()))
 _NAME_STOP = frozenset(set(_FUNCTION_LLR) | {"said", "says", "told", "tells", "according", "also", "previously",
                                             "associated", "press", "reuters", "writers", "writer",
                                             # reporting verbs are never part of a name ("experts say the")
@@ -929,10 +1161,434 @@ _NAME_STOP = frozenset(set(_FUNCTION_LLR) | {"said", "says", "told", "tells", "a
                                             "tweeted", "wrote", "announced", "confirmed", "argued", "insisted",
                                             "warned", "claimed", "recalled", "acknowledged",
                                             "later", "earlier", "then", "reportedly", "repeatedly", "recently",
-                                            "once", "often", "has", "have", "had"}
+                                            "once", "often", "has", "have", "had", "elect", "himself", "herself",
+                                            "ours", "yours", "theirs", "mine", "hers"}
                        # numbers and spans of time end a clause ("within six", "three years"), never a name
                        | set("one two three four five six seven eight nine ten eleven twelve hundred thousand million "
-                             "billion year years month months week weeks day days today yesterday time times".split()))
+                             "billion year years month months week weeks day days today yesterday time times".split())
+                       | _TIME_WORDS)
+# First names for sourcing only (the dateline check keeps its shorter list, free of place names).
+_GIVEN_NAMES = _FIRST_NAMES | frozenset(
+    "abigail adriana ahmed alberto alejandro alexis alicia allen alvin amir andrea angel anita annie antonio april "
+    "arnold audrey austin barack benny bernard bernie bert beverly bonnie boris brenda brooke byron calvin cameron "
+    "candace carla carmen carrie cassandra cecilia charlotte chelsea cheryl chuck clara clarence claudia clifford "
+    "colin connie cory courtney curtis cynthia dale dana darrell darren dawn debbie delores derek devin diego "
+    "dolores dominic donovan doris dorothy duane dustin earl eduardo edwin eileen elena eli elijah elliot elise "
+    "eleanor emilio enrique ernest esther eugene felix fernando francis francisco franklin gail gavin gene "
+    "geoffrey gilbert gloria gordon guillermo gustavo hailey hal hank harvey hector herbert hillary howard hugo "
+    "ivan jackie jake jamal jared javier jay jeanne jesse jesus jill joanna jody jorge josephine juanita julian "
+    "june kamala karl katrina kay kayla keri kerry kirk kristin lance laurie lawrence leah leon leonard leslie "
+    "lillian lloyd lorenzo loretta louise lucy luz mack madeline malcolm manuel marcia marco margaret marilyn "
+    "marion marjorie marsha marty marvin maureen max maxine melanie melvin mia micheal miguel mildred milton "
+    "miriam misty mitchell monica morgan muhammad nadia naomi narendra nathaniel nelson nina norman omar oscar "
+    "owen pablo paula pedro peggy penny perry priscilla rafael ramon randall raul regina rex rhonda ricardo "
+    "rita roberto rodney roland ronnie rosa roy ruben rudy salvador sally sanjay santiago sergio shannon sheila "
+    "shirley sidney simon sofia sonia stacy stan stanley stuart sylvia tammy ted terrence theresa tiffany tyler "
+    "vanessa vera vernon veronica vicki viktor vladimir wanda warren wesley whitney wilson yolanda yvonne "
+    "aisha akira andrei angelina ashton beyonce blake bradley brittany bruno caleb chloe cristina dakota demi "
+    "dmitry emmanuel fatima francois gabriela gigi gwen gwyneth hamid hassan hiroshi ibrahim igor irina ivanka "
+    "jeb jessie joaquin jonah kanye katy kendall khloe kourtney kylie lindsay lindsey lionel liam lupita mahmoud "
+    "mariah megyn melania mika miley mitt mohammed natasha nikki olga oprah pierre preet rahm rand reince "
+    "rihanna rory elon selena sergei shakira sheryl stephon sven taylor tiger tucker xi yuri zoe".split()
+)
+# first names that are also common words: alone before a verb they are no evidence of a name
+_WORD_NAMES = frozenset("will may june april rose mark bill grace pat sue rob frank jack max chuck dean drew gene "
+                        "ray lee kim sandy dawn amber jay art bob chip don ed guy hal hank jean joy pam ted "
+                        "tim tom virginia christian harry wayne austin".split())
+_QUOTES = "\"\u201c\u201d\u00ab\u00bb"
+_CLAUSE_PUNCT = ",;()[]:\u2013\u2014" + _QUOTES
+_APOSTROPHES = "'\u2018\u2019"
+# find_sourcing's answers when nothing (NONE) or something that is no source (BLOCKED) stands before the verb
+_NONE, _BLOCKED = "none", "blocked"
+
+
+class _Clauses:
+    """The words of a text with what punctuation, line breaks and capitals say around each of them.
+
+    Raw text shows where a sentence or clause ends and which words are capitalised; normalised text
+    shows neither, so there a word counts as a name only with outside evidence: a known first name
+    before it, a title that precedes names ("spokeswoman", "Sen."), or the same word seen after one
+    elsewhere in the text ("karen molina ... molina said")."""
+
+    def __init__(self, text: str, tokens: Sequence[Token], words: Sequence[str], raw: bool) -> None:
+        self.text, self.tokens, self.words, self.raw = text, tokens, words, raw
+        n = self.n = len(words)
+        # flags on the gap *before* token i: a sentence (or line) ends there; a clause edge (comma,
+        # bracket, dash, colon, quotation mark); a quotation mark
+        self.brk = bytearray(n)
+        self.pun = bytearray(n)
+        self.quote = bytearray(n)
+        self.cap = bytearray(n)
+        self.lower_seen: set[str] = set()
+        self.known: set[str] = set()
+        if n:
+            self.brk[0] = self.pun[0] = 1
+        if raw:
+            prev_end = tokens[0].end if n else 0
+            for i in range(n):
+                t = tokens[i]
+                first_char = text[t.start]
+                self.cap[i] = first_char.isupper()
+                if not self.cap[i]:
+                    self.lower_seen.add(words[i])
+                if i == 0:
+                    continue
+                gap = text[prev_end : t.start]
+                prev_end = t.end
+                if gap == " ":
+                    continue
+                quote = any(c in _QUOTES for c in gap) or (
+                    any(c in _APOSTROPHES for c in gap) and gap.strip(_APOSTROPHES) != "")
+                prev = words[i - 1]
+                brk = ("!" in gap or "?" in gap
+                       or ("\n" in gap and not first_char.islower())
+                       or ("." in gap and prev not in _ABBREVIATIONS and len(prev) > 1 and not first_char.islower()))
+                self.quote[i] = quote
+                self.brk[i] = brk
+                self.pun[i] = (brk or quote or any(c in _CLAUSE_PUNCT for c in gap)
+                               or " - " in gap or "--" in gap or "/" in gap)
+        else:
+            # surnames: the word after a first name ("john kerry") or a title ("dr elaine park")
+            for i in range(n - 1):
+                if words[i] in _GIVEN_NAMES or words[i] in _NAME_TITLES:
+                    j = i + 1
+                    if words[i] in _NAME_TITLES and words[j] in _GIVEN_NAMES and j + 1 < n:
+                        j += 1
+                    if self.name_like(j):
+                        self.known.add(words[j])
+
+    # -- words
+
+    def name_like(self, i: int) -> bool:
+        """Could token i be (part of) a name?  Raw text also needs it capitalised."""
+        w = self.words[i]
+        if (len(w) < 2 or not w.isalpha() or w in _NAME_STOP or w in _ROLES or w in _NON_SOURCE
+                or w in _HONORIFICS):
+            return False
+        if self.raw:
+            return bool(self.cap[i])
+        return not w.endswith("ly") or w in _GIVEN_NAMES or w in self.known
+
+    def content(self, i: int) -> bool:
+        """A word that can belong to a subject phrase ("senior communication adviser Jason Miller")."""
+        w = self.words[i]
+        if len(w) == 1:  # an initial ("Stuart F. Delery", "U.S."), raw text only
+            return bool(self.cap[i]) and w not in ("a", "i")
+        return not w.isdigit() and (w not in _NAME_STOP or w in _ROLES)
+
+    def joined(self, i: int) -> bool:
+        """Token i follows token i-1 within one phrase (no punctuation or sentence end between)."""
+        return not self.pun[i]
+
+    def run_back(self, j: int, limit: int = 6) -> int:
+        """First token of the phrase of content words that ends at j."""
+        s = j
+        while s - 1 >= 0 and j - s < limit - 1 and self.joined(s) and self.content(s - 1):
+            s -= 1
+        return s
+
+    def run_forward(self, k: int, limit: int = 6) -> int:
+        """Last token of the phrase of content words that starts at k (k - 1 when there is none)."""
+        e = k - 1
+        while e + 1 < self.n and e + 1 - k < limit and (e + 1 == k or self.joined(e + 1)) and self.content(e + 1):
+            if e + 1 > k and e + 2 < self.n and self.words[e + 2] in _REPORTING_VERBS:
+                break  # "according to the defense ministry analysts said": the next clause's subject
+            e += 1
+        return e
+
+    # -- classifying a phrase
+
+    def classify(self, s: int, e: int, det: str | None) -> tuple[str, tuple[int, int]] | None:
+        """Who the subject phrase ``[s, e]`` (before the verb) names: ``("named", span)``, ``("role", span)``
+        or ``None``; its head is its last word ("Hospital officials", "Interior spokeswoman Nancy DiPaolo")."""
+        words = self.words
+        if s == e and words[e] in _PRONOUN_SOURCE:
+            return "named", (e, e + 1)
+        titles = [i for i in range(s, e + 1) if words[i] in _ROLES or words[i] in _HONORIFICS]
+        t = titles[-1] if titles else None
+        if t == e:
+            return self._title(e, s, det)
+        start = t + 1 if t is not None else s
+        if self.raw:
+            k = e
+            while k >= start and self.name_like(k):
+                k -= 1
+            ns = k + 1
+            if ns > e:
+                return None
+            for p in range(ns, e):  # "State Mike Pompeo": a known first name starts the name
+                if words[p] in _GIVEN_NAMES:
+                    ns = p
+                    break
+            ns = max(ns, e - 2)
+            if ns == e and t is None and (e == 0 or self.brk[e]) and words[e] in self.lower_seen:
+                return None  # a sentence's capitalised first word that the text also writes in lower case
+            return "named", (ns, e + 1)
+        # normalised: a name needs outside evidence
+        if t is not None and words[t] in _NAME_TITLES and e - start < 2 and det not in _INDEFINITE \
+                and all(self.name_like(i) for i in range(start, e + 1)):
+            return "named", (start, e + 1)
+        if self.name_like(e) and (words[e] in self.known or (e > start and words[e - 1] in _GIVEN_NAMES)
+                                  or (words[e] in _GIVEN_NAMES and words[e] not in _WORD_NAMES)):
+            ns = e
+            while ns - 1 >= start and words[ns - 1] in _GIVEN_NAMES and e - ns < 2:
+                ns -= 1
+            return "named", (ns, e + 1)
+        # a word after the title that is no name is the phrase's head: "the grade school girl said"
+        return None
+
+    def classify_after(self, s: int, e: int, det: str | None, according: bool) -> tuple[str, tuple[int, int]] | None:
+        """Who the phrase ``[s, e]`` after the verb names; its head comes first ("said Dr. Elaine Park,
+        Chief Medical Officer", "according to FBI spokeswoman Kelly Langmesser")."""
+        words, raw = self.words, self.raw
+        if det in _INDEFINITE:
+            # "according to one USAID official", "according to a senior administration official Diosdado
+            # Cabello who ...": somebody unnamed; a name after the title starts the next clause
+            t = self._head_title(s, e)
+            return self._title(t, s, det) if t is not None else None
+        i = s
+        while i <= e:
+            if words[i] in _ROLES or words[i] in _HONORIFICS or not self.name_like(i):
+                i += 1
+                continue
+            if i > s and words[i - 1] not in _ROLES and words[i - 1] not in _HONORIFICS and words[i - 1] != "s":
+                break  # "say groups like Hamilton's Electors": a name not attached to a title is not the source
+            end = i  # a name (or, without capitals, a word) starts here
+            while end + 1 <= e and end + 1 - i < 3 and (
+                    self.name_like(end + 1) or (len(words[end + 1]) == 1 and end + 2 <= e and self.name_like(end + 2))):
+                end += 1
+            titled = i > s and words[i - 1] in _NAME_TITLES
+            if titled and (raw or end - i < 2):
+                return "named", (i, end + 1)  # "said Dr. Elaine Park", "said dr elaine park chief medical officer"
+            if words[i] in _GIVEN_NAMES and end > i and (raw or words[i] not in _WORD_NAMES):
+                return "named", (i, end + 1 if raw else i + 2)  # "said robert quinn president and ceo"
+            if end + 1 <= e and words[end + 1] in _BODIES:
+                if raw:
+                    return "named", (i, end + 2)  # "the Environmental Protection Agency"
+                break
+            if end + 1 <= e and (words[end + 1] in _ROLES or words[end + 1] in _HONORIFICS):
+                i = end + 1  # "FBI spokeswoman Kelly Langmesser": a qualifier before a title
+                continue
+            if raw and end + 1 <= e:
+                i = end + 1  # "said the Atlanta fashion designer": a qualifier of a lower-case head
+                continue
+            if raw:
+                return "named", (i, end + 1)
+            if words[i] in self.known:
+                return "named", (i, i + 1)
+            if i == s and end == i + 1 and end + 1 < self.n and words[end + 1] in ("a", "an", "the", "who", "and"):
+                return "named", (i, end + 1)  # "said fernando cutz a former ..."
+            if titled:
+                break
+            i = end + 1
+        t = self._head_title(s, e)
+        if t is None:
+            return None
+        if not raw and not according:
+            # "lawyers say the company has complied": without punctuation "said the company" cannot be
+            # told from reported speech; only "according to" always names its source
+            return None
+        return self._title(t, s, det)
+
+    def _head_title(self, s: int, e: int) -> int | None:
+        """The first title in ``[s, e]`` that ends a compound ("administration official" -> "official")."""
+        words = self.words
+        for t in range(s, e + 1):
+            if (words[t] in _ROLES or words[t] in _HONORIFICS) and (
+                    t == e or (words[t + 1] not in _ROLES and words[t + 1] not in _HONORIFICS)):
+                return t
+        return None
+
+    def _title(self, k: int, s: int, det: str | None) -> tuple[str, tuple[int, int]]:
+        """A title, group or body at k, the phrase starting at s."""
+        words = self.words
+        if words[k] in _BODIES:
+            # a body on the record: "the Civil Protection Agency", "the defense ministry", "the agency"
+            q = k
+            while q - 1 >= s and words[q - 1] not in _ROLES and words[q - 1] not in _HONORIFICS \
+                    and (not self.raw or self.cap[q - 1]) and k - q < 3:
+                q -= 1
+            if det not in _INDEFINITE and (q < k or det in _DEFINITE):
+                return "named", (q, k + 1)
+        return "role", (k, k + 1)
+
+    # -- before and after the verb
+
+    def subject_before(self, first: int) -> Any:
+        """The source standing before the verb at ``first``, :data:`_NONE` or :data:`_BLOCKED`."""
+        words, raw = self.words, self.raw
+        j = first - 1
+        skipped = 0
+        while True:
+            if j < 0:
+                return _NONE
+            if raw and (self.brk[j + 1] or self.quote[j + 1]):
+                return _NONE  # the verb opens a sentence, or follows a quotation ('"...," said Smith')
+            if raw and self.pun[j + 1]:
+                return self.apposition(j)
+            w = words[j]
+            if skipped < 4 and (w in _VERB_GROUP or (w.endswith("ly") and len(w) > 4 and not self.cap[j]
+                                                      and w not in _GIVEN_NAMES and w not in self.known)):
+                j -= 1
+                skipped += 1
+                continue
+            if not raw and skipped == 0 and w.isdigit() and len(w) <= 2 and j > 0 and self.name_like(j - 1):
+                j -= 1  # an age: "local man greg pruitt 43 told reporters"
+                skipped += 1
+                continue
+            if skipped < 4 and w in _TIME_WORDS:  # "police on Monday said"
+                j -= 1
+                skipped += 1
+                if j >= 0 and words[j] in _TIME_OPENERS and self.joined(j + 1):
+                    j -= 1
+                continue
+            break
+        found = self.phrase_before(j)
+        if not isinstance(found, tuple):
+            # "Councilmember David Ortiz who voted for the garage told me": the subject is before "who"
+            k = j
+            while k > 0 and j - k < 8 and self.joined(k + 1) and words[k] != "who":
+                k -= 1
+            if words[k] == "who" and k < j and self.joined(k + 1):
+                again = self.phrase_before(k - 1)
+                if isinstance(again, tuple):
+                    return again
+        return found
+
+    def apposition(self, j: int) -> Any:
+        """The verb follows a comma: "Smith, a former judge, said", "..., Alderman Greg Pruitt, said"."""
+        o = j
+        while o > 0 and j - o < 25 and not self.pun[o]:
+            o -= 1
+        if not self.pun[o] or self.brk[o] or self.quote[o] or o == 0:
+            return _NONE
+        words = self.words
+        if "(" in self._gap(o):  # "Chairwoman Marsha Blackburn (R-Tenn.) announced": the bracket is an aside
+            return self.phrase_before(o - 1)
+        before = self.run_back(o - 1) - 1 if o > 1 else -1
+        place = before >= 0 and self.joined(before + 1) and words[before] in _PREPOSITIONS
+        if place:
+            # "A nail salon in Bartlesville, Oklahoma, said": the aside completes a place name
+            return self.phrase_before(o - 1)
+        if self.cap[o] or words[o] in _ROLES or words[o] in _HONORIFICS:
+            # the aside is itself a name: "Former Obama campaign staffer, Jason Sparks, tweeted",
+            # "the two council members ..., Alderman Greg Pruitt and Alderwoman Dana Whitfield, said"
+            found = self.phrase_before(j)
+            if (isinstance(found, tuple) and found[0] == "named" and found[1][0] >= o
+                    and (found[1][1] - found[1][0] >= 2 or found[1][0] > o)):
+                return found
+        if words[o] in _APPOSITION_START or words[o].isdigit() or words[o] in _ROLES:
+            j = o - 1
+            if ")" in self._gap(o):  # "NovaGen Therapeutics, Inc. (NASDAQ: NVGN), a ... company, announced"
+                while j > 0 and "(" not in self._gap(j) and o - j < 12:
+                    j -= 1
+                j -= 1
+            return self.phrase_before(j)
+        return _NONE
+
+    def _gap(self, i: int) -> str:
+        """The raw text between tokens i - 1 and i."""
+        if i <= 0 or i >= self.n:
+            return ""
+        return self.text[self.tokens[i - 1].end : self.tokens[i].start]
+
+    def phrase_before(self, j: int, depth: int = 0) -> Any:
+        """Who the subject phrase ending at token j names, or :data:`_BLOCKED`."""
+        if j < 0:
+            return _NONE
+        words = self.words
+        w = words[j]
+        if w == "who" and j > 0 and not self.brk[j]:  # "it was Matt Stone who said"
+            return self.phrase_before(j - 1, depth + 1)
+        if w in _PRONOUN_SOURCE:
+            return "named", (j, j + 1)
+        if self.raw and w in _COMPANY_SUFFIXES and j > 0 and not self.brk[j]:
+            return self.phrase_before(j - 1, depth + 1)  # "NovaGen Therapeutics, Inc."
+        # Raw text shows a lower-case subject that is no source ("the Allied star said", "the report
+        # said"); without punctuation the word before the verb may as well end a quotation or a
+        # clause, so the verb's other side is still read ("... were appalling said doug obegi", "...
+        # with these data said robert quinn", "... for last year said finance director thomas reyes").
+        missing = _BLOCKED if self.raw else _NONE
+        if w in _SUBJECT_WORDS:
+            return _BLOCKED  # "it said", "they told"
+        if not self.content(j) or w in _NON_SOURCE:
+            return missing
+        s = self.run_back(j)
+        det = None
+        p = s - 1
+        while p > 0 and len(words[p]) == 1 and s - p < 3 and self.joined(p + 1):
+            p -= 1  # "the U.S. military", "the u s military"
+        if p >= 0 and self.joined(p + 1) and words[p] in _DETERMINERS:
+            det = words[p]
+            p -= 1
+        else:
+            p = s - 1
+        found = self.classify(s, j, det)
+        if not self.raw and found and found[0] == "named" and words[found[1][1] - 1] not in _BODIES:
+            # without capitals the phrase runs back over anything ("his previous statements dr fauci"):
+            # a person's name with evidence is the subject, whatever preposition came before
+            return found
+        if p >= 0 and self.joined(p + 1) and words[p] in _PREPOSITIONS and depth < 4 and p > 0 and self.joined(p):
+            # "Hospital officials in Riverton said", "Amy Liu of Riverton University said": the subject
+            # is the phrase before the preposition
+            head = self.phrase_before(p - 1, depth + 1)
+            if not isinstance(head, tuple):
+                return missing
+            if self.raw and words[p] == "of" and head[1][1] == p and self.cap[p - 1] and words[p - 1] in _BODIES:
+                return "named", (head[1][0], j + 1)  # "the Bank of England said"
+            if self.raw or head[0] == "role" or (words[p] == "of" and head[1][1] == p):
+                return head
+            return missing  # "... defended trump for lying told", "shares from the government said"
+        return found if found else missing
+
+    def source_after(self, first: int, last: int) -> tuple[str, tuple[int, int]] | None:
+        """The source named after the verb: "said Dr. Elaine Park", "according to the Greenfield Chamber"."""
+        words, n = self.words, self.n
+        according = words[first] == "according"
+        k = last
+        if k >= n or self.pun[k]:
+            return None
+        if words[k] in _PRONOUN_SOURCE and not according:
+            return "named", (k, k + 1)
+        det = None
+        if words[k] in _DETERMINERS:
+            det = words[k]
+            k += 1
+            if k >= n or self.pun[k]:
+                return None
+        skip = k
+        while skip < n and skip - k < 2 and len(words[skip]) == 1 and words[skip] not in ("a", "i"):
+            skip += 1  # "said u s rep jared huffman": an initialism before the title
+        if skip > k and skip < n and (words[skip] in _ROLES or words[skip] in _HONORIFICS):
+            k = skip
+        e = self.run_forward(k)
+        if e < k:
+            return None
+        while e + 2 < n and words[e + 1] == "s" and self.joined(e + 1) and self.joined(e + 2):
+            e = max(e, self.run_forward(e + 2))  # "said Michigan's Kaul": a possessive qualifies the name
+        if any(self.words[i] in _NON_SOURCE and self.words[i] not in _ROLES for i in range(k, e + 1)):
+            return None  # "according to government emails", "according to a report by ..."
+        found = self.classify_after(k, e, det, according)
+        if found and found[0] == "named" and self.raw and words[found[1][1] - 1] in _BODIES:
+            lo, hi = found[1]
+            # "the Greenfield Chamber of Commerce", "the University of Washington"
+            while (hi + 1 < n and words[hi] == "of" and self.joined(hi) and self.joined(hi + 1)
+                   and self.cap[hi + 1] and self.name_like(hi + 1) and hi - lo < 6):
+                hi += 2
+                while hi < n and self.joined(hi) and self.cap[hi] and self.name_like(hi) and hi - lo < 6:
+                    hi += 1
+            found = ("named", (lo, hi))
+        return found
+
+    def no_attribution(self, first: int, last: int) -> bool:
+        """A reporting verb used otherwise: "declined to say", "the stated view", "added a second"."""
+        words = self.words
+        if first > 0 and self.joined(first) and words[first - 1] in _NOT_BEFORE_VERB and words[first] != "according":
+            return True
+        if first > 0 and self.joined(first) and words[first - 1] in _PASSIVE and words[first] in ("said", "told"):
+            return True
+        return (words[first] in _OBJECT_VERBS and last < self.n and self.joined(last)
+                and (words[last] in _OBJECT_START or words[last].isdigit()))
 
 
 def find_sourcing(text: str, tokens: Sequence[Token], *, normalised: bool | None = None) -> Sourcing:
@@ -966,10 +1622,13 @@ def find_sourcing(text: str, tokens: Sequence[Token], *, normalised: bool | None
             anon_tokens[k] = 1
     found: dict[str, list[Attribution]] = {"named": [], "role": []}
     words = stream.words
+    clauses: _Clauses | None = None
     for first, last, verb in stream.finditer(_VERB_RE):
         if any(anon_tokens[first:last]):
             continue
-        near = _source_near(text, tokens, words, first, last, raw)
+        if clauses is None:
+            clauses = _Clauses(text, tokens, words, raw)
+        near = _source_near(clauses, first, last)
         if near is None:
             continue
         kind, source = near
@@ -982,69 +1641,27 @@ def find_sourcing(text: str, tokens: Sequence[Token], *, normalised: bool | None
                     tuple(by_role))
 
 
-def _source_near(text: str, tokens: Sequence[Token], words: Sequence[str], first: int, last: int,
-                 raw: bool) -> tuple[str, tuple[int, int]] | None:
+def _source_near(c: _Clauses, first: int, last: int) -> tuple[str, tuple[int, int]] | None:
     """(kind, token span) of who the reporting verb ``[first, last)`` attributes to, if anyone:
-    ``named`` for a name (or he/she, which refers back to one), ``role`` for a title with no name
-    next to it ("the official said", "according to a senior administration official")."""
-    n = len(words)
+    ``named`` for a name, he/she (which refers back to one) or a body on the record, ``role`` for a
+    title or group with no name ("the official said", "according to a senior administration official").
 
-    def same_sentence(k: int) -> bool:
-        """In raw text, no full stop, question or exclamation mark between token k and the verb."""
-        if not raw:
-            return True
-        lo, hi = (k, first) if k < first else (last - 1, k)
-        return not re.search(r"[.!?]", text[tokens[lo].end : tokens[hi].start])
-
-    # a name: raw text -> capitalised words in the verb's sentence; normalised -> the word(s)
-    # right before the verb ("molina said") or right after it ("said fernando cutz"); a title
-    # ("official", "minister") or a group ("critics", "witnesses") is never a name, so "the
-    # official said" falls through to a role
-    def is_name(k: int) -> bool:
-        if not (0 <= k < n) or words[k] in _NAME_STOP or words[k] in _ROLES or words[k].isdigit() or len(words[k]) < 2:
-            return False
-        if not same_sentence(k):
-            return False
-        if raw:
-            return text[tokens[k].start].isupper() and not (words[k] in _NON_SOURCE)
-        return words[k] not in _NON_SOURCE and not words[k].endswith("ly")
-    according = words[first] == "according"  # "according to X": the source only ever follows
-    k = last + (1 if according and last < n and words[last] == "to" else 0)
-    if is_name(k) and is_name(k + 1) and (k + 2 >= n or words[k + 2] in ("a", "an", "the", "who", "and")):
-        return "named", (k, k + 2)  # "said fernando cutz a former ..."
-    if not according and is_name(first - 1):
-        j = first - 1
-        # normalised text cannot show where a name begins: the word before a surname joins it only
-        # when it is a known first name ("karen molina said"; "crews arrive molina said" is "molina")
-        while j - 1 >= 0 and is_name(j - 1) and first - j < 3 and (raw or words[j - 1] in _FIRST_NAMES):
-            j -= 1
-        if not (not raw and j > 0 and words[j - 1] in ("a", "an")):  # "a report said" is not a name
-            return "named", (j, first)
-    elif is_name(k) and is_name(k + 1):
-        return "named", (k, k + 2)
-    # he/she said, said he/she
-    if first > 0 and words[first - 1] in _PRONOUN_SOURCE:
-        return "named", (first - 1, first)
-    if last < n and words[last] in _PRONOUN_SOURCE and words[first] != "according":
-        return "named", (last, last + 1)
-    # a title within 5 tokens on either side (after "according to" only); a name beside it makes it named
-    before = [] if according else list(range(first - 1, max(-1, first - 6), -1))
-    for k in before + list(range(last, min(n, last + 5))):
-        if words[k] in _ROLES and same_sentence(k):
-            if is_name(k + 1):  # "director karen molina": the name is the source
-                return "named", (k + 1, k + 3 if is_name(k + 2) else k + 2)
-            if raw:  # "Smith, a former judge, said": the name sits before the comma
-                for j in range(k - 1, max(-1, k - 5), -1):
-                    if is_name(j) and text[tokens[j].end : tokens[j].end + 1] == ",":
-                        return "named", (j, j + 1)
-            qualifier = k - 1  # "the defense ministry", "Chicago police"
-            if (words[k] in _BODIES and qualifier >= 0 and words[qualifier] not in _NAME_STOP
-                    and words[qualifier] not in _ROLES and same_sentence(qualifier)
-                    and (not raw or text[tokens[qualifier].start].isupper())
-                    and (k + 1 >= n or words[k + 1] not in _ROLES or (k > 1 and words[k - 2] == "the"))):
-                return "named", (qualifier, k + 1)  # a named body on the record
-            return "role", (k, k + 1)
-    return None
+    The subject before the verb comes first ("Smith said", "a law enforcement official told"), then
+    what follows it ("said Smith", "according to the agency"); the person told ("told the New York
+    Post") is never the source.  An indefinite title is a role even beside a place name ("in New
+    Jersey, a law enforcement official told"): only an apposition closed by commas ("Smith, a former
+    judge, said") puts a name to a title."""
+    if c.no_attribution(first, last):
+        return None
+    verb = c.words[first]
+    before = _NONE if verb == "according" else c.subject_before(first)
+    if before is _BLOCKED:
+        return None
+    if before is not _NONE:
+        return before
+    if verb in ("told", "tells"):
+        return None
+    return c.source_after(first, last)  # "according to" is one match: ``last`` is past "to"
 
 
 def _profile(named: int, by_role: int, anonymous: int, n_tokens: int) -> str:
@@ -1053,11 +1670,14 @@ def _profile(named: int, by_role: int, anonymous: int, n_tokens: int) -> str:
         return "No attributed sources found." if n_tokens >= 80 else "Too short to judge sourcing."
     counts = (f"{named} to named people, {by_role} to a title only (\"an official said\"), {anonymous} anonymous "
               f"({total} attribution{'s' if total != 1 else ''})")
-    unnamed = (by_role + anonymous) / total
+    unnamed = by_role + anonymous
     if named == 0:
         lead = "No named sources"
-    elif unnamed >= 0.5:
+    elif unnamed > named:
         lead = "Mostly unnamed sources"
+    elif unnamed == named:
+        # a tie is no majority either way: "Mostly" would claim one
+        lead = "Mixed sourcing, as many named as unnamed"
     elif anonymous / total >= 0.2:
         lead = "Named sourcing with notable anonymous sourcing"
     else:

@@ -1,0 +1,173 @@
+"""Sourcing: who a story's claims are attributed to, on the sentences of an editor's audit.
+
+Each case is a sentence the audit found misread: a place or a common noun taken for a person's name,
+an honorific that broke a name, a body on the record counted as a title, a goal counted as a quote,
+and words of lower-cased, unpunctuated text taken for names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newscred.provenance import analyze_provenance
+from newscred.provenance.detect import _profile
+from newscred.text.normalise import normalise
+
+DATA = Path(__file__).parent / "data"
+
+
+def _sources(text: str) -> tuple[set[str], set[str], int]:
+    s = analyze_provenance(text).sourcing
+    return {a.source for a in s.named}, {a.source for a in s.by_role}, s.anonymous_count
+
+
+# ---------------------------------------------------------------------------------------------
+# An indefinite or role subject is a title, never the word before it (finding 1)
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, wrong, role", [
+    ("An Afghan immigrant wanted for questioning in the bombings was taken into custody Monday after a shootout "
+     "with police in New Jersey, a law enforcement official told The Associated Press.", "jersey", "official"),
+    ("Thailand's flag carrier Thai Airways International will file a plan for restructuring its business with the "
+     "Central Bankruptcy Court, a government spokeswoman said Monday.", "court", "spokeswoman"),
+    ("But, according to one USAID official, State Department leaders have been frustrated by the agency's "
+     "response.", "state", "official"),
+    ("However, a spokeswoman for Warner Bros., the studio that produced Friends, told the New York Post that "
+     "there has been no discussion of a reunion.", "friends", "spokeswoman"),
+])
+def test_an_indefinite_title_is_a_role_not_the_word_before_it(text: str, wrong: str, role: str) -> None:
+    named, by_role, _ = _sources(text)
+    assert wrong not in named and not named, named
+    assert role in by_role
+
+
+def test_the_seeds_politician_briefed_on_the_outreach_is_anonymous(seed_article: str) -> None:
+    sourcing = analyze_provenance(seed_article).sourcing
+    assert "outreach" not in {a.source for a in sourcing.named}
+    assert any("politician briefed on" in a.text for a in sourcing.anonymous)
+    assert {a.source for a in sourcing.named} <= {"cabello", "fernando cutz"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Honorifics, appositions and places (finding 2)
+# ---------------------------------------------------------------------------------------------
+
+
+def test_honorifics_and_appositions_name_the_source() -> None:
+    named, by_role, _ = _sources((DATA / "sourcing_honorifics.txt").read_text())
+    assert {"elaine park", "john reyes", "anne cole", "maria santos", "tom hardy", "amy liu"} <= named
+    assert "hospital" in named  # "The hospital said": a body on the record
+    assert "officials" in by_role  # "Hospital officials in Riverton said"
+    assert not named & {"riverton", "dr", "riverton university"} and "dr" not in by_role
+
+
+def test_a_columns_named_sources_are_found() -> None:
+    text = ("The council approved the garage on a 5-2 vote. Councilmember David Ortiz, who voted for the garage, told "
+            "me the structure will \"bring shoppers back to Main Street.\" According to the Greenfield Chamber of "
+            "Commerce, foot traffic on its main street rose 30 percent in the first year.")
+    named, _, _ = _sources(text)
+    assert named == {"david ortiz", "greenfield chamber of commerce"}
+    flat, _, _ = _sources(normalise(text))
+    assert flat == {"david ortiz", "greenfield chamber"}
+
+
+def test_a_press_release_quoting_two_executives_is_named_sourcing() -> None:
+    text = ("\"These results are a major step forward for patients who want an effective oral treatment,\" said "
+            "Dr. Elaine Park, Chief Medical Officer of NovaGen. \"We are thrilled with these data,\" said Robert Quinn, "
+            "President and Chief Executive Officer of NovaGen.")
+    sourcing = analyze_provenance(text).sourcing
+    assert {a.source for a in sourcing.named} == {"elaine park", "robert quinn"}
+    assert sourcing.profile.startswith("Mostly named sources")
+    flat = analyze_provenance(normalise(text)).sourcing
+    assert {a.source for a in flat.named} == {"elaine park", "robert quinn"}
+
+
+# ---------------------------------------------------------------------------------------------
+# A body on the record is named; "declined to say" is no attribution (finding 3)
+# ---------------------------------------------------------------------------------------------
+
+ITALY = ("ROME (Reuters) - Deaths from the COVID-19 epidemic in Italy climbed by 162 on Tuesday, against 99 the day "
+         "before, the Civil Protection Agency said, while the daily tally of new cases rose sharply to 813 from 451 on "
+         "Monday.\n\nThe total death toll since the outbreak came to light on Feb. 21 now stands at 32,169 the agency "
+         "said, the third highest in the world after those of the United States and Britain.\n\nThe agency said 2.0 "
+         "million people have so far been tested for the virus, against 1.959 million on Monday, out of a population "
+         "of around 60 million.")
+
+
+@pytest.mark.parametrize("variant", ["raw", "normalised"])
+def test_an_agency_on_the_record_is_a_named_source(variant: str) -> None:
+    sourcing = analyze_provenance(ITALY if variant == "raw" else normalise(ITALY)).sourcing
+    assert [a.source for a in sourcing.named] == ["civil protection agency", "agency", "agency"]
+    assert sourcing.by_role_count == 0
+    assert sourcing.profile.startswith("Mostly named sources")
+
+
+@pytest.mark.parametrize("text", [
+    "The guidance for churches was not posted Thursday. The agency declined to say why.",
+    "the guidance for churches was not posted thursday the agency declined to say why",
+])
+def test_declining_to_say_is_no_attribution(text: str) -> None:
+    sourcing = analyze_provenance(text).sourcing
+    assert sourcing.named_count == sourcing.by_role_count == 0
+
+
+def test_a_goal_added_is_no_quotation() -> None:
+    text = ("Okafor opened the scoring in the 12th minute. He added a second in the 61st minute, heading in a corner "
+            "kick from Mendes at the back post.")
+    for variant in (text, normalise(text)):
+        assert analyze_provenance(variant).sourcing.named_count == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Lower-cased, unpunctuated text: common words are not names (finding 4)
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, wrong, right", [
+    ("under the george w bush administration and again under trump critics long have said westlands has benefited "
+     "from its ties to the federal government", "long", None),
+    ("the tunnels planning costs contributed only 18 percent the audit found california officials meanwhile have "
+     "consistently said no taxpayer money was being spent on the project", "meanwhile", None),
+    ("officials did not respond to requests for comment the audit s findings were appalling said doug obegi of the "
+     "natural resources defense council", "appalling", "doug obegi"),
+    ("the government improperly spent 84 million to help plan the project a new federal audit said federal officials "
+     "gave 84 million to help finance the planning", "audit", None),
+    ("the cozy relationship between the largest irrigation district in the country and its federal patrons said u s "
+     "rep jared huffman a california democrat", "patrons", "jared huffman"),
+    ("we have a shortage of imagination councilmember david ortiz who voted for the garage told me the structure will "
+     "bring shoppers back", "garage", "david ortiz"),
+    ("these results are a major step forward for patients who want an effective oral treatment said dr elaine park "
+     "chief medical officer of novagen", "treatment", "elaine park"),
+    ("this report was always going to be terrible said ian shepherdson of pantheon macroeconomics in a friday note",
+     "terrible", "ian shepherdson"),
+    ("a charity started by donald trump that provides homeless men and women with brand new socks said he agrees with "
+     "trump s plan", "socks", None),
+    ("newt gingerich who just this week defended trump for lying told reporters he is no longer a supporter",
+     "lying", None),
+    ("the guidance was not posted thursday the agency declined to say why early versions of the documents included "
+     "detailed information", "declined", None),
+    ("but mars candy which produces skittles said in a statement skittles are candy refugees are people", "skittles",
+     None),
+    ("the proposal will put american lives at risk said senior communication adviser jason miller speaking the truth "
+     "might upset", "risk", "jason miller"),
+    ("a wave of criticism this image says it all let s end the politically correct agenda", "image", None),
+])
+def test_in_text_without_capitals_a_common_word_is_not_a_name(text: str, wrong: str, right: str | None) -> None:
+    named, _, _ = _sources(text)
+    assert wrong not in named, named
+    if right is not None:
+        assert right in named
+
+
+# ---------------------------------------------------------------------------------------------
+# The profile's lead (finding 2)
+# ---------------------------------------------------------------------------------------------
+
+
+def test_a_tie_is_not_called_mostly() -> None:
+    assert _profile(1, 1, 0, 200).startswith("Mixed sourcing")
+    assert _profile(2, 1, 1, 200).startswith("Mixed sourcing")
+    assert _profile(1, 2, 0, 200).startswith("Mostly unnamed sources")
+    assert _profile(2, 1, 0, 200).startswith("Mostly named sources")
