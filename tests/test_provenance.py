@@ -670,3 +670,23 @@ def test_a_trigger_late_in_a_run_does_not_pull_in_the_reporting_before_it() -> N
     blocks = analyze_provenance(text).injected_blocks
     assert not any("krasov" in b.text for b in blocks), blocks
     assert len(blocks) == 1 and "latest news about the wuhan coronavirus" in blocks[0].text
+
+
+def test_a_press_release_is_recognised_by_its_distributor_in_raw_and_normalised_text(analyzer) -> None:
+    from newscred.provenance.detect import find_press_release
+    from newscred.text.normalise import normalise, tokenize
+
+    release = ("FOR IMMEDIATE RELEASE\n\nBOSTON, Jan. 14, 2025 /PRNewswire/ -- NovaGen Therapeutics, Inc. (NASDAQ: NVGN) "
+               "today announced positive topline results from its phase 2 trial. \"We are thrilled,\" said Dr. Elaine "
+               "Park, Chief Medical Officer. The company will present the full data at a medical meeting in March. ") * 2
+    for text in (release, normalise(release)):
+        found = find_press_release(text, tokenize(text))
+        assert found is not None and found.distributor == "PR Newswire"
+        assert text[found.start:found.end].lower() == "prnewswire"
+    report = analyzer.analyze(release)
+    assert report.provenance["press_release"]["distributor"] == "PR Newswire"
+    assert "presents itself as a press release (PR Newswire)" in report.summary
+    # a story that merely mentions a release, far from its opening, is no release
+    story = ("The council voted on Tuesday to fund the library after a long debate, officials said. " * 8
+             + "The company said in a PR Newswire statement that it welcomed the vote.")
+    assert find_press_release(story, tokenize(story)) is None

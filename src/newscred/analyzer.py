@@ -637,6 +637,12 @@ def _summary(content: ContentVerdict, facts: Facts, source: dict[str, Any] | Non
             if "satire" in flags:
                 # the first thing a reader must know of an Onion story, whatever the content model says
                 parts.append(f"{host} is a satire site: its stories are jokes, not news.")
+    if prov is not None and prov.get("press_release"):
+        release = prov["press_release"]
+        via = f" ({release['distributor']})" if release.get("distributor") else ""
+        # a release quotes its own executives: named sources, yet no independent reporting
+        parts.append(f"It presents itself as a press release{via}: the organisation's own words, not independent "
+                     "reporting.")
     if prov is not None and prov.get("wire_origin"):
         agency = prov["wire_origin"]
         if _on_agency_site(agency, source):

@@ -138,6 +138,10 @@ def render_report(report: Report, text: str, console: Console | None = None) -> 
         wire = prov.get("wire", [])
         table.add_row("wire origin", (prov.get("wire_origin") or "none") + "".join(
             f"\n  {w['kind']}: '{w['text']}' at {w['start']}-{w['end']}" for w in wire[:4]))
+        release = prov.get("press_release")
+        if release:
+            table.add_row("press release", f"{release.get('distributor') or 'marked'}: '{release['text']}' at "
+                          f"{release['start']}-{release['end']} (the organisation's own words)")
         for b in prov.get("injected_blocks", []):
             table.add_row(Text("injected block", style="red"), f"{b['start']}-{b['end']} ({b['kind']}, score {b['score']:.2f}): "
                           f"'{b['text'][:90]}…'\n  why: {b['reason']}")

@@ -157,6 +157,19 @@ class Sourcing:
 
 
 @dataclass(frozen=True)
+class PressRelease:
+    """A mark of a press release: the organisation's own words, sent out through a distributor."""
+
+    distributor: str | None  # "PR Newswire", "Business Wire", ... or None for a bare "for immediate release"
+    text: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"distributor": self.distributor, "text": self.text, "start": self.start, "end": self.end}
+
+
+@dataclass(frozen=True)
 class Provenance:
     """Provenance facts of one text (see the module docstring); ``to_dict()`` is its JSON."""
 
@@ -168,11 +181,13 @@ class Provenance:
     truncation: dict[str, TruncationEvidence]
     sourcing: Sourcing
     normalised_input: bool = False
+    press_release: PressRelease | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "wire": [w.to_dict() for w in self.wire],
             "wire_origin": self.wire_origin,
+            "press_release": None if self.press_release is None else self.press_release.to_dict(),
             "injected_blocks": [b.to_dict() for b in self.injected_blocks],
             "truncated_start": self.truncated_start,
             "truncated_end": self.truncated_end,
@@ -1717,6 +1732,7 @@ def analyze_provenance(
     blocks = find_injected_blocks(text, tokens, artefacts, normalised=normalised)
     truncation = _truncation(text, tokens, lex, normalised, artefacts)
     sourcing = find_sourcing(text, tokens, normalised=normalised)
+    release = find_press_release(text, tokens)
     return Provenance(
         wire=tuple(wire),
         wire_origin=origin,
@@ -1726,7 +1742,37 @@ def analyze_provenance(
         truncation=truncation,
         sourcing=sourcing,
         normalised_input=normalised,
+        press_release=release,
     )
+
+
+# Press-release distributors as their names survive normalisation ("/PRNewswire/" -> "prnewswire").
+_DISTRIBUTORS = {"prnewswire": "PR Newswire", "pr newswire": "PR Newswire", "business wire": "Business Wire",
+                 "businesswire": "Business Wire", "globe newswire": "GlobeNewswire", "globenewswire": "GlobeNewswire",
+                 "accesswire": "ACCESSWIRE", "marketwired": "Marketwired", "prweb": "PRWeb", "cision": "Cision",
+                 "canada newswire": "Canada NewsWire", "eqs newswire": "EQS"}
+_DISTRIBUTOR_RE = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, _DISTRIBUTORS), key=len, reverse=True)) + r")\b")
+_RELEASE_RE = re.compile(r"\bfor immediate release\b")
+# A distributor's name is its dateline ("BOSTON, Jan. 14, 2025 /PRNewswire/ --") near the opening;
+# named later it is usually a story about the company or a "Source:" footer line, also a release.
+_RELEASE_WINDOW_TOKENS = 60
+
+
+def find_press_release(text: str, tokens: Sequence[Token]) -> PressRelease | None:
+    """The first press-release mark near the opening (a distributor's dateline, "for immediate
+    release"), or ``None``.  A release is the organisation speaking for itself: its quotes are
+    named and its claims are its own, which a sourcing count alone does not say."""
+    head = tokens[:_RELEASE_WINDOW_TOKENS]
+    if not head:
+        return None
+    words = " ".join(t.text for t in head)
+    m = _DISTRIBUTOR_RE.search(words) or _RELEASE_RE.search(words)  # the distributor says more
+    if m is None:
+        return None
+    first = words.count(" ", 0, m.start())
+    last = first + m.group().count(" ") + 1
+    start, end = head[first].start, head[last - 1].end
+    return PressRelease(_DISTRIBUTORS.get(m.group()), text[start:end], start, end)
 
 
 assert len(_EXTRA_WIRE_TRIGGERS) == len(_EXTRA_WIRE) and len(_ANON_TRIGGERS) == len(_ANON_RE), "one trigger set per pattern"
