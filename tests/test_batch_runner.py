@@ -162,3 +162,59 @@ def test_a_killed_worker_stops_the_run_instead_of_hanging_and_resume_finishes(an
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
     assert [r["row"] for r in _read_rows(tmp_path / "out")] == list(range(300))
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def _gone(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return True
+    return state == "Z"  # a zombie has ended; only its parent's parent has yet to reap it
+
+
+def _wait_for(condition, seconds: float = 60) -> None:  # noqa: ANN001
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+@pytest.mark.skipif(not NEWSCRED.exists() or not sys.platform.startswith("linux"), reason="console script, /proc")
+@pytest.mark.parametrize("sig, status", [(signal.SIGTERM, 143), (signal.SIGINT, 130)], ids=["SIGTERM", "Ctrl-C"])
+def test_a_stopped_run_cleans_up_says_where_it_stopped_and_exits_128_plus_the_signal(tmp_path: Path, sig: int,
+                                                                                   status: int) -> None:
+    src = tmp_path / "in.jsonl"
+    _write_input(src, 600)
+    # one output file, two workers, the signal to the whole process group (Ctrl-C, systemd)
+    out = tmp_path / "out.jsonl"
+    out.write_text("earlier\n")
+    cmd = [str(NEWSCRED), "score", str(src), "--no-progress"]
+    proc = subprocess.Popen(cmd + ["-o", str(out), "-w", "2"], stderr=subprocess.PIPE, text=True, start_new_session=True)
+    _wait_for(lambda: any(p.stat().st_size for p in tmp_path.glob(".out.jsonl.*.tmp")))
+    workers = _children(proc.pid)
+    os.killpg(proc.pid, sig)
+    err = proc.communicate(timeout=60)[1]
+    assert proc.returncode == status, err
+    assert "stopped by" in err and "rows" in err and "Traceback" not in err and "Aborted" not in err
+    assert out.read_text() == "earlier\n" and not list(tmp_path.glob(".out.jsonl.*"))
+    assert len(workers) == 2
+    _wait_for(lambda: all(_gone(w) for w in workers), 10)  # the workers end with their parent
+    # a folder of parts: the signal to the process alone (kill PID, timeout, Kubernetes)
+    parts = tmp_path / "parts"
+    proc = subprocess.Popen(cmd + ["-o", str(parts), "--part-size", "30", "-w", "1"], stderr=subprocess.PIPE, text=True)
+    _wait_for(lambda: (parts / "part-00001.jsonl").exists())
+    proc.send_signal(sig)
+    err = proc.communicate(timeout=60)[1]
+    assert proc.returncode == status, err
+    assert "rows are committed in" in err and "run the same command again with --resume" in err
+    assert not list(parts.glob("*.tmp"))
+    final = subprocess.run(cmd + ["-o", str(parts), "--part-size", "30", "--resume"], capture_output=True, text=True)
+    assert final.returncode == 0, final.stderr
+    assert [r["row"] for r in _read_rows(parts)] == list(range(600))

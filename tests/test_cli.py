@@ -363,3 +363,97 @@ def test_models_subcommands_say_what_model_defaults_to_and_show_examples(command
     text = " ".join(result.output.split())
     assert "without MODEL, builtin:default, the bundled article model" in text
     assert "Examples:" in result.output and f"newscred models {command} models/mine" in result.output
+
+
+# ----------------------------------------------------------------- batch: ids, folders, progress
+def test_score_rows_without_an_id_get_null_and_shared_ids_are_counted(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join([
+        json.dumps({"id": "1", "text": "Says the governor cut school funding by 40 percent."}),
+        json.dumps({"text": "Says crime doubled in the city last year, the mayor claims."}),  # no id: not "1"
+        json.dumps({"id": "1", "text": "Says the senator voted against veterans twelve times."}),
+        "{broken",
+        json.dumps({"id": "", "text": "Says taxes rose every year."}),
+        json.dumps({"id": "1", "text": "Says the river flooded twice."}),
+    ]) + "\n")
+    result = CliRunner().invoke(main, ["score", str(src), "-o", str(tmp_path / "out.jsonl"), "--no-progress"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert [(r["row"], r["id"]) for r in rows] == [(0, "1"), (1, None), (2, "1"), (3, None), (4, None), (5, "1")]
+    assert result.stderr.strip().splitlines()[-1].startswith("warning: 2 rows share an id with an earlier row")
+    csv_src = tmp_path / "in.csv"
+    csv_src.write_text("id,text\n1,Says crime doubled.\n,Says taxes rose.\n")
+    ok = CliRunner().invoke(main, ["score", str(csv_src), "-o", "-", "--no-progress"])
+    assert [json.loads(line)["id"] for line in ok.stdout.splitlines()] == ["1", None]
+    assert "warning" not in ok.stderr
+
+
+def test_score_null_text_is_input_type_as_in_the_library(analyzer, tmp_path: Path) -> None:
+    from newscred.errors import InputTypeError
+
+    with pytest.raises(InputTypeError):
+        analyzer.analyze(None)
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "a", "text": None}) + "\n" + json.dumps({"id": "b", "text": "Says crime doubled."}) + "\n")
+    result = CliRunner().invoke(main, ["score", str(src), "-o", "-", "--no-progress"])
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert rows[0]["error"]["code"] == InputTypeError.code == "input.type" and "null" in rows[0]["error"]["message"]
+
+
+@pytest.mark.parametrize("nocol", ["0nocol.csv", "zz_nocol.csv"])
+def test_score_folder_skips_hidden_entries_and_one_odd_file_never_stops_the_crawl(tmp_path: Path, nocol: str) -> None:
+    folder = tmp_path / "crawl"
+    (folder / ".cache").mkdir(parents=True)
+    (folder / ".git").mkdir()
+    good = json.dumps({"id": "x", "text": "Says crime doubled last year."}) + "\n"
+    (folder / "a.jsonl").write_text(good)
+    (folder / ".cache" / "old.jsonl").write_text(good)  # a checkpoint copy: not the corpus
+    (folder / ".git" / "x.jsonl").write_text("{}\n")
+    (folder / ".hidden.jsonl").write_text("")
+    (folder / "m_empty.jsonl").write_text("")
+    (folder / "m_blank.csv").write_text("\n \n")
+    (folder / "e.json").write_text('{"x": 1}\n')  # no format to read it by
+    (folder / nocol).write_text("id,body\n1,Says taxes rose.\n2,Says taxes fell.\n")  # no text column
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(main, ["score", str(folder), "-o", str(out), "--no-progress"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    by_file = {}
+    for r in rows:
+        by_file.setdefault(r["file"], []).append(r.get("error", {}).get("code"))
+    assert by_file == {"a.jsonl": [None], "e.json": ["input.format"], nocol: ["input.missing_column"] * 2}
+    assert [r["row"] for r in rows] == list(range(4))
+    note = next(line for line in result.stderr.splitlines() if "will not be read" in line)
+    assert ".cache/, .git/, .hidden.jsonl (hidden: a name starting with '.'" in note
+    assert "m_blank.csv, m_empty.jsonl (empty)" in note
+    assert f"note: {folder / nocol} has no column 'text'" in result.stderr
+
+
+def test_score_prints_plain_progress_lines_when_stderr_is_not_a_terminal(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"id": str(i), "text": f"Says crime rose {i} percent."}) + "\n" for i in range(20)))
+    forced = CliRunner().invoke(main, ["score", str(src), "-o", str(tmp_path / "a.jsonl"), "-w", "1", "--progress"])
+    assert forced.exit_code == 0, forced.output
+    lines = [line for line in forced.stderr.splitlines() if "rows/s" in line]
+    assert len(lines) == 10 and lines[0].startswith("2/20 rows, ") and "left" in lines[0]
+    assert lines[-1].startswith("20/20 rows, ")
+    for flag in ("--no-progress", None):  # off, and a short run on its own: no lines
+        quiet = CliRunner().invoke(main, ["score", str(src), "-o", str(tmp_path / "b.jsonl"), *([flag] if flag else [])])
+        assert quiet.exit_code == 0 and "rows/s" not in quiet.stderr
+
+
+def test_progress_lines_off_a_terminal_come_every_30_seconds_with_rate_and_time_left(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from newscred.cli import score as score_cli
+
+    clock = [1000.0]
+    monkeypatch.setattr(score_cli.time, "monotonic", lambda: clock[0])
+    lines = score_cli._ProgressLines(tenths=False)
+    lines.set_total(22_000)
+    lines.skip(2_000)  # committed by an earlier run: not part of this run's rate
+    clock[0] += 10
+    lines(1_500)
+    assert capsys.readouterr().err == ""  # a short run prints nothing
+    clock[0] += 70
+    lines(10_500)
+    assert capsys.readouterr().err == "14,000/22,000 rows, 150 rows/s, about 53 s left\n"

@@ -5,13 +5,16 @@ Layout of an output directory::
     OUT/
       part-00000.jsonl     rows 0 .. part_size-1, in input order (or .parquet)
       part-00001.jsonl
-      _manifest.json       model sha256, input digest, part list with counts and hashes
+      _manifest.json       model sha256, input digest, newscred version, the options that shape a
+                           row, part list with counts and hashes
 
 A part is written to ``part-NNNNN.jsonl.tmp`` and renamed into place when complete, then the
 manifest is rewritten (also via rename).  After a crash (even ``kill -9``) the directory holds
-only complete parts; ``--resume`` checks that the model and input are the same, re-reads the
-input past the committed rows and continues with the first missing part.  Every input row ends
-up in exactly one part, as a report or as an error row.
+only complete parts; ``--resume`` checks that the model, the input, the newscred version and
+every option that shapes a row are the same, checks each committed part against the sha256 and
+row count the manifest recorded (a missing or altered part is scored again), re-reads the input
+past the committed rows and continues with the first missing part.  Every input row ends up in
+exactly one part, as a report or as an error row.
 """
 
 from __future__ import annotations
@@ -19,33 +22,101 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from bisect import bisect_right
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from itertools import islice
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from ..analyzer import Analyzer
 from ..datasets.tabular import RowResult, iter_rows
-from ..errors import ConfigError, InputError, NewscredError, OutputError
-from .score import ARTICLE_SUFFIXES, Columns, ScoreSummary, check_not_in_input, _outcome, _plain, checked_columns, score_one, scored_chunks
+from ..errors import ConfigError, EmptyInputError, InputError, NewscredError, OutputError
+from .score import (ARTICLE_SUFFIXES, Columns, IdTally, ScoreSummary, check_not_in_input, _outcome, _plain, checked_columns,
+                    score_one, scored_chunks)
 
 MANIFEST = "_manifest.json"
 INPUT_SUFFIXES = (".jsonl", ".json", ".ndjson", ".csv", ".tsv", ".parquet", ".jsonl.gz", ".csv.gz", ".tsv.gz")
 
 
+@dataclass
+class FolderScan:
+    """What a folder input holds: the files read, and what is left out (and why)."""
+
+    files: list[Path] = field(default_factory=list)
+    hidden: list[Path] = field(default_factory=list)  # names starting with "." (files or folders)
+    empty: list[Path] = field(default_factory=list)  # table files of nothing but white space
+    other: list[Path] = field(default_factory=list)  # neither a table nor an article (.pdf, _SUCCESS)
+
+
+def _blank(path: Path) -> bool:
+    """A table file with nothing but white space in it: no rows, no header.  Read only until the
+    first other byte, which for a real table is at once."""
+    name = path.name.lower()
+    try:
+        if path.stat().st_size == 0:
+            return True
+        if name.endswith(".parquet"):
+            return False
+        import gzip
+
+        with (gzip.open(path, "rb") if name.endswith(".gz") else open(path, "rb")) as fh:
+            for block in iter(lambda: fh.read(1 << 16), b""):
+                if block.replace(b"\xef\xbb\xbf", b"").strip():
+                    return False
+    except Exception:  # noqa: BLE001 - unreadable, a broken gzip (OSError, EOFError, zlib.error): the reader reports it
+        return False
+    return True
+
+
+def scan_folder(root: Path) -> FolderScan:
+    """Walk ``root`` and sort its files into a :class:`FolderScan` (links to folders are not
+    followed, as ``Path.rglob`` does not).
+
+    Hidden entries are skipped as Spark and Hadoop readers skip them: ``.ipynb_checkpoints/``,
+    ``.Trash/``, ``.git/`` or an editor's ``.swp`` file hold copies or junk, not the corpus, and
+    scoring them would add rows silently.  Their contents are not even listed (a ``.git/`` can hold
+    a million files)."""
+    scan = FolderScan()
+
+    def walk(folder: Path) -> None:
+        for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+            if entry.name.startswith("."):
+                scan.hidden.append(entry)
+            elif entry.is_dir():
+                if not entry.is_symlink():
+                    walk(entry)
+            elif not entry.is_file():
+                continue
+            elif not entry.name.lower().endswith(INPUT_SUFFIXES + ARTICLE_SUFFIXES):
+                scan.other.append(entry)
+            elif not entry.name.lower().endswith(ARTICLE_SUFFIXES) and _blank(entry):
+                scan.empty.append(entry)
+            else:
+                scan.files.append(entry)
+
+    walk(root)
+    scan.files.sort()
+    return scan
+
+
 def input_files(source: str | os.PathLike[str]) -> list[Path] | None:
-    """The files of an input: one file, every table or article file in a directory (sorted), or
-    None for stdin."""
+    """The files of an input: one file, every table or article file in a directory (sorted; hidden
+    and empty ones left out, see :func:`scan_folder`), or None for stdin."""
     if str(source) == "-":
         return None
     path = Path(source)
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(INPUT_SUFFIXES + ARTICLE_SUFFIXES))
-        if not files:
+        scan = scan_folder(path)
+        if not scan.files:
+            if scan.empty:
+                raise EmptyInputError(f"{source}: every table file in this folder is empty "
+                                      f"({', '.join(p.relative_to(path).as_posix() for p in scan.empty[:3])}"
+                                      f"{', ...' if len(scan.empty) > 3 else ''})")
             raise InputError(f"{source}: no table files (.jsonl/.csv/.tsv/.parquet) and no article files "
-                             "(.txt/.md/.html, one article each) in this directory")
-        return files
+                             "(.txt/.md/.html, one article each) in this directory"
+                             + (" (hidden files and folders, whose names start with '.', are not read)" if scan.hidden else ""))
+        return scan.files
     if not path.exists():
         raise InputError(f"{source}: no such file or directory")
     return [path]
@@ -56,8 +127,29 @@ def skipped_files(source: str | os.PathLike[str]) -> list[Path]:
     path = Path(source)
     if str(source) == "-" or not path.is_dir():
         return []
-    return sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")
-                  and not p.name.lower().endswith(INPUT_SUFFIXES + ARTICLE_SUFFIXES))
+    return scan_folder(path).other
+
+
+def unread_note(source: str | os.PathLike[str]) -> str | None:
+    """One line saying what in a folder input will not be read, and why; None when all of it is."""
+    path = Path(source)
+    if str(source) == "-" or not path.is_dir():
+        return None
+    scan = scan_folder(path)
+
+    def names(paths: list[Path]) -> str:
+        shown = [p.relative_to(path).as_posix() + ("/" if p.is_dir() else "") for p in paths[:3]]
+        return ", ".join(shown) + (", ..." if len(paths) > 3 else "")
+
+    groups = [(scan.other, "neither a table nor an article"),
+              (scan.hidden, "hidden: a name starting with '.', skipped as Spark and Hadoop do"),
+              (scan.empty, "empty")]
+    parts = [f"{names(paths)} ({why})" for paths, why in groups if paths]
+    if not parts:
+        return None
+    n = sum(len(paths) for paths, _ in groups)
+    noun = "item" if any(p.is_dir() for p in scan.hidden) else "file"
+    return f"note: {n} {noun}{'s' * (n != 1)} in {source} will not be read: " + "; ".join(parts)
 
 
 def _article_row(index: int, path: Path, name: str, source: str | None) -> RowResult:
@@ -123,9 +215,17 @@ def rows_of(files: list[Path] | None, fmt: str | None, root: str | os.PathLike[s
             offset += 1
             continue
         count = 0
-        for row in iter_rows(src, fmt):
+        try:
+            for row in iter_rows(src, fmt):
+                count += 1
+                yield RowResult(offset + row.index, row.data, row.error, row.line, name)
+        except NewscredError as exc:
+            if root is None:
+                raise
+            # In a folder, one file that cannot be read as a table (an unknown extension, UTF-16,
+            # a broken Parquet footer) is one error row naming it, not the end of the whole crawl.
+            yield RowResult(offset + count, None, exc, None, name)
             count += 1
-            yield RowResult(offset + row.index, row.data, row.error, row.line, name)
         offset += count
 
 
@@ -138,6 +238,69 @@ def input_rows(source: str | os.PathLike[str], fmt: str | None = None,
     return rows_of(files, fmt, root)
 
 
+#: What each option that shapes an output row is called on the command line (for messages).
+OPTION_NAMES = {"text_col": "--text-col", "id_col": "--id-col", "title_col": "--title-col", "url_col": "--url-col",
+                "prior": "--prior", "mode": "--mode", "provenance": "--provenance", "claims": "--claims",
+                "claims_index": "--claims-index", "max_chars": "--max-chars", "ratings_file": "--ratings-file",
+                "output_format": "--output-format"}
+
+
+def _file_sha256(path: Path) -> str | None:
+    try:
+        digest = hashlib.sha256()
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest()
+    except OSError:
+        return None
+
+
+def run_options(analyzer: Analyzer, cols: Columns, output_format: str) -> dict[str, Any]:
+    """Every setting that changes what an output row says, as recorded in the manifest.  Files are
+    recorded by content (sha256), not by name: the same ratings under another path score the same,
+    and an edited file under the same name does not."""
+    settings = analyzer.settings()
+    ratings = settings.get("ratings_file")
+    index = settings.get("claims_index") if settings.get("claims") else None  # unused without claims
+    return {
+        "text_col": cols.text, "id_col": cols.id, "title_col": cols.title, "url_col": cols.url,
+        "prior": settings["prior"], "mode": settings["mode"], "provenance": settings["provenance"],
+        "claims": settings["claims"], "max_chars": settings["max_chars"],
+        # a claims index folder is identified by its manifest, which holds the sha256 of each of its files
+        "claims_index": None if index is None else {"path": str(index),
+                                                    "sha256": _file_sha256(Path(index) / "manifest.json")},
+        "ratings_file": None if ratings is None else {"path": str(ratings), "sha256": _file_sha256(Path(ratings))},
+        "output_format": output_format,
+    }
+
+
+def _same(key: str, a: Any, b: Any) -> bool:
+    if key in ("ratings_file", "claims_index") and isinstance(a, dict) and isinstance(b, dict):
+        return a.get("sha256") == b.get("sha256")
+    return bool(a == b)
+
+
+def _shown(key: str, value: Any) -> str:
+    """An option as the user would type it."""
+    flag = OPTION_NAMES.get(key, key)
+    if key in ("provenance", "claims"):
+        return flag if value else flag.replace("--", "--no-", 1)
+    if key in ("ratings_file", "claims_index"):
+        if value is None:
+            return f"no {flag}"
+        return f"{flag} {value.get('path')} (sha256 {str(value.get('sha256'))[:12]})"
+    if value is None:
+        return f"{flag} ''"
+    return f"{flag} {value}"
+
+
+def options_differ(recorded: dict[str, Any], current: dict[str, Any]) -> list[str]:
+    """The options of ``current`` that differ from ``recorded``, in command-line terms."""
+    return [key for key in OPTION_NAMES if key in recorded or key in current
+            if not _same(key, recorded.get(key), current.get(key))]
+
+
 @dataclass
 class Manifest:
     model: dict[str, str]
@@ -148,6 +311,10 @@ class Manifest:
     complete: bool = False
     started_at: str = ""
     finished_at: str | None = None
+    #: None in a manifest written before versions and options were recorded
+    newscred_version: str | None = None
+    options: dict[str, Any] | None = None
+    duplicate_ids: int = 0
 
     @property
     def committed_rows(self) -> int:
@@ -163,6 +330,7 @@ class Manifest:
                 s.labels[k] = s.labels.get(k, 0) + v
             for k, v in p.get("error_codes", {}).items():
                 s.error_codes[k] = s.error_codes.get(k, 0) + v
+        s.duplicate_ids = self.duplicate_ids
         return s
 
     def to_dict(self) -> dict[str, Any]:
@@ -178,8 +346,39 @@ class Manifest:
     @classmethod
     def read(cls, out_dir: Path) -> "Manifest":
         d = json.loads((out_dir / MANIFEST).read_text())
-        d.pop("counts", None)
-        return cls(**d)
+        known = set(cls.__dataclass_fields__)
+        return cls(**{k: v for k, v in d.items() if k in known})
+
+
+def _part_problem(out: Path, part: dict[str, Any]) -> str | None:
+    """Why a committed part cannot be trusted (missing, altered, truncated), or None."""
+    path = out / part["file"]
+    if not path.is_file():
+        return "is missing"
+    digest = hashlib.sha256()
+    lines = 0
+    try:
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+                lines += block.count(b"\n")
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    if part.get("sha256") and digest.hexdigest() != part["sha256"]:
+        return "does not match the sha256 the manifest recorded"
+    if path.name.endswith(".jsonl") and lines != part["rows"]:
+        return f"has {lines:,} rows, not the {part['rows']:,} the manifest recorded"
+    return None
+
+
+def check_parts(out: Path, manifest: Manifest) -> dict[int, str]:
+    """{part number: what is wrong with it} for every committed part that cannot be trusted."""
+    problems = {}
+    for number, part in enumerate(manifest.parts):
+        problem = _part_problem(out, part)
+        if problem is not None:
+            problems[number] = problem
+    return problems
 
 
 class _PartWriter:
@@ -202,6 +401,12 @@ class _PartWriter:
             self._fh.write(line + "\n")
         else:
             self._lines.append(line)
+
+    def discard(self) -> None:
+        """Drop the unfinished part (the run was stopped): no ``.tmp`` file is left behind."""
+        if self._fh is not None and not self._fh.closed:
+            self._fh.close()
+        self.tmp.unlink(missing_ok=True)
 
     def commit(self) -> dict[str, Any]:
         if self._fh is not None:
@@ -252,9 +457,18 @@ def _ordered_results(analyzer: Analyzer, rows: Iterable[RowResult], cols: Column
             out = score_one(analyzer, *_plain(row), cols)
             yield out["row"], json.dumps(out, ensure_ascii=False), _outcome(out)
         return
-    for first, results in scored_chunks(analyzer, rows, cols, workers, chunk_size):
-        for k, (line, outcome) in enumerate(results):
-            yield first + k, line, outcome
+    # Each row's own number, not first-of-chunk + k: a resumed run scores committed parts again
+    # as well as the rows past them, so one chunk can hold two separate runs of rows.
+    numbers: deque[int] = deque()  # rows in flight, in order: bounded like the chunks
+
+    def noted(rows: Iterable[RowResult]) -> Iterator[RowResult]:
+        for row in rows:
+            numbers.append(row.index)
+            yield row
+
+    for _first, results in scored_chunks(analyzer, noted(rows), cols, workers, chunk_size):
+        for line, outcome in results:
+            yield numbers.popleft(), line, outcome
 
 
 def _never_started(out: Path) -> bool:
@@ -267,6 +481,45 @@ def _never_started(out: Path) -> bool:
     except Exception:  # noqa: BLE001 - unreadable: leave it for the user, the normal checks report it
         return False
     return not manifest.parts and not manifest.complete
+
+
+def _check_resumable(out: Path, manifest: Manifest, version: str, options: dict[str, Any]) -> None:
+    """Refuse to add rows scored differently from the committed ones: the output would mix two
+    meanings of a row (another text column, prior or mode) with nothing in it to tell them apart."""
+    if manifest.options is None or manifest.newscred_version is None:
+        # Refused rather than trusted: such a manifest cannot say which --text-col, --prior,
+        # --mode ... its parts were scored with, and guessing wrong corrupts the output silently,
+        # while refusing only costs scoring the input again.
+        raise ConfigError(f"cannot resume {out}: its {MANIFEST} comes from an older newscred that did not record the "
+                          "newscred version or the options its rows were scored with (--text-col, --prior, --mode, ...), "
+                          "so this run cannot check it would score the remaining rows the same way; score into a new folder")
+    if manifest.newscred_version != version:
+        raise ConfigError(f"cannot resume {out}: it was started with newscred {manifest.newscred_version} and this is "
+                          f"newscred {version}, whose rows can differ; finish it with newscred {manifest.newscred_version}, "
+                          "or score into a new folder")
+    differ = options_differ(manifest.options, options)
+    if differ:
+        was = ", ".join(_shown(k, manifest.options.get(k)) for k in differ)
+        now = ", ".join(_shown(k, options.get(k)) for k in differ)
+        raise ConfigError(f"cannot resume {out}: it was started with {was} (this run: {now}); resume with the options "
+                          "it was started with, or score into a new folder")
+
+
+def _rows_to_score(rows: Iterable[RowResult], committed: int, redo: list[tuple[int, int, int]],
+                   seen: list[int]) -> Iterator[RowResult]:
+    """The rows past the committed ones, and those of committed parts to score again (``redo``:
+    sorted (first row, end row, part number)).  ``seen[0]`` counts every row read."""
+    pending = iter(redo)
+    current = next(pending, None)
+    for row in rows:
+        seen[0] += 1
+        if row.index >= committed:
+            yield row
+            continue
+        while current is not None and row.index >= current[1]:
+            current = next(pending, None)
+        if current is not None and current[0] <= row.index:
+            yield row
 
 
 def score_corpus(
@@ -283,8 +536,17 @@ def score_corpus(
     chunk_size: int = 64,
     progress: Callable[[int], None] | None = None,
     on_total: Callable[[int | None], None] | None = None,
+    resumed: Callable[[int], None] | None = None,
+    on_note: Callable[[str], None] | None = None,
 ) -> Manifest:
-    """Score ``source`` into parts under ``out_dir``; see the module docstring."""
+    """Score ``source`` into parts under ``out_dir``; see the module docstring.
+
+    ``progress(n)``: n more rows scored.  ``resumed(n)``: called once, with the rows a resumed run
+    finds already committed (without it, ``progress`` gets them).  ``on_note``: remarks that do
+    not stop the run (a part scored again, a file of a folder without the text column).
+    """
+    from .. import __version__
+
     if output_format not in ("jsonl", "parquet"):
         raise ConfigError(f"output format must be jsonl or parquet, not {output_format!r}")
     out = Path(out_dir)
@@ -292,6 +554,7 @@ def score_corpus(
     model_info = analyzer.model_info.to_dict()
     digest = input_digest(files) if files else None
     input_info = {"source": str(source), "files": [str(f) for f in files] if files else ["-"], "sha256": digest}
+    options = run_options(analyzer, cols, output_format)
     if str(source) != "-":
         check_not_in_input(out, source)
     if out.exists() and not out.is_dir():
@@ -313,8 +576,8 @@ def score_corpus(
         if digest is None or manifest.input.get("sha256") != digest:
             raise ConfigError(f"the input differs from the one {out} was started with (or is standard input); "
                               "resume needs the same files")
-        if manifest.part_size != part_size or manifest.output_format != output_format:
-            part_size, output_format = manifest.part_size, manifest.output_format
+        _check_resumable(out, manifest, __version__, options)
+        part_size = manifest.part_size  # how rows are grouped into files changes no row: the run's own holds
         for stale in out.glob("*.tmp"):
             stale.unlink()
     else:
@@ -323,33 +586,75 @@ def score_corpus(
         except OSError as exc:
             raise OutputError(f"cannot create the output folder {out}: {exc.strerror or exc}") from None
         manifest = Manifest(model_info, input_info, part_size, output_format,
-                            started_at=datetime.now(timezone.utc).replace(microsecond=0).isoformat())
+                            started_at=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+                            newscred_version=__version__, options=options)
         manifest.write(out)
-    if manifest.complete:
+    # "--resume exits 0" must mean "every row is on disk": a part deleted or cut short since it
+    # was committed is scored again from the input rather than trusted.
+    problems = check_parts(out, manifest)
+    if manifest.complete and not problems:
         return manifest
+    starts = [0]
+    for part in manifest.parts:
+        starts.append(starts[-1] + part["rows"])
+    redo = sorted((starts[n], starts[n + 1], n) for n in problems)
+    for n, problem in sorted(problems.items()):
+        if on_note is not None:
+            on_note(f"{out / manifest.parts[n]['file']} {problem}: scoring its {manifest.parts[n]['rows']:,} rows again")
     if on_total is not None:
         total = estimate_rows(files)
         on_total(total)
-    done = manifest.committed_rows
-    if progress is not None and done:
-        progress(done)
-    rows = checked_columns(input_rows(source, fmt, files), cols, str(source) if files else "<stdin>")
-    rows = islice(rows, done, None)  # committed rows are re-read, not re-scored
+    committed = manifest.committed_rows
+    done = committed - sum(end - first for first, end, _ in redo)
+    if done:
+        if resumed is not None:
+            resumed(done)
+        elif progress is not None:
+            progress(done)
+    tally = IdTally()
+    folder = files is not None and Path(source).is_dir()
+    rows = checked_columns(input_rows(source, fmt, files), cols, str(source) if files else "<stdin>",
+                           per_file=folder, on_note=on_note)
+    seen = [0]
+    rows = _rows_to_score(tally.wrap(rows, cols), committed, redo, seen)  # committed rows are re-read, not re-scored
     writer: _PartWriter | None = None
-    part_no = len(manifest.parts)
-    for row, line, outcome in _ordered_results(analyzer, rows, cols, workers, chunk_size):
-        if writer is None:
-            writer = _PartWriter(out, part_no, output_format)
-        writer.add(row, line, outcome)
-        if writer.summary.rows >= part_size:
+    number, limit = 0, 0
+    rewritten: set[int] = set()
+    try:
+        for row, line, outcome in _ordered_results(analyzer, rows, cols, workers, chunk_size):
+            if writer is None:
+                if row < committed:  # a committed part scored again, under its own number and size
+                    number = bisect_right(starts, row) - 1
+                    limit = manifest.parts[number]["rows"]
+                else:
+                    number, limit = len(manifest.parts), part_size
+                writer = _PartWriter(out, number, output_format)
+            writer.add(row, line, outcome)
+            if writer.summary.rows >= limit:
+                entry = writer.commit()
+                if number < len(manifest.parts):
+                    manifest.parts[number] = entry
+                    rewritten.add(number)
+                else:
+                    manifest.parts.append(entry)
+                manifest.write(out)
+                writer = None
+            if progress is not None:
+                progress(1)
+        if writer is not None:
+            if number < len(manifest.parts):
+                raise OutputError(f"{out}: the input ended inside part {number}, which the manifest says holds "
+                                  f"{limit:,} rows; the folder is not a complete run of this input: score into a new folder")
             manifest.parts.append(writer.commit())
-            manifest.write(out)
             writer = None
-            part_no += 1
-        if progress is not None:
-            progress(1)
-    if writer is not None:
-        manifest.parts.append(writer.commit())
+    except BaseException:
+        if writer is not None:
+            writer.discard()
+        raise
+    if set(problems) - rewritten or seen[0] != manifest.committed_rows:
+        raise OutputError(f"{out}: the input has {seen[0]:,} rows but the parts hold {manifest.committed_rows:,}; the folder "
+                          "is not a complete run of this input: score into a new folder")
+    manifest.duplicate_ids = tally.duplicates
     manifest.complete = True
     manifest.finished_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
     manifest.write(out)

@@ -25,6 +25,8 @@ class ScoreSummary:
     errors: int = 0
     labels: dict[str, int] = field(default_factory=dict)
     error_codes: dict[str, int] = field(default_factory=dict)
+    #: rows whose id an earlier row already had (rows without an id are not counted)
+    duplicate_ids: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -56,31 +58,109 @@ class Columns:
     required: tuple[str, ...] = ()
 
 
-def _row_id(data: dict[str, Any] | None, id_col: str | None, index: int) -> str:
+def _row_id(data: dict[str, Any] | None, id_col: str | None) -> str | None:
+    """The row's own id, or None: a made-up id (the row number) could equal a real id of another
+    row and attach its score to the wrong article on a join; ``row`` is the key of every row."""
     if data is not None and id_col and data.get(id_col) not in (None, ""):
         value = data[id_col]
         # nested ids keep a faithful JSON form rather than a Python repr
         return json.dumps(value, sort_keys=True, ensure_ascii=False) if isinstance(value, (dict, list)) else str(value)
-    return str(index)
+    return None
 
 
-def checked_columns(rows: Iterable[RowResult], cols: Columns, name: str = "the input") -> Iterator[RowResult]:
+def output_id(data: dict[str, Any] | None, source: str | None, cols: Columns) -> str | None:
+    """The ``id`` an output row gets (the same rule in the parent and in worker processes)."""
+    if data is None and source is not None and source.lower().endswith(ARTICLE_SUFFIXES):
+        return source  # an unreadable article file: its name is its id, as when it reads
+    return _row_id(data, cols.id)
+
+
+class IdTally:
+    """Counts rows whose id an earlier row already had, in 8 bytes per distinct id (a 64-bit hash;
+    among ten million ids the chance of one false match is about 3 in a million) rather than a
+    Python set of strings, which would take ten times that on a corpus of millions."""
+
+    def __init__(self) -> None:
+        import numpy as np
+        from array import array
+
+        self._np = np
+        self._seen = np.empty(0, dtype=np.uint64)  # sorted, distinct
+        self._buf = array("Q")
+        self._dups = 0
+
+    def add(self, rid: str | None) -> None:
+        if rid is not None:
+            self._buf.append(hash(rid) & 0xFFFFFFFFFFFFFFFF)
+            if len(self._buf) >= max(1 << 20, len(self._seen)):  # geometric: sorting stays O(n log n) overall
+                self._flush()
+
+    def _flush(self) -> None:
+        np = self._np
+        if not self._buf:
+            return
+        new = np.frombuffer(self._buf, dtype=np.uint64)
+        uniq = np.unique(new)
+        self._dups += len(new) - len(uniq)
+        if len(self._seen):
+            known = np.isin(uniq, self._seen, assume_unique=True)
+            self._dups += int(known.sum())
+            uniq = np.union1d(self._seen, uniq[~known])
+        self._seen = uniq
+        from array import array
+
+        self._buf = array("Q")
+
+    @property
+    def duplicates(self) -> int:
+        self._flush()
+        return self._dups
+
+    def wrap(self, rows: Iterable[RowResult], cols: Columns) -> Iterator[RowResult]:
+        for row in rows:
+            self.add(output_id(row.data, row.source, cols))
+            yield row
+
+
+def _missing_columns_message(name: str, data: dict[str, Any], missing: list[str], cols: Columns) -> str:
+    found = ", ".join(map(str, data)) or "none"
+    option = {cols.text: "--text-col", cols.id: "--id-col", cols.title: "--title-col", cols.url: "--url-col"}
+    hint = "check " + ", ".join(f"{option.get(c, 'the column option')} {c}" for c in missing)
+    plain = len(data) == 1 and " " in next(iter(data))
+    return (f"{name} has no column {', '.join(repr(c) for c in missing)} (its first row has: {found[:200]}); {hint}"
+            + ("; it looks like plain text, not a table: for one article use 'newscred analyze'" if plain else ""))
+
+
+def checked_columns(rows: Iterable[RowResult], cols: Columns, name: str = "the input", *, per_file: bool = False,
+                    on_note: Callable[[str], None] | None = None) -> Iterator[RowResult]:
     """``rows``, after checking the first readable row has the text column and every column the user
     named: a wrong --text-col or a plain-text file is one clear error for the whole input, not one
-    error row per line (and exit status 0)."""
+    error row per line (and exit status 0).
+
+    ``per_file`` (a folder input): each table file's first readable row is checked, and a file
+    without the columns gets a note (``on_note``) and error rows, not a run-wide error: stopping the
+    run would otherwise depend on whether that file's name sorts first.  A folder where no file
+    has the column still fails, as "no row could be scored"."""
     checked = False
+    current: str | None = None
     for row in rows:
+        if per_file:
+            if row.source != current:
+                current, checked = row.source, False
+            if row.source is not None and row.source.lower().endswith(ARTICLE_SUFFIXES):
+                checked = True  # an article file is one text, not a table with columns
         if not checked and row.data is not None:
             checked = True
             missing = [c for c in (cols.text, *cols.required) if c not in row.data]
             if missing:
-                found = ", ".join(map(str, row.data)) or "none"
-                option = {cols.text: "--text-col", cols.id: "--id-col", cols.title: "--title-col", cols.url: "--url-col"}
-                hint = "check " + ", ".join(f"{option.get(c, 'the column option')} {c}" for c in missing)
-                plain = len(row.data) == 1 and " " in next(iter(row.data))
-                raise MissingColumnError(
-                    f"{name} has no column {', '.join(repr(c) for c in missing)} (its first row has: {found[:200]}); {hint}"
-                    + ("; it looks like plain text, not a table: for one article use 'newscred analyze'" if plain else ""))
+                where = os.path.join(name, current) if per_file and current else name
+                message = _missing_columns_message(where, row.data, missing, cols)
+                if not per_file:
+                    raise MissingColumnError(message)
+                if on_note is not None:
+                    what = ("its rows are error rows (input.missing_column)" if cols.text in missing
+                            else "its rows are scored without them")
+                    on_note(f"{message}: {what}")
         yield row
 
 
@@ -92,9 +172,7 @@ def _plain(row: RowResult) -> tuple[int, dict[str, Any] | None, dict[str, Any] |
 def score_one(analyzer: Analyzer, index: int, data: dict[str, Any] | None, error: dict[str, Any] | None,
               source: str | None, cols: Columns) -> dict[str, Any]:
     """One input row -> one output row (a report, or an ``error`` object)."""
-    rid = _row_id(data, cols.id, index)
-    if data is None and source is not None and source.lower().endswith(ARTICLE_SUFFIXES):
-        rid = source  # an unreadable article file: its name is its id, as when it reads
+    rid = output_id(data, source, cols)
     base: dict[str, Any] = {"row": index, "id": rid}
     if source is not None:
         base["file"] = source  # which file of the input the row came from
@@ -109,8 +187,10 @@ def score_one(analyzer: Analyzer, index: int, data: dict[str, Any] | None, error
             )
         text = data[cols.text]
         if text is None:
-            text = ""  # an empty cell: input.empty, like an empty string
-        elif not isinstance(text, str):
+            # input.type, as analyze(None) in the library: one code for null on every surface; an
+            # empty string (an empty CSV cell) stays input.empty
+            raise InputTypeError(f"row {index}: the '{cols.text}' value is null (a missing value), not text")
+        if not isinstance(text, str):
             raise InputTypeError(f"row {index}: the '{cols.text}' value is {type(text).__name__} {str(text)[:40]!r}, not text")
         title = data.get(cols.title) if cols.title else None
         url = data.get(cols.url) if cols.url else None
@@ -135,12 +215,24 @@ _WORKER: dict[str, Any] = {}
 
 def _die_with_parent() -> None:
     """Linux: have the kernel end this worker when the parent dies (even by kill -9), instead of
-    leaving it to score on and print BrokenPipeError tracebacks into the user's terminal."""
+    leaving it to score on and print BrokenPipeError tracebacks into the user's terminal.
+
+    Ctrl-C reaches the whole process group: the parent stops handing out rows, cleans up its
+    output and shuts the pool down, so a worker ignores it (instead of printing a
+    KeyboardInterrupt traceback).  SIGTERM gets its default action back, whatever handler the
+    worker inherited from a forking parent: the pool itself ends workers with SIGTERM when one of
+    them dies, and so does the death signal below."""
+    import signal
+
+    for sig, action in ((signal.SIGINT, signal.SIG_IGN), (signal.SIGTERM, signal.SIG_DFL)):
+        try:
+            signal.signal(sig, action)
+        except (OSError, ValueError):  # not the main thread of the process: keep what it has
+            pass
     if not sys.platform.startswith("linux"):
         return
     try:
         import ctypes
-        import signal
 
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, int(signal.SIGTERM))  # PR_SET_PDEATHSIG
@@ -262,17 +354,25 @@ def score_file(
     workers: int = 1,
     chunk_size: int = 64,
     progress: Callable[[int], None] | None = None,
+    on_note: Callable[[str], None] | None = None,
 ) -> ScoreSummary:
-    """Score ``source`` (JSONL/CSV/TSV/Parquet path, or "-" for stdin) into a JSONL ``dest``.
+    """Score ``source`` (JSONL/CSV/TSV/Parquet path, a folder, or "-" for stdin) into a JSONL ``dest``.
 
     With ``workers > 1`` rows are scored by a process pool (each worker loads the artifact once);
-    output order is input order either way.
+    output order is input order either way.  ``on_note`` receives remarks about the input that do
+    not stop the run (a file of a folder without the text column).  The summary's
+    ``duplicate_ids`` counts rows whose id an earlier row already had.
     """
     summary = ScoreSummary()
     tmp: Path | None = None
-    from .runner import input_rows
+    from .runner import input_files, input_rows
 
-    rows = checked_columns(input_rows(source, fmt), cols, "<stdin>" if str(source) == "-" else str(source))
+    files = input_files(source)
+    folder = files is not None and Path(source).is_dir()
+    tally = IdTally()
+    rows = checked_columns(input_rows(source, fmt, files), cols, "<stdin>" if str(source) == "-" else str(source),
+                           per_file=folder, on_note=on_note)
+    rows = tally.wrap(rows, cols)
     if isinstance(dest, (str, os.PathLike)) and str(dest) != "-":
         final = Path(dest)
         check_output_file(final, source)
@@ -305,6 +405,7 @@ def score_file(
             # a header line and nothing else, e.g. one line of plain text piped in: not a batch
             raise EmptyInputError(f"{'<stdin>' if str(source) == '-' else source} has no rows (a header line only?); "
                                   "for one article, use 'newscred analyze'")
+        summary.duplicate_ids = tally.duplicates
         ok = True
     finally:
         if tmp is not None:

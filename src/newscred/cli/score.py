@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
-from typing import Any
+import time
+from pathlib import Path
+from typing import Any, Iterator
 
 import click
 
@@ -45,7 +48,7 @@ def _check_output_name(output: str, output_format: str, output_format_given: boo
               help="Input format; guessed from the file extension when omitted (standard input: sniffed).")
 @click.option("--text-col", default="text", show_default=True, help="Column holding the article text.")
 @click.option("--title-col", default="title", show_default=True, help="Column holding the headline (optional).")
-@click.option("--id-col", default="id", show_default=True, help="Column holding a row id; the row number is used when absent.")
+@click.option("--id-col", default="id", show_default=True, help="Column holding a row id; a row without one gets id null (its 'row' number is the key).")
 @click.option("--url-col", default="url", show_default=True, help="Column holding the article URL (optional).")
 @click.option("--prior", default=0.5, show_default=True, type=float,
               help="Share of unreliable articles you expect in INPUT (strictly between 0 and 1); probabilities are "
@@ -61,12 +64,16 @@ def _check_output_name(output: str, output_format: str, output_format_given: boo
 @click.option("--backend", type=click.Choice(["local", "spark"]), default="local", show_default=True,
               help="local: this machine's processes; spark: Apache Spark (pip install 'newscred[spark]').")
 @click.option("--master", default=None, help="Spark master URL, with --backend spark only (default local[*], or $SPARK_MASTER).")
-@click.option("--resume", is_flag=True, help="Continue an interrupted run in the output folder (same model, same input).")
+@click.option("--resume", is_flag=True,
+              help="Continue an interrupted run in the output folder (same model, input, newscred version and options); "
+                   "committed parts that are missing or altered are scored again.")
 @click.option("--ratings-file", type=click.Path(exists=True, dir_okay=False), default=None, envvar="NEWSCRED_RATINGS_FILE",
               help="Your own source ratings (CSV/JSON), used for rows with a URL (--url-col; a bare domain works too).")
 @click.option("--provenance/--no-provenance", default=True, show_default=True,
               help="Include the provenance section (wire origin, injected blocks, sourcing); off roughly doubles throughput.")
-@click.option("--progress/--no-progress", default=None, help="Progress bar on standard error (default: when it is a terminal).")
+@click.option("--progress/--no-progress", default=None,
+              help="Progress on standard error: a bar on a terminal; elsewhere (a log, CI) a plain line every 30 s, and "
+                   "with --progress also at every tenth of the input. Default: on.")
 @claims_options(default=False)
 @handle_errors
 @click.pass_context
@@ -78,19 +85,23 @@ def score(ctx: click.Context, input: str, output: str, model: str | None, fmt: s
     In a folder, each .txt, .md or .html file is one article (its id is its path in the folder), and
     every output row names the file it came from ("file").
 
-    Writes exactly one JSON row per input row, in input order, carrying the row number and id:
-    the full report (the same keys as 'analyze --json'), or an "error" object with a stable code
-    for rows that cannot be scored (empty text, malformed line, missing column...).
+    Writes exactly one JSON row per input row, in input order, carrying the row number and id
+    (null for a row without one; a warning counts rows sharing an id): the full report (the same
+    keys as 'analyze --json'), or an "error" object with a stable code for rows that cannot be
+    scored (empty text, malformed line, missing column...). In a folder, hidden files and folders
+    (.cache/, .git/) are not read, and a file that cannot be read as a table is one error row.
     Rows under 60 words go to the short-claim model (--mode). The check-worthy claims section is
     off in bulk (claims: null); --claims turns it on.
 
     A single output file is written beside its final name and renamed into place at the end, so
     a failed run never empties an existing file. The run exits with status 1 when the input as a
-    whole is unusable (no such file, no text column, UTF-16...) or when no row could be scored.
+    whole is unusable (no such file, no text column, UTF-16...) or when no row could be scored;
+    stopped by SIGTERM or Ctrl-C, it removes its temporary file and exits with 143 or 130.
 
     With a folder as OUTPUT, rows go into part-NNNNN files, each committed atomically, and
-    _manifest.json records the model, the input digest and the counts; after an interruption
-    (even kill -9), the same command with --resume finishes the run with every row exactly once.
+    _manifest.json records the model, the input digest, the newscred version, the options that
+    shape a row and the counts; after an interruption (even kill -9), the same command with
+    --resume finishes the run with every row exactly once, after checking each committed part.
 
     \b
     Examples:
@@ -117,31 +128,176 @@ def score(ctx: click.Context, input: str, output: str, model: str | None, fmt: s
         result = score_with_spark(input, output, model=model, master=master, fmt=fmt, text_col=text_col, id_col=id_col,
                                   title_col=title_col, url_col=url_col, prior=prior, output_format=output_format,
                                   provenance=provenance, claims=claims, mode=mode)
-        click.echo(f"{result['rows']} rows scored on Spark ({result['by_label']}) -> {output}", err=True)
+        # the same one-line summary as a local run, so logs read alike; counts alone from an older spark module
+        click.echo(result.get("summary") or f"{result['rows']} rows scored on Spark ({result['by_label']}) -> {output}",
+                   err=True)
         return
     from .. import load
     from ..batch import Columns
 
     workers = workers or max(1, os.cpu_count() or 1)
 
-    from ..batch.runner import skipped_files
+    from ..batch.runner import unread_note
 
-    skipped = skipped_files(input)
-    if skipped:
-        names = ", ".join(p.name for p in skipped[:3]) + (", ..." if len(skipped) > 3 else "")
-        click.echo(f"note: {len(skipped)} file{'s' * (len(skipped) != 1)} in {input} {'are' if len(skipped) != 1 else 'is'} "
-                   f"neither a table nor an article and will not be read ({names})", err=True)
-    analyzer = load(model, prior=prior, provenance=provenance, ratings_file=ratings_file, claims=claims,
-                    claims_index=claims_index, mode=mode, max_chars=max_chars)
-    # Optional columns the user named must exist: a mistyped --id-col would otherwise give row
-    # numbers as ids, and a mistyped --url-col no source verdicts, without a word.
+    note_line = unread_note(input)
+    if note_line:
+        click.echo(note_line, err=True)
+    # Required columns the user named must exist: a mistyped --id-col would otherwise give rows
+    # without ids, and a mistyped --url-col no source verdicts, without a word.
     required = tuple(c for name, c in (("id_col", id_col), ("title_col", title_col), ("url_col", url_col)) if c and given(name))
     cols = Columns(text=text_col, title=title_col or None, id=id_col or None, url=url_col or None, required=required)
-    show = sys.stderr.isatty() if progress is None else progress
+    single = _is_single_file(output)
+    if single and resume:
+        raise click.UsageError("--resume needs a folder as --output (parts and a manifest)")
+    counted = [0]  # rows handled by this run, for the message when it is stopped
+    with _stop_on_signals() as stopped:
+        try:
+            analyzer = load(model, prior=prior, provenance=provenance, ratings_file=ratings_file, claims=claims,
+                            claims_index=claims_index, mode=mode, max_chars=max_chars)
+            summary, where = _run(analyzer, input, output, single, fmt, cols, workers, part_size, output_format, resume,
+                                  progress, counted)
+        except stopped as exc:
+            click.echo(_stopped_message(exc.signum, output, single, counted[0]), err=True)
+            sys.exit(128 + exc.signum)
+    labels = ", ".join(f"{k} {v}" for k, v in sorted(summary.labels.items())) or "none"
+    msg = (f"{summary.rows} row{'s' * (summary.rows != 1)}: {summary.scored} scored ({labels}), "
+           f"{summary.errors} error{'s' * (summary.errors != 1)}")
+    if summary.error_codes:
+        msg += " (" + ", ".join(f"{k} {v}" for k, v in sorted(summary.error_codes.items())) + ")"
+    click.echo(f"{msg} -> {where}", err=True)
+    if summary.duplicate_ids:
+        n = summary.duplicate_ids
+        click.echo(f"warning: {n:,} row{'s' * (n != 1)} share{'s' * (n == 1)} an id with an earlier row; join the output "
+                   "on 'row' (the input row number), not on 'id'", err=True)
+    if not summary.rows:
+        from ..errors import EmptyInputError
+
+        raise EmptyInputError(f"{input} has no rows (a header line only?); for one article, use 'newscred analyze'")
+    if not summary.scored:
+        from ..errors import InputError, MissingColumnError
+
+        if set(summary.error_codes) == {"input.missing_column"}:
+            raise MissingColumnError(f"no row of {input} has the column '{text_col}'; check --text-col {text_col}")
+        raise InputError(f"no row of {input} could be scored (every row is an error row; see the codes above and the "
+                         "'error' objects in the output)")
+
+
+class _Stopped(BaseException):
+    """SIGTERM or Ctrl-C: a BaseException, so that no ``except Exception`` on the way swallows it,
+    and every ``finally`` (the temporary output file, the worker pool) still runs."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def _stop_on_signals() -> Iterator[type[_Stopped]]:
+    """Turn SIGTERM (what Kubernetes, systemd, Airflow and ``timeout`` send) and SIGINT into
+    :class:`_Stopped`, so both clean up like an error and the exit status says which one it was
+    (143, 130) instead of 1, the status of an unusable input.  A second signal while cleaning up
+    quits at once (temporary files are then removed by the next run)."""
+    import signal
+    import threading
+
+    def handler(signum: int, frame: Any) -> None:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda n, f: os._exit(128 + n))
+        raise _Stopped(signum)
+
+    previous: dict[int, Any] = {}
+    if threading.current_thread() is threading.main_thread():  # only the main thread may set handlers
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            previous[sig] = signal.signal(sig, handler)
+    try:
+        yield _Stopped
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def _stopped_message(signum: int, output: str, single: bool, rows: int) -> str:
+    import signal
+
+    what = "SIGTERM" if signum == signal.SIGTERM else "Ctrl-C (SIGINT)" if signum == signal.SIGINT else f"signal {signum}"
+    if output == "-":
+        return f"stopped by {what} after {rows:,} rows written to standard output"
+    if single:
+        return (f"stopped by {what} after {rows:,} rows; {output} was not written (a file there before is left as it "
+                "was): run the command again to score the input")
+    import json
+
+    try:
+        manifest = json.loads((Path(output) / "_manifest.json").read_text())
+    except (OSError, ValueError):
+        return f"stopped by {what} before any part was written to {output}"
+    parts = manifest.get("parts", [])
+    done = sum(p.get("rows", 0) for p in parts)
+    return (f"stopped by {what}: {done:,} rows are committed in {len(parts)} part{'s' * (len(parts) != 1)} in {output}; "
+            "to score the rest, run the same command again with --resume")
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{max(1, round(seconds))} s"
+    if seconds < 90 * 60:
+        return f"{seconds / 60:.0f} min"
+    return f"{int(seconds // 3600)} h {int(seconds % 3600 // 60)} min"
+
+
+class _ProgressLines:
+    """Progress for a log file, CI or Kubernetes (stderr not a terminal), where a bar shows nothing:
+    a plain line every ``interval`` seconds and, with ``--progress`` forced, at every tenth of the
+    input too ("12,000/20,000 rows, 150 rows/s, about 53 s left")."""
+
+    def __init__(self, tenths: bool, interval: float = 30.0) -> None:
+        self.tenths = tenths
+        self.interval = interval
+        self.total: int | None = None
+        self.count = 0
+        self.resumed = 0  # rows committed by an earlier run: not part of this run's rate
+        self.start = self.last = time.monotonic()
+        self.next_tenth = 1
+
+    def set_total(self, total: int | None) -> None:
+        self.total = total or None
+
+    def skip(self, n: int) -> None:
+        self.count += n
+        self.resumed += n
+        if self.total:
+            self.next_tenth = self.count * 10 // self.total + 1
+
+    def __call__(self, n: int) -> None:
+        self.count += n
+        now = time.monotonic()
+        due = now - self.last >= self.interval
+        if self.tenths and self.total and self.count * 10 // self.total >= self.next_tenth:
+            self.next_tenth = self.count * 10 // self.total + 1
+            due = True
+        if due:
+            self.last = now
+            click.echo(self.line(now), err=True)
+
+    def line(self, now: float) -> str:
+        rate = (self.count - self.resumed) / max(now - self.start, 1e-6)
+        total = self.total if self.total and self.total >= self.count else None  # an estimate can fall short
+        text = f"{self.count:,}/{total:,} rows" if total else f"{self.count:,} rows"
+        text += f", {rate:,.0f} rows/s"
+        if total and rate > 0 and self.count < total:
+            text += f", about {_duration((total - self.count) / rate)} left"
+        return text
+
+
+def _run(analyzer: Any, input: str, output: str, single: bool, fmt: str | None, cols: Any, workers: int, part_size: int,
+         output_format: str, resume: bool, progress: bool | None, counted: list[int]) -> tuple[Any, str]:
+    """Score into a file or a folder, with a bar on a terminal, plain lines elsewhere."""
     bar_ctx: Any = None
-    advance = None
-    on_total = None
-    if show:
+    lines: _ProgressLines | None = None
+    advance: Any = None
+    on_total: Any = None
+    resumed: Any = None
+    if progress is not False and sys.stderr.isatty():
         from rich.console import Console
         from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, SpinnerColumn, TaskProgressColumn,
                                    TextColumn, TimeElapsedColumn, TimeRemainingColumn)
@@ -155,47 +311,45 @@ def score(ctx: click.Context, input: str, output: str, model: str | None, fmt: s
                            TaskProgressColumn(), RateColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
                            console=Console(stderr=True), transient=True)
         task = bar_ctx.add_task("score", total=None)
-        advance = lambda n: bar_ctx.advance(task, n)  # noqa: E731
+        advance = resumed = lambda n: bar_ctx.advance(task, n)  # noqa: E731
         on_total = lambda total: bar_ctx.update(task, total=total)  # noqa: E731
         bar_ctx.start()
-        if _is_single_file(output):  # the folder runner sets its own total (it knows what is already done)
-            from ..batch.runner import estimate_rows, input_files
+    elif progress is not False:
+        # no terminal: quiet for a short run, a line every 30 s for a long one; forced: every tenth too
+        lines = _ProgressLines(tenths=bool(progress))
+        advance, on_total, resumed = lines, lines.set_total, lines.skip
 
-            try:
-                on_total(estimate_rows(input_files(input)))
-            except Exception:  # noqa: BLE001 - only for the ETA; the run reports real problems itself
-                pass
+    def count(n: int) -> None:
+        counted[0] += n
+        if advance is not None:
+            advance(n)
+
+    def note(message: str) -> None:
+        if bar_ctx is not None:
+            bar_ctx.console.print(f"note: {message}", markup=False, highlight=False)
+        else:
+            click.echo(f"note: {message}", err=True)
+
     try:
-        if _is_single_file(output):
-            if resume:
-                raise click.UsageError("--resume needs a folder as --output (parts and a manifest)")
+        if single:
+            if on_total is not None:  # the folder runner sets its own total (it knows what is already done)
+                from ..batch.runner import estimate_rows, input_files
+
+                try:
+                    on_total(estimate_rows(input_files(input)))
+                except Exception:  # noqa: BLE001 - only for the ETA; the run reports real problems itself
+                    pass
             from ..batch import score_file
 
-            summary = score_file(analyzer, input, output, fmt=fmt, cols=cols, workers=workers, progress=advance)
-            where = output
-        else:
-            from ..batch.runner import score_corpus
+            summary = score_file(analyzer, input, output, fmt=fmt, cols=cols, workers=workers, progress=count, on_note=note)
+            return summary, output
+        from ..batch.runner import score_corpus
 
-            manifest = score_corpus(analyzer, input, output, fmt=fmt, cols=cols, workers=workers, part_size=part_size,
-                                    output_format=output_format, resume=resume, progress=advance, on_total=on_total)
-            summary = manifest.summary()
-            n = len(manifest.parts)
-            where = f"{output} ({n} part{'s' * (n != 1)}, manifest {os.path.join(output, '_manifest.json')})"
+        manifest = score_corpus(analyzer, input, output, fmt=fmt, cols=cols, workers=workers, part_size=part_size,
+                                output_format=output_format, resume=resume, progress=count, on_total=on_total,
+                                resumed=resumed, on_note=note)
+        n = len(manifest.parts)
+        return manifest.summary(), f"{output} ({n} part{'s' * (n != 1)}, manifest {os.path.join(output, '_manifest.json')})"
     finally:
         if bar_ctx is not None:
             bar_ctx.stop()
-    labels = ", ".join(f"{k} {v}" for k, v in sorted(summary.labels.items())) or "none"
-    msg = (f"{summary.rows} row{'s' * (summary.rows != 1)}: {summary.scored} scored ({labels}), "
-           f"{summary.errors} error{'s' * (summary.errors != 1)}")
-    if summary.error_codes:
-        msg += " (" + ", ".join(f"{k} {v}" for k, v in sorted(summary.error_codes.items())) + ")"
-    click.echo(f"{msg} -> {where}", err=True)
-    if not summary.rows:
-        from ..errors import EmptyInputError
-
-        raise EmptyInputError(f"{input} has no rows (a header line only?); for one article, use 'newscred analyze'")
-    if not summary.scored:
-        from ..errors import InputError
-
-        raise InputError(f"no row of {input} could be scored (every row is an error row; see the codes above and the "
-                         "'error' objects in the output)")

@@ -1,0 +1,137 @@
+"""--resume only continues a run it can vouch for: same options, same newscred, committed parts intact."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from newscred.batch.runner import MANIFEST, score_corpus
+from newscred.cli import main
+from newscred.errors import ConfigError
+
+from .conftest import EXAMPLES
+
+
+def _write_input(path: Path, n: int) -> None:
+    wire = (EXAMPLES / "wire-story.txt").read_text()
+    viral = (EXAMPLES / "viral-post.txt").read_text()
+    rows = [{"id": f"a{i}", "title": f"Says item {i} doubled last year.", "text": (wire if i % 2 else viral) + f" Item {i}."}
+            for i in range(n)]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+
+
+def _interrupt(out: Path, keep: int) -> None:
+    """What a kill -9 after ``keep`` committed parts leaves: those parts and a manifest saying so."""
+    manifest = json.loads((out / MANIFEST).read_text())
+    for part in manifest["parts"][keep:]:
+        (out / part["file"]).unlink()
+    manifest["parts"] = manifest["parts"][:keep]
+    manifest["complete"] = False
+    (out / MANIFEST).write_text(json.dumps(manifest))
+
+
+def _rows(out: Path) -> list[dict]:
+    return [json.loads(line) for part in sorted(out.glob("part-*.jsonl")) for line in part.read_text().splitlines()]
+
+
+def _score(*args: str):
+    return CliRunner().invoke(main, ["score", *args, "--no-progress", "-w", "1"])
+
+
+def test_resume_with_other_options_is_refused_naming_what_the_run_was_started_with(tmp_path: Path) -> None:
+    src, out = tmp_path / "in.jsonl", tmp_path / "out"
+    _write_input(src, 12)
+    started = ["--part-size", "4", "--prior", "0.1", "--no-provenance", "--mode", "article", "--text-col", "title"]
+    assert _score(str(src), "-o", str(out), *started).exit_code == 0
+    _interrupt(out, keep=1)
+    forgotten = _score(str(src), "-o", str(out), "--part-size", "4", "--resume")
+    assert forgotten.exit_code == 1
+    message = forgotten.stderr.strip()
+    assert message.startswith("Error [config]: cannot resume") and "\n" not in message
+    assert ("it was started with --text-col title, --prior 0.1, --mode article, --no-provenance "
+            "(this run: --text-col text, --prior 0.5, --mode auto, --provenance)") in message
+    assert len(_rows(out)) == 4  # nothing was added
+    same = _score(str(src), "-o", str(out), *started, "--resume")
+    assert same.exit_code == 0, same.output
+    rows = _rows(out)
+    assert [r["row"] for r in rows] == list(range(12))
+    assert {(r["content"]["prior"], r["content"]["mode"], r["provenance"] is None) for r in rows} == {(0.1, "article", True)}
+
+
+def test_the_manifest_records_version_and_every_option_that_shapes_a_row(analyzer, tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    _write_input(src, 3)
+    score_corpus(analyzer, src, tmp_path / "out")
+    manifest = json.loads((tmp_path / "out" / MANIFEST).read_text())
+    import newscred
+
+    assert manifest["newscred_version"] == newscred.__version__
+    assert set(manifest["options"]) == {"text_col", "id_col", "title_col", "url_col", "prior", "mode", "provenance",
+                                        "claims", "claims_index", "max_chars", "ratings_file", "output_format"}
+
+
+def test_resume_refuses_a_changed_ratings_file_another_version_and_an_old_manifest(analyzer, tmp_path: Path) -> None:
+    import newscred
+
+    src, out = tmp_path / "in.jsonl", tmp_path / "out"
+    _write_input(src, 6)
+    ratings = tmp_path / "mine.csv"
+    ratings.write_text("domain,label\nexample.org,low\n")
+    rated = newscred.load(ratings_file=ratings, claims=False)
+    score_corpus(rated, src, out, part_size=2)
+    _interrupt(out, keep=1)
+    ratings.write_text("domain,label\nexample.org,high\n")  # same name, other ratings
+    with pytest.raises(ConfigError, match=r"started with --ratings-file .*mine.csv \(sha256 [0-9a-f]{12}\)"):
+        score_corpus(newscred.load(ratings_file=ratings, claims=False), src, out, part_size=2, resume=True)
+
+    manifest = json.loads((out / MANIFEST).read_text())
+    (out / MANIFEST).write_text(json.dumps({**manifest, "newscred_version": "0.0.1"}))
+    with pytest.raises(ConfigError, match="started with newscred 0.0.1 and this is newscred"):
+        score_corpus(rated, src, out, part_size=2, resume=True)
+
+    # a manifest from before options were recorded: nothing to check them against, so no resume
+    old = {k: v for k, v in manifest.items() if k not in ("newscred_version", "options", "duplicate_ids")}
+    (out / MANIFEST).write_text(json.dumps(old))
+    with pytest.raises(ConfigError, match="older newscred that did not record"):
+        score_corpus(rated, src, out, part_size=2, resume=True)
+
+
+@pytest.mark.parametrize("complete", [False, True], ids=["interrupted", "complete"])
+def test_resume_scores_missing_and_altered_parts_again(tmp_path: Path, complete: bool) -> None:
+    src, out = tmp_path / "in.jsonl", tmp_path / "out"
+    _write_input(src, 14)
+    assert _score(str(src), "-o", str(out), "--part-size", "3").exit_code == 0
+    reference = _rows(out)
+    if not complete:
+        _interrupt(out, keep=3)
+    (out / "part-00001.jsonl").unlink()  # lost
+    first = (out / "part-00000.jsonl").read_text().splitlines()
+    (out / "part-00000.jsonl").write_text("\n".join(first[1:]) + "\n")  # cut short
+    third = (out / "part-00002.jsonl")
+    third.write_text(third.read_text().replace('"id": "a7"', '"id": "a8"'))  # same rows, other bytes
+    result = _score(str(src), "-o", str(out), "--part-size", "3", "--resume")
+    assert result.exit_code == 0, result.output
+    assert "part-00000.jsonl does not match the sha256 the manifest recorded: scoring its 3 rows again" in result.stderr
+    assert "part-00001.jsonl is missing: scoring its 3 rows again" in result.stderr
+    assert "part-00002.jsonl does not match the sha256" in result.stderr
+    assert "14 rows:" in result.stderr
+    assert _rows(out) == reference
+    assert not list(out.glob("*.tmp"))
+    again = _score(str(src), "-o", str(out), "--part-size", "3", "--resume")  # now intact: nothing to do
+    assert again.exit_code == 0 and "again" not in again.stderr
+
+
+def test_parts_scored_again_by_workers_keep_their_rows_apart_from_the_rest(analyzer, tmp_path: Path) -> None:
+    src, out = tmp_path / "in.jsonl", tmp_path / "out"
+    _write_input(src, 30)
+    score_corpus(analyzer, src, out, part_size=5)
+    reference = _rows(out)
+    _interrupt(out, keep=3)
+    (out / "part-00001.jsonl").unlink()
+    # one chunk of 7 holds rows 5-9 (part 1, again) and 15-16 (new): two places, not one run of rows
+    score_corpus(analyzer, src, out, part_size=5, workers=2, chunk_size=7, resume=True)
+    assert _rows(out) == reference
+    assert [json.loads(p.read_text().splitlines()[0])["row"] for p in sorted(out.glob("part-*.jsonl"))] == list(range(0, 30, 5))
