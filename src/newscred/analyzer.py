@@ -306,7 +306,8 @@ class Analyzer:
         if self.provenance:
             from .provenance import analyze_provenance
 
-            prov = analyze_provenance(text, tokens, artefacts, lexicon=lexicon, normalised=normalised_input).to_dict()
+            prov = analyze_provenance(text, tokens, artefacts, lexicon=lexicon, normalised=normalised_input,
+                                      known_share=known_share).to_dict()
             if prov["injected_blocks"]:
                 # The verdict scores the text as given; what the article's own words say without the
                 # republisher's blocks is stated beside it, so a reader sees how much they moved it.
@@ -464,7 +465,7 @@ class Analyzer:
             from .provenance.detect import truncation
 
             agencies = tuple(sorted({a.agency for a in artefacts if a.agency}))
-            cut = truncation(text, tokens, lexicon, normalised_input, artefacts)
+            cut = truncation(text, tokens, lexicon, normalised_input, artefacts, known_share=known_share)
             cut_start, cut_end = cut["start"].truncated, cut["end"].truncated
         return Facts(
             word_count=len(tokens),
