@@ -571,6 +571,22 @@ def _sentence_initial(text: str, start: int) -> bool:
 _TERMINALS = frozenset(".!?")
 
 
+def _gap_kind(gap: str) -> str:
+    """What follows a token: a sentence end ("term"), a line break, a comma or semicolon, or other."""
+    if not _TERMINALS.isdisjoint(gap):
+        return "term"
+    if "\n" in gap:
+        return "brk"
+    return "comma" if "," in gap or ";" in gap else "other"
+
+
+def _gap_opens_sentence(gap: str) -> bool:
+    """:func:`_sentence_initial` for the token after ``gap`` (never the first token): the look-back
+    skips spaces, quotes and brackets, and stops on the previous token's word character (False)."""
+    rest = gap.rstrip(" \t\"'\u201c\u2018([")
+    return bool(rest) and rest[-1] in ".!?\n:\u2014|\u2022"
+
+
 def _token_llrs(text: str, tokens: Sequence[Token], raw: bool, neutral: bytearray) -> tuple[list[float], list[str]]:
     """Per-token LLR "inside an injected block vs article prose", and a feature tag per token."""
     n = len(tokens)
@@ -605,32 +621,29 @@ def _token_llrs(text: str, tokens: Sequence[Token], raw: bool, neutral: bytearra
     cap_llr = nocap_llr = term_llr = brk_llr = other_llr = comma_llr = fcap_llr = 0.0
     follow: list[str] = []
     caps: list[bool | None] = []
-    if raw:
+    if raw and n:
         n_cap = n_cap_seen = 0
-        n_term = n_brk = n_comma = n_fcap = 0
+        n_fcap = 0
         fcaps: list[bool] = []
-        for i, t in enumerate(tokens):
-            gap = text[t.end : tokens[i + 1].start] if i + 1 < n else text[t.end :]
-            if not _TERMINALS.isdisjoint(gap):
-                f = "term"
-                n_term += 1
-            elif "\n" in gap:
-                f = "brk"
-                n_brk += 1
-            elif "," in gap or ";" in gap:
-                f = "comma"
-                n_comma += 1
-            else:
-                f = "other"
-            follow.append(f)
-            if stems[i] is None and len(t.text) >= 2 and t.text in _FUNCTION_LLR and not _sentence_initial(text, t.start):
+        # The gaps between tokens are few distinct strings (" ", ", ", ". ", "\n\n"): each is read
+        # once, not once per token (this loop is the hottest of the provenance pass).
+        starts = [t.start for t in tokens]
+        gaps = [text[tokens[i].end : starts[i + 1]] for i in range(n - 1)] + [text[tokens[-1].end :]]
+        kind_of: dict[str, str] = {}
+        follow = [kind_of[g] if g in kind_of else kind_of.setdefault(g, _gap_kind(g)) for g in gaps]
+        n_term, n_brk, n_comma = follow.count("term"), follow.count("brk"), follow.count("comma")
+        opens_of: dict[str, bool] = {}
+        initial = [_sentence_initial(text, starts[0])] + [
+            opens_of[g] if g in opens_of else opens_of.setdefault(g, _gap_opens_sentence(g)) for g in gaps[:-1]]
+        for i, w in enumerate(words):
+            if stems[i] is None and len(w) >= 2 and w in _FUNCTION_LLR and not initial[i]:
                 # "The", "Of", "To" capitalised mid-sentence: Title Case, which prose never uses
-                fcaps.append(text[t.start].isupper())
+                fcaps.append(text[starts[i]].isupper())
                 n_fcap += fcaps[-1]
             else:
                 fcaps.append(False)
-            if stems[i] is not None and len(t.text) >= 4 and not _sentence_initial(text, t.start):
-                c = text[t.start].isupper()
+            if stems[i] is not None and len(w) >= 4 and not initial[i]:
+                c = text[starts[i]].isupper()
                 caps.append(c)
                 n_cap += c
                 n_cap_seen += 1
