@@ -70,9 +70,22 @@ def _articles_4kb(n: int) -> list[str]:
     return out
 
 
+def _reference_loop_s() -> float:
+    """Seconds for a fixed pure-Python workload (median of 3): how fast this machine ran during the
+    measurement, independent of newscred's code.  The same VM has run about 30% slower at some hours
+    than at others, so throughputs of two runs compare only when this number does."""
+    runs = []
+    for _ in range(3):
+        t = time.perf_counter()
+        sum(i * i % 7 for i in range(3_000_000))
+        runs.append(time.perf_counter() - t)
+    return statistics.median(runs)
+
+
 def run_speed(n: int = 3000) -> dict:
     articles = _articles_4kb(n)
     res: dict = {"machine": _machine(), "articles": n, "mean_chars": statistics.mean(map(len, articles))}
+    reference = [_reference_loop_s()]
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "in.jsonl"
         src.write_text("".join(json.dumps({"id": str(i), "text": t}) + "\n" for i, t in enumerate(articles)))
@@ -99,6 +112,9 @@ def run_speed(n: int = 3000) -> dict:
                                "wall_s_max": max(r["wall_s"] for r in runs),
                                "peak_mb_max": max(r["peak_mb"] for r in runs)}
         print(f"speed: cold analyze {res['cold_analyze']}", flush=True)
+    reference.append(_reference_loop_s())
+    res["reference_loop_s"] = statistics.mean(reference)
+    print(f"speed: reference loop {res['reference_loop_s']:.2f} s (before {reference[0]:.2f}, after {reference[1]:.2f})", flush=True)
     return res
 
 
@@ -217,6 +233,10 @@ def render(quality: dict | None, speed: dict | None) -> str:
                     if "score_workers_1_no_provenance" in speed else []),
                   f"| cold `newscred analyze` (process start to exit, median of 5) | {cold['wall_s_median']:.2f} s (max {cold['wall_s_max']:.2f} s) | <= 1.5 s |",
                   f"| peak memory of `newscred analyze` | {cold['peak_mb_max']:.0f} MB | <= 400 MB |", ""]
+        if "reference_loop_s" in speed:
+            lines += [f"Machine speed during this run: a fixed pure-Python loop took {speed['reference_loop_s']:.2f} s "
+                      "(lower is faster). The speed of this shared VM varies by the hour, so compare this line before "
+                      "comparing throughputs across runs.", ""]
     return "\n".join(lines)
 
 
