@@ -237,7 +237,7 @@ def test_missing_text_is_422(client) -> None:
 @pytest.mark.parametrize(
     "body",
     [
-        {"text": 5},
+        {"text": 5, "prior": 1.5},  # two fields wrong: the request, not only its text
         {"text": "fine words here", "prior": 1.5},
         {"text": "fine words here", "prior": 0},
         {"text": "fine words here", "url": ["x"]},
@@ -305,7 +305,7 @@ def test_cors_is_off_by_default_and_on_for_listed_origins(client, service_analyz
 
 def test_lone_surrogate_is_422(client) -> None:
     r = client.post("/v1/analyze", content=b'{"text": "abc \\ud800 def"}', headers={"content-type": "application/json"})
-    assert_error(r, 422, "request.invalid")
+    assert_error(r, 422, "input.encoding")  # what analyze() says of it
 
 
 @pytest.mark.parametrize("text", ["", "   \n\t ", "!!! ??? ..."])
@@ -516,3 +516,13 @@ def test_docs_page_works_offline(client) -> None:
     assert page.status_code == 200 and "swagger" in page.text.lower()
     assert "cdn.jsdelivr" not in page.text and "unpkg.com" not in page.text
     assert client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
+
+
+def test_a_text_that_is_not_text_gets_the_librarys_code(client) -> None:
+    # the same stable codes as analyze(): None and numbers are input.type, a lone surrogate input.encoding
+    for raw, code in (('{"text": null}', "input.type"), ('{"text": 123}', "input.type"),
+                      ('{"text": "\\ud800abc"}', "input.encoding"), ('{"text": "ok", "prior": 7}', "request.invalid")):
+        r = client.post("/v1/analyze", content=raw, headers={"content-type": "application/json"})
+        assert r.status_code == 422 and r.json()["error"]["code"] == code, (raw, r.json())
+    item = client.post("/v1/analyze/batch", json={"items": [{"text": None, "id": "x"}]}).json()["results"][0]
+    assert item["error"]["code"] == "input.type" and item["id"] == "x"

@@ -8,7 +8,9 @@ of :mod:`newscred.errors` for input errors and these for the request itself:
 
 =====  =========================  ==================================================
  422   request.invalid            malformed JSON, missing or mistyped fields
- 422   input.empty, input.binary  the analyzer refused the text (its own code)
+ 422   input.empty, input.binary  the analyzer refused the text (its own code); a ``text`` that is not
+                                  a string is ``input.type`` and one with a lone surrogate
+                                  ``input.encoding``, as ``analyze()`` says
  413   request.too_large          body over max_body_bytes, or batch over max_batch_items
  415   request.unsupported_media_type  a body that is not JSON (Content-Type) or is compressed
  503   server.busy                every analysis thread stayed taken for timeout_s (Retry-After)
@@ -224,6 +226,18 @@ class _Guard:
             await self._send_json(send, 500, "internal", "Internal error: the server logged the details. Please report it.")
 
 
+def _validation_code(errors: list[dict[str, Any]]) -> str:
+    """The library's code when the one thing wrong is the text itself (``{"text": null}`` is
+    ``input.type``, a lone surrogate ``input.encoding``, as ``analyze()`` says), else request.invalid."""
+    if len(errors) == 1 and tuple(errors[0].get("loc", ()))[-1:] == ("text",):
+        err = errors[0]
+        if err.get("type") == "string_type":
+            return "input.type"
+        if "surrogate" in str(err.get("msg", "")):
+            return "input.encoding"
+    return "request.invalid"
+
+
 def _validation_message(errors: list[dict[str, Any]], root: str = "body") -> str:
     parts = []
     for err in errors[:5]:
@@ -361,7 +375,8 @@ def create_app(analyzer: Any, settings: ServiceSettings | None = None) -> FastAP
     # ------------------------------------------------------------ error shapes
     @app.exception_handler(RequestValidationError)
     async def _on_validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        return error_response(422, "request.invalid", _validation_message(list(exc.errors())))
+        errors = list(exc.errors())
+        return error_response(422, _validation_code(errors), _validation_message(errors))
 
     @app.exception_handler(StarletteHTTPException)
     async def _on_http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -468,8 +483,9 @@ def create_app(analyzer: Any, settings: ServiceSettings | None = None) -> FastAP
             try:
                 req = AnalyzeRequest(text=item) if isinstance(item, str) else AnalyzeRequest.model_validate(item)
             except ValidationError as exc:
-                results.append(failed(position, item, {"code": "request.invalid",
-                                                       "message": _validation_message(exc.errors(), root=f"items[{position}]")}))
+                errors = list(exc.errors())
+                results.append(failed(position, item, {"code": _validation_code(errors),
+                                                       "message": _validation_message(errors, root=f"items[{position}]")}))
                 continue
             try:
                 results.append(await run(analyze_one, req, timeout=max(0.0, deadline - loop.time())))
