@@ -690,3 +690,12 @@ def test_a_press_release_is_recognised_by_its_distributor_in_raw_and_normalised_
     story = ("The council voted on Tuesday to fund the library after a long debate, officials said. " * 8
              + "The company said in a PR Newswire statement that it welcomed the vote.")
     assert find_press_release(story, tokenize(story)) is None
+
+
+def test_dpa_and_pti_datelines_are_credited_in_normalised_text(analyzer) -> None:
+    # the dateline pattern removed "berlin dpa" from the model's input but credited it to no agency
+    for opening, agency in (("berlin dpa", "dpa"), ("mumbai pti", "PTI")):
+        text = opening + (" the government on monday announced a new programme for farmers and officials said "
+                          "it would cover most districts by the end of the year ") * 4
+        report = analyzer.analyze(text).to_dict()
+        assert report["provenance"]["wire_origin"] == agency and report["facts"]["wire_agencies"] == [agency]

@@ -34,6 +34,10 @@ WIRE_AGENCIES: dict[str, str] = {
     "press trust of india": "PTI",
     "canadian press": "Canadian Press",
     "ap": "AP",
+    # short forms the dateline pattern accepts ("berlin dpa"); without them a normalised dpa or PTI
+    # dateline was removed from the model's input but credited to no agency
+    "dpa": "dpa",
+    "pti": "PTI",
 }
 
 _AGENCY_SHORT = r"(?:ap|reuters|afp|upi|xinhua|dpa|pti)"
