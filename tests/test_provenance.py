@@ -699,3 +699,12 @@ def test_dpa_and_pti_datelines_are_credited_in_normalised_text(analyzer) -> None
                           "it would cover most districts by the end of the year ") * 4
         report = analyzer.analyze(text).to_dict()
         assert report["provenance"]["wire_origin"] == agency and report["facts"]["wire_agencies"] == [agency]
+
+
+def test_normalised_text_ending_on_what_is_left_of_a_web_address_is_not_cut(analyzer) -> None:
+    # the model's vocabulary leaves link syntax out on purpose, so "com" is no known word: not a cut for that
+    body = "the club said tickets for the next home game go on sale on friday and season passes are available " * 5
+    for ending in ("for tickets visit www harborcityfc com", "more at wwwharborcityfccom"):
+        end = analyzer.analyze(body + ending).to_dict()["provenance"]["truncation"]["end"]
+        assert end["truncated"] is False and "web address" in end["reason"], end
+    assert analyzer.analyze(body + "the coach sai").to_dict()["provenance"]["truncation"]["end"]["truncated"]

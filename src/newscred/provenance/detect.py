@@ -39,7 +39,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from ..text.artefacts import Artefact, find_artefacts
+from ..text.artefacts import LINK_SYNTAX, Artefact, find_artefacts
 from ..text.normalise import Token, looks_normalised, tokenize
 
 __all__ = [
@@ -938,6 +938,8 @@ def truncation(text: str, tokens: Sequence[Token], lexicon: frozenset[str], norm
 
 
 _UNSEEN = " (the text has no punctuation, so a cut between two whole words cannot be seen)"
+# a web address run together by normalisation: "wwwharborcityfccom", "httpswwwcdcgov"
+_LINK_REMNANT = re.compile(r"(?:https?)?www[a-z0-9]+|[a-z0-9]{3,}(?:com|org|net|gov|edu)")
 
 # A story that ends on its credit line ("Editing by Bill Berkrot", "... rewritten or redistributed")
 # ended where its writer ended it, whatever the last word looks like.
@@ -1051,6 +1053,11 @@ def _truncation(text: str, tokens: Sequence[Token], lexicon: frozenset[str], nor
         return {"start": start_ev, "end": end_ev}
     unknown = (len(last.text) > 1 and not last.text.isdigit() and bool(lexicon) and last.text not in lexicon
                and english)
+    if normalised and unknown and (last.text in LINK_SYNTAX or _LINK_REMNANT.fullmatch(last.text)):
+        # "naturalnews com", "wwwharborcityfccom": what normalisation left of a web address, which the
+        # model's vocabulary leaves out on purpose; a page ending on its address was not cut
+        unknown, closed = False, True
+        note = f"ends on {last.text!r}, what is left of a web address: how the page ends, not a cut"
     if not normalised:
         body = text.rstrip()
         tail = body[-1:]
