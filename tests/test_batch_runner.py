@@ -218,3 +218,13 @@ def test_a_stopped_run_cleans_up_says_where_it_stopped_and_exits_128_plus_the_si
     final = subprocess.run(cmd + ["-o", str(parts), "--part-size", "30", "--resume"], capture_output=True, text=True)
     assert final.returncode == 0, final.stderr
     assert [r["row"] for r in _read_rows(parts)] == list(range(600))
+
+
+def test_a_json_line_left_open_is_reported_as_unterminated_with_its_column(tmp_path) -> None:
+    from newscred.datasets.tabular import iter_rows
+
+    src = tmp_path / "bad.jsonl"
+    src.write_text('{"id": "ok", "text": "fine words"}\n{"id":"broken", "text": "abc\n')
+    rows = list(iter_rows(src))
+    assert rows[1].error is not None
+    assert "invalid JSON (Unterminated string starting at column 25)" in str(rows[1].error)

@@ -496,11 +496,15 @@ def _iter_jsonl(stream: _Peekable, name: str, encoding: str, max_bytes: int) -> 
             if not raw.strip():
                 continue
             try:
-                obj = json.loads(raw.decode(encoding))
+                # without its line end: a string left open reads "Unterminated string", not "Invalid
+                # control character" (the newline)
+                obj = json.loads(raw.rstrip(b"\r\n").decode(encoding))
             except UnicodeDecodeError as exc:
                 error = f"bytes not valid {encoding} ({exc.reason} at byte {exc.start} of the line){_ICONV_HINT}"
             except json.JSONDecodeError as exc:
-                error = f"invalid JSON ({exc.msg}; column {exc.colno})"
+                # json's messages end in "at", "starting at": the place is the column, said after them
+                error = f"invalid JSON ({exc.msg} column {exc.colno})" if exc.msg.endswith(" at") else \
+                    f"invalid JSON ({exc.msg}, column {exc.colno})"
             else:
                 if not isinstance(obj, dict):
                     error = f"expected a JSON object, got {type(obj).__name__}"

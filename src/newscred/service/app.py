@@ -29,6 +29,7 @@ import contextlib
 import json
 import logging
 import os
+import re
 from dataclasses import asdict, dataclass, fields
 from importlib import resources
 from typing import Any, AsyncIterator, Awaitable, Callable
@@ -243,7 +244,9 @@ def _validation_message(errors: list[dict[str, Any]], root: str = "body") -> str
     for err in errors[:5]:
         if err.get("type") == "json_invalid":
             ctx = err.get("ctx") or {}
-            return f"The request body is not valid JSON ({ctx.get('error', 'parse error')}). Send a JSON object such as {{\"text\": \"...\"}}."
+            # the parser's message ends in "at" / "starting at" with its position dropped: say what it found
+            found = re.sub(r"(?: starting)? at$", "", str(ctx.get("error", "parse error")))
+            return f"The request body is not valid JSON ({found}). Send a JSON object such as {{\"text\": \"...\"}}."
         loc = [str(p) for p in err.get("loc", ()) if p != "body"]
         if root != "body" and loc:
             loc.insert(0, root)
