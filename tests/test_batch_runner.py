@@ -228,3 +228,20 @@ def test_a_json_line_left_open_is_reported_as_unterminated_with_its_column(tmp_p
     rows = list(iter_rows(src))
     assert rows[1].error is not None
     assert "invalid JSON (Unterminated string starting at column 25)" in str(rows[1].error)
+
+
+def test_an_empty_csv_cell_is_a_missing_value_as_null_is_in_json_lines(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from newscred.cli import main
+
+    text = "Officials said the council voted on Tuesday to fund the new library and the school budget for next year."
+    (tmp_path / "a.csv").write_text(f'id,title,url,text\n1,,,"{text}"\n')
+    (tmp_path / "a.jsonl").write_text(json.dumps({"id": "1", "title": None, "url": None, "text": text}) + "\n")
+    outs = []
+    for name in ("a.csv", "a.jsonl"):
+        out = tmp_path / f"{name}.out.jsonl"
+        result = CliRunner().invoke(main, ["score", str(tmp_path / name), "-o", str(out), "-w", "1", "--no-progress"])
+        assert result.exit_code == 0, result.output
+        outs.append(json.loads(out.read_text()))
+    assert outs[0] == outs[1] and outs[0]["url"] is None and outs[0]["title"] is None

@@ -194,8 +194,11 @@ def score_one(analyzer: Analyzer, index: int, data: dict[str, Any] | None, error
             raise InputTypeError(f"row {index}: the '{cols.text}' value is {type(text).__name__} {str(text)[:40]!r}, not text")
         title = data.get(cols.title) if cols.title else None
         url = data.get(cols.url) if cols.url else None
-        report = analyzer.analyze(text, title=None if title is None else str(title),
-                                  url=None if url is None else str(url), id=rid)
+        # an empty CSV cell is a missing value, as null is in JSON lines and Parquet: the same row
+        # must give the same output whatever the format ("url": null, not "")
+        title = None if title is None or str(title).strip() == "" else str(title)
+        url = None if url is None or str(url).strip() == "" else str(url)
+        report = analyzer.analyze(text, title=title, url=url, id=rid)
         return {**base, **report.to_dict()}
     except NewscredError as exc:
         return {**base, "error": exc.to_dict()}
