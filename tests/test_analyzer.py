@@ -434,3 +434,17 @@ def test_evidence_counts_agree_between_python_and_json(analyzer) -> None:
         report = analyzer.analyze(text)
         assert [e.count for e in report.content.evidence] == [e["count"] for e in report.to_dict()["content"]["evidence"]]
         assert all(e.count >= 1 for e in report.content.evidence)
+
+
+@pytest.mark.parametrize("page, kind", [
+    ("Sorry, we can't find that page. The page you requested may have been moved or deleted.", "page not found"),
+    ("Access Denied. You don't have permission to access this page on this server.", "access denied"),
+    ("Please enable JavaScript to view this site. Are you a robot?", "bot check"),
+    ("Subscribe to continue reading. Already a subscriber? Log in.", "paywall"),
+])
+def test_what_a_scraper_got_instead_of_an_article_gets_no_verdict(analyzer, page: str, kind: str) -> None:
+    content = analyzer.analyze(page).content
+    assert content.label == "uncertain" and content.reasons[0].startswith("not an article") and kind in content.reasons[0]
+    # an article that quotes such words is still an article
+    article = ("The court heard that the officer said access denied when the reporter asked for the file. " * 20)
+    assert not any(r.startswith("not an article") for r in analyzer.analyze(article).content.reasons)

@@ -25,7 +25,7 @@ from .text.artefacts import Artefact as TextArtefact
 from .text.artefacts import find_artefacts, strip_artefacts
 from .text.normalise import Token, looks_normalised, tokenize
 from .text.questions import only_asks
-from .text.validate import DEFAULT_MAX_CHARS, check_text, decode_bytes
+from .text.validate import DEFAULT_MAX_CHARS, check_text, decode_bytes, placeholder_page
 
 _MODELS_DIR = Path(__file__).parent / "models"
 #: every artifact installed with the package; only "default" is an article model that load() takes
@@ -269,8 +269,13 @@ class Analyzer:
             from .provenance.detect import plausible_dateline
 
             short = not any(a.kind == "dateline" and plausible_dateline(text, tokens, a, True) for a in artefacts)
+        # what a scraper got instead of an article ("Sorry, we can't find that page"): no verdict on it
+        placeholder = placeholder_page(text)
+        not_article = [f"not an article: the text reads as {placeholder}, what a scraper saves when the page "
+                       "gave no article"] if placeholder else []
         if script is None and (mode == "claim" or short):
-            return self._analyze_claim(text, tokens, artefacts, words, title=title, url=url, id=id, prior=prior)
+            return self._analyze_claim(text, tokens, artefacts, words, title=title, url=url, id=id, prior=prior,
+                                       first_reasons=not_article)
         matches = signal_matches(words)
         style = style_vector(words, matches)
         z, term_contrib, style_contrib = self.model.decision(words, style)
@@ -280,7 +285,7 @@ class Analyzer:
 
         lexicon = self.artifact.lexicon
         known_share = _known_share(words, lexicon)
-        reasons: list[str] = []
+        reasons: list[str] = list(not_article)
         if script is not None:
             reasons.append(f"not a language the model reads: the text is mostly in {script} script, and newscred's models "
                            "read English news")
@@ -330,7 +335,8 @@ class Analyzer:
                       source=source, provenance=prov, claims=claims)
 
     def _analyze_claim(self, text: str, tokens: list[Token], artefacts: list[TextArtefact], words: list[str], *,
-                       title: str | None, url: str | None, id: str | None, prior: float) -> Report:
+                       title: str | None, url: str | None, id: str | None, prior: float,
+                       first_reasons: list[str] | None = None) -> Report:
         """A short text (statement, headline, post) scored by the claim model.
 
         Provenance and the claims section are article concerns: a claim *is* the sentence to
@@ -340,7 +346,7 @@ class Analyzer:
         p_even = cm.p_unreliable(text)  # the claim model reads the whole text (it drops only links)
         z = math.log(max(p_even, 1e-12) / max(1.0 - p_even, 1e-12))
         p = _sigmoid(z + math.log(prior / (1.0 - prior)))
-        reasons: list[str] = []
+        reasons: list[str] = list(first_reasons or ())
         low, high = cm.params.uncertain_low, cm.params.uncertain_high
         if len(words) > cm.params.max_words:
             reasons.append(f"too long for the claim model: {len(words)} words (it reads statements of up to "

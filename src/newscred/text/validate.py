@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from ..errors import BinaryInputError, EmptyInputError, EncodingError, InputTooLargeError, InputTypeError
+from .normalise import normalise
 
 # 2 MB of text is ~300,000 words: far beyond any news article, and enough to stop a mis-pointed
 # file (a log, a database dump) from tying up the analyzer.
@@ -49,3 +52,38 @@ def check_text(text: str, *, name: str = "input", max_chars: int = DEFAULT_MAX_C
     if not any(ch.isalnum() for ch in text):
         raise EmptyInputError(f"{name} is empty or has no letters or digits; there is nothing to analyze.")
     return text
+
+
+# What a scraper saves when it gets no article: error pages, bot checks, paywalls.  Matched on the
+# normalised opening of a short text only: an article may well quote "access denied".
+_PLACEHOLDERS: list[tuple[str, re.Pattern[str]]] = [
+    ("an error page (page not found)", re.compile(
+        r"\b(?:page not found|404 not found|error 404|can ?t find (?:that|the|this) page|cannot find (?:that|the|this) page|"
+        r"page you (?:requested|are looking for|were looking for)|(?:this|that) page (?:doesn ?t|does not|no longer) exist)")),
+    ("an error page (access denied)", re.compile(
+        r"\b(?:access denied|403 forbidden|you don ?t have permission to access|you do not have permission to access)")),
+    ("a bot check or a JavaScript wall", re.compile(
+        r"\b(?:enable javascript|javascript is disabled|are you a robot|verify (?:that )?you are (?:a )?human|"
+        r"unusual traffic from your|complete the captcha|checking your browser)")),
+    ("a paywall or login page", re.compile(
+        r"\b(?:subscribe (?:now )?to continue reading|to continue reading (?:this article )?(?:please )?(?:subscribe|log in|sign in)|"
+        r"already a subscriber|log in to continue|sign in to continue reading|this content is for subscribers)")),
+]
+#: longer texts are articles that happen to mention such words
+PLACEHOLDER_MAX_WORDS = 150
+
+
+def placeholder_page(text: str) -> str | None:
+    """What a short text is when it is no article but what a scraper got instead (an error page,
+    a bot check, a paywall), or ``None``.  Such a text gets ``uncertain`` with this as its reason:
+    a verdict on "Sorry, we can't find that page" would be about nothing."""
+    if len(text.split(None, PLACEHOLDER_MAX_WORDS + 1)) > PLACEHOLDER_MAX_WORDS:
+        return None  # an article's length: decided in C before any normalising
+    words = normalise(text).split()
+    if not words or len(words) > PLACEHOLDER_MAX_WORDS:
+        return None
+    head = " ".join(words)
+    for kind, pattern in _PLACEHOLDERS:
+        if pattern.search(head):
+            return kind
+    return None
