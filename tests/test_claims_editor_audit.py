@@ -205,3 +205,16 @@ def test_the_sentence_list_says_why_a_sentence_is_not_scored() -> None:
     rows = ClaimFinder().sentence_list(text)["sentences"]
     assert [r["not_scored"] for r in rows] == [None, "short", "furniture"]
     assert rows[0]["score"] is not None and rows[1]["score"] is None and rows[2]["score"] is None
+
+
+def test_promo_headings_are_furniture_in_raw_and_normalised_text() -> None:
+    from newscred.claims.extract import is_boilerplate
+    from newscred.text.normalise import normalise
+
+    for line in ("Also on rt.com Bars & restaurants set to reopen in Madrid as Spain sheds more lockdown measures",
+                 "Image zoom Brad Pitt and Angelina Jolie in 2014 Kevin Mazur/WireImage",
+                 "You may also like: Ten things the council did not tell you about the budget"):
+        assert is_boilerplate(line) and is_boilerplate(normalise(line)), line
+    for claim in ("Also on Tuesday, the council voted to cut the school budget by 12 percent.",
+                  "The council also read the report aloud before the vote."):
+        assert not is_boilerplate(claim) and not is_boilerplate(normalise(claim)), claim

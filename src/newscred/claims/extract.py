@@ -42,6 +42,9 @@ _BOILERPLATE = re.compile(
     r"(?:media|press) (?:contact|inquiries|enquiries)|for more information|forward looking statements|"
     r"this (?:press )?release contains forward looking|safe harbor|copyright \d{4}|all rights reserved|"
     r"click here|read more|sign up|subscribe|follow us|share this|related (?:coverage|stories|articles|content|links)|"
+    # promo headings as they survive normalisation ("Also on rt.com ...", "Image zoom ...")
+    r"also on [a-z0-9]+ com|image zoom|see also|also read|read also|trending now|recommended for you|"
+    r"you (?:may|might) also like|more from [a-z0-9]+ com|"
     r"corrects?|editor s note|an? (?:earlier|previous) version of this|"
     r"this (?:article|story|post|report|piece) (?:originally|previously|initially|incorrectly|mistakenly) "
     r"(?:stated|said|reported|misstated|gave|identified|misidentified)|"
