@@ -171,3 +171,14 @@ def test_a_tie_is_not_called_mostly() -> None:
     assert _profile(2, 1, 1, 200).startswith("Mixed sourcing")
     assert _profile(1, 2, 0, 200).startswith("Mostly unnamed sources")
     assert _profile(2, 1, 0, 200).startswith("Mostly named sources")
+
+
+@pytest.mark.parametrize("text", [
+    "Russia's defence ministry said the drills would continue through the week.",
+    "Healey's office said in a statement that the inspections would resume.",
+    "China's central bank announced that it would cut interest rates again.",
+])
+def test_a_body_after_a_possessive_is_on_the_record(text: str) -> None:
+    for t in (text, normalise(text)):
+        s = analyze_provenance(t).sourcing
+        assert len(s.named) == 1 and not s.by_role, (t, s.to_dict())

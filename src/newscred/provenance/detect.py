@@ -1166,6 +1166,8 @@ _INDEFINITE = frozenset("a an one another two three four five several some".spli
 _REPORTING_VERBS = frozenset("said says say told tells according stated added explained noted testified tweeted wrote "
                               "announced confirmed argued insisted warned claimed recalled acknowledged".split())
 _DEFINITE = frozenset("the its their his her".split())
+# the determiner of a phrase after a possessive ("Russia's defence ministry"): definite too
+_POSSESSIVE = "'s"
 # subjects that are nobody to call back ("it said", "they told"), whatever follows the verb
 _SUBJECT_WORDS = frozenset("it they we i you this that there which what".split())
 # "NovaGen Therapeutics, Inc. (NASDAQ: NVGN), a clinical-stage company, announced": the name is before these
@@ -1450,7 +1452,7 @@ class _Clauses:
             while q - 1 >= s and words[q - 1] not in _ROLES and words[q - 1] not in _HONORIFICS \
                     and (not self.raw or self.cap[q - 1]) and k - q < 3:
                 q -= 1
-            if det not in _INDEFINITE and (q < k or det in _DEFINITE):
+            if det not in _INDEFINITE and (q < k or det in _DEFINITE or det == _POSSESSIVE):
                 return "named", (q, k + 1)
         return "role", (k, k + 1)
 
@@ -1565,6 +1567,8 @@ class _Clauses:
             p -= 1
         else:
             p = s - 1
+            if s >= 2 and words[s - 1] == "s" and self.joined(s - 1) and self.joined(s):
+                det = _POSSESSIVE  # "Russia's defence ministry": a definite body, as "the defense ministry"
         found = self.classify(s, j, det)
         if not self.raw and found and found[0] == "named" and words[found[1][1] - 1] not in _BODIES:
             # without capitals the phrase runs back over anything ("his previous statements dr fauci"):
