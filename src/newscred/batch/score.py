@@ -31,6 +31,15 @@ class ScoreSummary:
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
+    def line(self, where: str) -> str:
+        """The one-line run summary every backend prints: "N rows: X scored (...), E errors (...) -> OUT"."""
+        labels = ", ".join(f"{k} {v}" for k, v in sorted(self.labels.items())) or "none"
+        msg = (f"{self.rows} row{'s' * (self.rows != 1)}: {self.scored} scored ({labels}), "
+               f"{self.errors} error{'s' * (self.errors != 1)}")
+        if self.error_codes:
+            msg += " (" + ", ".join(f"{k} {v}" for k, v in sorted(self.error_codes.items())) + ")"
+        return f"{msg} -> {where}"
+
     def add(self, out: dict[str, Any]) -> None:
         self.rows += 1
         if "error" in out:

@@ -283,20 +283,10 @@ def score_with_spark(
                 summary.errors += r["count"]
                 summary.error_codes[code] = summary.error_codes.get(code, 0) + r["count"]
         by_label = {**summary.labels, **{f"error:{k}": v for k, v in summary.error_codes.items()}}
-        return {**summary.to_dict(), "output": output, "summary": summary_line(summary, output), "by_label": by_label}
+        return {**summary.to_dict(), "output": output, "summary": summary.line(output), "by_label": by_label}
     finally:
         if own_session:
             spark.stop()
-
-
-def summary_line(summary: Any, where: str) -> str:
-    """The one-line run summary of ``newscred score``, local backend format."""
-    labels = ", ".join(f"{k} {v}" for k, v in sorted(summary.labels.items())) or "none"
-    msg = (f"{summary.rows} row{'s' * (summary.rows != 1)}: {summary.scored} scored ({labels}), "
-           f"{summary.errors} error{'s' * (summary.errors != 1)}")
-    if summary.error_codes:
-        msg += " (" + ", ".join(f"{k} {v}" for k, v in sorted(summary.error_codes.items())) + ")"
-    return f"{msg} -> {where}"
 
 
 def _hadoop_path(spark: Any, path: str) -> tuple[Any, Any]:

@@ -159,12 +159,7 @@ def score(ctx: click.Context, input: str, output: str, model: str | None, fmt: s
         except stopped as exc:
             click.echo(_stopped_message(exc.signum, output, single, counted[0]), err=True)
             sys.exit(128 + exc.signum)
-    labels = ", ".join(f"{k} {v}" for k, v in sorted(summary.labels.items())) or "none"
-    msg = (f"{summary.rows} row{'s' * (summary.rows != 1)}: {summary.scored} scored ({labels}), "
-           f"{summary.errors} error{'s' * (summary.errors != 1)}")
-    if summary.error_codes:
-        msg += " (" + ", ".join(f"{k} {v}" for k, v in sorted(summary.error_codes.items())) + ")"
-    click.echo(f"{msg} -> {where}", err=True)
+    click.echo(summary.line(where), err=True)
     if summary.duplicate_ids:
         n = summary.duplicate_ids
         click.echo(f"warning: {n:,} row{'s' * (n != 1)} share{'s' * (n == 1)} an id with an earlier row; join the output "
