@@ -71,3 +71,37 @@ def test_latin_letters_without_a_decomposition_fold_to_ascii() -> None:
     assert normalise("Straße in Łódź, Ærø and Œuvre; Þingvellir") == "strasse in lodz aero and oeuvre thingvellir"
     tokens = tokenize("Die Straße")
     assert [t.text for t in tokens] == ["die", "strasse"] and (tokens[1].start, tokens[1].end) == (4, 10)
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=300))
+def test_ascii_fast_path_offsets_match_the_reference(text: str) -> None:
+    from newscred.text.normalise import _tokenize_slow
+
+    assert tokenize(text) == _tokenize_slow(text)
+
+
+def _looks_normalised_reference(text: str) -> bool:
+    """The rule of looks_normalised as regexes over the whole sample (the slow original)."""
+    import re
+
+    sample = text[:5000]
+    letters = sum(map(len, re.findall(r"[^\W\d_]+", sample)))
+    uppers = len(re.findall(r"[A-Z\u00c0-\u00de]", sample))
+    punct = len(re.findall(r"[^\w\s]", sample))
+    return letters > 0 and uppers / letters < 0.002 and punct / max(len(sample), 1) < 0.002
+
+
+@given(st.text(alphabet=st.sampled_from("abc xyz\n.,'\u2019\u201c\u00e9\u00c9\u00df\u65e5-A1"), max_size=600))
+def test_looks_normalised_counts_like_the_regexes(text: str) -> None:
+    # the ASCII characters are counted by str.translate and the others by the regexes: together
+    # they must decide as the regexes over the whole text do
+    assert looks_normalised(text) == _looks_normalised_reference(text)
+
+
+def test_looks_normalised_counts_like_the_regexes_on_news_text() -> None:
+    from .conftest import EXAMPLES
+
+    for path in sorted(EXAMPLES.glob("*.txt")):
+        text = path.read_text()
+        for variant in (text, normalise(text), text.replace("'", "\u2019"), normalise(text) + " \u201cok\u201d"):
+            assert looks_normalised(variant) == _looks_normalised_reference(variant), path.name

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import math
 from pathlib import Path
+from typing import Sequence
 
 import pytest
 from click.testing import CliRunner
 
 from newscred.cli import main
 from newscred.errors import IncompatibleArtifactError, NewscredError
+from newscred.provenance import detect
 from newscred.provenance import (
     IndexNotFoundError,
     IndexVersionError,
     RepublicationIndex,
     analyze_provenance,
 )
-from newscred.text.normalise import normalise
+from newscred.text.normalise import Token, normalise
 
 from .conftest import EXAMPLES
 
@@ -708,3 +711,149 @@ def test_normalised_text_ending_on_what_is_left_of_a_web_address_is_not_cut(anal
         end = analyzer.analyze(body + ending).to_dict()["provenance"]["truncation"]["end"]
         assert end["truncated"] is False and "web address" in end["reason"], end
     assert analyzer.analyze(body + "the coach sai").to_dict()["provenance"]["truncation"]["end"]["truncated"]
+
+
+# ----------------------------------------------------------------------------------------------
+# The injected-block scorer's per-token LLRs: array arithmetic must give the loop's numbers
+# ----------------------------------------------------------------------------------------------
+
+
+def _reference_token_llrs(text: str, tokens: Sequence[Token], raw: bool, neutral: bytearray) -> tuple[list[float], list[str]]:
+    """detect._token_llrs as the token-by-token loop it was before it became array arithmetic."""
+    n = len(tokens)
+    words = [t.text for t in tokens]
+    first_pos: dict[str, int] = {}
+    last_pos: dict[str, int] = {}
+    stems: list[str | None] = []
+    for i, w in enumerate(words):
+        if w in detect._FUNCTION_LLR or w.isdigit() or len(w) < 3:
+            stems.append(None)
+            continue
+        s = detect._stem(w)
+        stems.append(s)
+        first_pos.setdefault(s, i)
+        last_pos[s] = i
+    shared = [False] * n
+    n_content = n_unshared = 0
+    for i, s in enumerate(stems):
+        if s is None:
+            continue
+        sh = first_pos[s] <= i - detect._SHARE_DISTANCE or last_pos[s] >= i + detect._SHARE_DISTANCE
+        shared[i] = sh
+        n_content += 1
+        n_unshared += not sh
+    # the article's own rate of "content word found nowhere else", shrunk towards 0.6
+    p = (n_unshared + 0.6 * 20) / (n_content + 20)
+    p = min(max(p, 0.25), 0.8)
+    q = max(detect._Q_UNSHARED, p + 0.1)
+    llr_unshared = math.log(q / p)
+    llr_shared = math.log((1 - q) / (1 - p))
+
+    cap_llr = nocap_llr = term_llr = brk_llr = other_llr = comma_llr = fcap_llr = 0.0
+    follow: list[str] = []
+    caps: list[bool | None] = []
+    if raw and n:
+        n_cap = n_cap_seen = 0
+        n_fcap = 0
+        fcaps: list[bool] = []
+        # The gaps between tokens are few distinct strings (" ", ", ", ". ", "\n\n"): each is read
+        # once, not once per token (this loop is the hottest of the provenance pass).
+        starts = [t.start for t in tokens]
+        gaps = [text[tokens[i].end : starts[i + 1]] for i in range(n - 1)] + [text[tokens[-1].end :]]
+        kind_of: dict[str, str] = {}
+        follow = [kind_of[g] if g in kind_of else kind_of.setdefault(g, detect._gap_kind(g)) for g in gaps]
+        n_term, n_brk, n_comma = follow.count("term"), follow.count("brk"), follow.count("comma")
+        opens_of: dict[str, bool] = {}
+        initial = [detect._sentence_initial(text, starts[0])] + [
+            opens_of[g] if g in opens_of else opens_of.setdefault(g, detect._gap_opens_sentence(g)) for g in gaps[:-1]]
+        for i, w in enumerate(words):
+            if stems[i] is None and len(w) >= 2 and w in detect._FUNCTION_LLR and not initial[i]:
+                # "The", "Of", "To" capitalised mid-sentence: Title Case, which prose never uses
+                fcaps.append(text[starts[i]].isupper())
+                n_fcap += fcaps[-1]
+            else:
+                fcaps.append(False)
+            if stems[i] is not None and len(w) >= 4 and not initial[i]:
+                c = text[starts[i]].isupper()
+                caps.append(c)
+                n_cap += c
+                n_cap_seen += 1
+            else:
+                caps.append(None)
+        p_cap = min(max((n_cap + 0.2 * 20) / (n_cap_seen + 20), 0.05), 0.5)
+        p_term = min(max((n_term + 0.045 * 50) / (n + 50), 0.02), 0.12)
+        p_brk = min(max((n_brk + 0.002 * 50) / (n + 50), 0.001), 0.03)
+        p_comma = min(max((n_comma + 0.05 * 50) / (n + 50), 0.02), 0.15)
+        comma_llr = math.log(detect._P_COMMA_BLOCK / p_comma)
+        p_fcap = min(max((n_fcap + 0.01 * 50) / (n + 50), 0.005), 0.1)
+        fcap_llr = math.log(detect._P_FCAP_BLOCK / p_fcap)
+        cap_llr = math.log(detect._P_CAP_BLOCK / p_cap)
+        nocap_llr = math.log((1 - detect._P_CAP_BLOCK) / (1 - p_cap))
+        term_llr = math.log(detect._P_TERMINAL_BLOCK / p_term)
+        brk_llr = math.log(detect._P_BREAK_BLOCK / p_brk)
+        other_llr = math.log((1 - detect._P_TERMINAL_BLOCK - detect._P_BREAK_BLOCK - detect._P_COMMA_BLOCK) / max(1 - p_term - p_brk - p_comma, 1e-6))
+
+    llrs: list[float] = []
+    tags: list[str] = []
+    for i, w in enumerate(words):
+        if neutral[i]:
+            llrs.append(0.0)
+            tags.append("artefact")
+            continue
+        if stems[i] is None:
+            if w.isdigit():
+                v, tag = detect._NUMBER_LLR, "number"
+            else:
+                v, tag = detect._FUNCTION_LLR.get(w, 0.0), "function"
+        else:
+            v = detect._CONTENT_LLR + (llr_shared if shared[i] else llr_unshared)
+            tag = "shared" if shared[i] else "unshared"
+        if raw:
+            f = follow[i]
+            v += term_llr if f == "term" else brk_llr if f == "brk" else comma_llr if f == "comma" else other_llr
+            if fcaps[i]:
+                v += fcap_llr
+            c = caps[i]
+            if c is not None:
+                v += cap_llr if c else nocap_llr
+        llrs.append(v)
+        tags.append(tag)
+    return llrs, tags
+
+
+def _llr_texts() -> list[str]:
+    texts = [p.read_text() for p in sorted(EXAMPLES.glob("*.txt"))]
+    texts += [(DATA / name).read_text() for name in ("provenance_wire_raw.txt", "sourcing_honorifics.txt")]
+    texts += [
+        "Stra\u00dfe and \u00c9COLE Caf\u00e9 \u201cQuoted\u201d \u2014 The End Of The World? Yes.\n\nNew line (here) [there]",
+        "RELATED: Trump Says Things | Top Stories\nMore News Here\n\nsaid the 12 officials, who asked; not to be named.",
+        "x", "A.", "\u00c9mile \u0130stanbul \ufb01ne \ud800 lone surrogate, then words",
+    ]
+    return texts
+
+
+@pytest.mark.parametrize("raw", [True, False])
+def test_token_llrs_match_the_reference_loop(raw: bool) -> None:
+    from newscred.text.artefacts import find_artefacts
+    from newscred.text.normalise import tokenize
+
+    for text in _llr_texts():
+        for variant in (text, normalise(text)):
+            tokens = tokenize(variant)
+            neutral = bytearray(len(tokens))
+            for a in find_artefacts(tokens):
+                neutral[a.first_token : a.last_token] = b"\x01" * (a.last_token - a.first_token)
+            assert detect._token_llrs(variant, tokens, raw, neutral) == _reference_token_llrs(variant, tokens, raw, neutral)
+
+
+def test_token_llrs_match_the_reference_loop_on_shared_articles(shared_data: Path) -> None:
+    from newscred.datasets.registry import load_dataset
+    from newscred.text.normalise import tokenize
+
+    records = [r for name in ("buzzfeed_webis_2016", "recovery_covid19") for r in list(load_dataset(name))[:150]]
+    assert len(records) == 300
+    for record in records:
+        tokens = tokenize(record.text)
+        neutral = bytearray(len(tokens))
+        raw = not detect.looks_normalised(record.text)
+        assert detect._token_llrs(record.text, tokens, raw, neutral) == _reference_token_llrs(record.text, tokens, raw, neutral)

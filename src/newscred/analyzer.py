@@ -110,7 +110,11 @@ class Analyzer:
         self.claim_word_limit = CLAIM_MAX_WORDS if bundled else min(CLAIM_MAX_WORDS, self.model.params.min_words)
         self.max_chars = max_chars
         self.model_info = ModelInfo(artifact.name, artifact.version, artifact.sha256)
-        self._shown_terms: dict[int, tuple[str, str]] = {}  # column -> (term as shown, its evidence anchor)
+        # evidence: column -> term as shown, and the id of its anchor (-1: not worked out yet)
+        self._shown_terms: dict[int, str] = {}
+        self._anchor_of = np.full(self.model.n_terms, -1, dtype=np.int64)
+        self._anchor_ids: dict[str, int] = {}
+        self._anchors: list[str] = []
         # columns of patterns made only of masked words: they carry weight but mean nothing to a reader
         self._opaque_mask = np.zeros(self.model.n_terms, dtype=bool)
         self._opaque_mask[list(self.model.opaque_columns_)] = True
@@ -278,7 +282,7 @@ class Analyzer:
                                        first_reasons=not_article)
         matches = signal_matches(words)
         style = style_vector(words, matches)
-        z, term_contrib, style_contrib = self.model.decision(words, style)
+        z, term_cols, term_contrib, style_contrib = self.model.decision_arrays(words, style)
         a, b = self.model.calibration_
         # Calibrated for an even prior; Bayes' rule moves the odds to the user's prior.
         p = _sigmoid(a * z + b + math.log(prior / (1.0 - prior)))
@@ -304,7 +308,7 @@ class Analyzer:
             )
         label = "uncertain" if reasons else ("unreliable" if p >= 0.5 else "reliable")
 
-        evidence = self._evidence(kept, term_contrib)
+        evidence = self._evidence(kept, words, term_cols, term_contrib)
         signals = self._signals(kept, matches, style, style_contrib)
         prov = None
         normalised_input = looks_normalised(text)
@@ -385,55 +389,58 @@ class Analyzer:
         return Report(content, facts, self._claim_model_info, _summary(content, facts, source, None), id=id, title=title, url=url,
                       source=source, provenance=None, claims=claims)
 
-    def _evidence(self, kept: list[Token], term_contrib: dict[int, float]) -> tuple[Evidence, ...]:
+    def _evidence(self, kept: list[Token], words: list[str], cols: np.ndarray, vals: np.ndarray) -> tuple[Evidence, ...]:
         """The strongest words each way, located in the input.
 
         The model weighs a word both alone and inside function-word patterns ("said", "… said",
         "said … …"): one entry per word (or per pattern with a gap inside, "as … as") sums them,
         so five near-copies of "said" do not crowd out the rest.  ``terms`` keeps the parts.
+        ``words`` are the texts of ``kept``; ``cols`` and ``vals`` the model's term columns and
+        their contributions (:meth:`ContentModel.decision_arrays`).
         """
-        if not term_contrib:
-            return ()
-        cols = np.fromiter(term_contrib.keys(), dtype=np.int64, count=len(term_contrib))
-        vals = np.fromiter(term_contrib.values(), dtype=np.float64, count=len(term_contrib))
         keep = ~self._opaque_mask[cols] & (vals != 0.0)
         cols, vals = cols[keep], vals[keep]
         if not len(cols):
             return ()
-        groups: dict[str, list[Any]] = {}  # anchor -> [summed weight, {shown term: weight}]
-        cache = self._shown_terms
-        for column, weight in zip(cols.tolist(), vals.tolist()):
-            if column not in cache:  # a few hundred weighted columns: worked out once each
-                prefix, term = self.model.term(column)
-                shown_ = term if prefix == "w" else " ".join("…" if w == "_" else w for w in term.split())
-                cache[column] = (shown_, _anchor(shown_))
-            shown, anchor = cache[column]
-            group = groups.setdefault(anchor, [0.0, {}])
-            group[0] += weight
-            # a word can be a vocabulary term and a one-word function pattern too: one part
-            group[1][shown] = group[1].get(shown, 0.0) + weight
-        ranked = sorted(groups.items(), key=lambda kv: (kv[1][0], kv[0]))
-        negatives = [kv for kv in ranked[:_MAX_EVIDENCE_PER_SIDE] if kv[1][0] < 0]
-        positives = [kv for kv in reversed(ranked[-_MAX_EVIDENCE_PER_SIDE:]) if kv[1][0] > 0]
+        anchor_of = self._anchor_of
+        for column in cols[anchor_of[cols] < 0].tolist():  # a few hundred weighted columns: worked out once each
+            prefix, term = self.model.term(column)
+            shown = term if prefix == "w" else " ".join("…" if w == "_" else w for w in term.split())
+            self._shown_terms[column] = shown
+            anchor = _anchor(shown)
+            if anchor not in self._anchor_ids:
+                self._anchor_ids[anchor] = len(self._anchors)
+                self._anchors.append(anchor)
+            anchor_of[column] = self._anchor_ids[anchor]
+        ids = anchor_of[cols]
+        # summed per anchor in column order, as adding them one by one does
+        present = np.unique(ids)
+        sums = np.bincount(ids, weights=vals, minlength=len(self._anchors))[present]
+        anchors = self._anchors
+        ranked = sorted(zip(sums.tolist(), (anchors[i] for i in present.tolist()), present.tolist()))
+        negatives = [r for r in ranked[:_MAX_EVIDENCE_PER_SIDE] if r[0] < 0]
+        positives = [r for r in reversed(ranked[-_MAX_EVIDENCE_PER_SIDE:]) if r[0] > 0]
         chosen = positives + negatives
-        words = [t.text for t in kept]
-        needs_mask = any("…" in anchor for anchor, _ in chosen)
-        masked = self.model.masked(words) if needs_mask else words
-        as_array = np.array(words)
-        sequences = {False: as_array, True: np.array(masked) if needs_mask else as_array}
+        needs_mask = any("…" in anchor for _, anchor, _ in chosen)
+        sequences = {False: words, True: self.model.masked(words) if needs_mask else words}
+        # the parts of the chosen anchors, in column order
+        parts_of: dict[int, dict[str, float]] = {anchor_id: {} for _, _, anchor_id in chosen}
+        shown_terms = self._shown_terms
+        for column, value, i in zip(cols.tolist(), vals.tolist(), ids.tolist()):
+            parts = parts_of.get(i)
+            if parts is not None:
+                # a word can be a vocabulary term and a one-word function pattern too: one part
+                shown = shown_terms[column]
+                parts[shown] = parts.get(shown, 0.0) + value
         out = []
-        for anchor, (weight, parts) in chosen:
+        for weight, anchor, anchor_id in chosen:
+            parts = parts_of[anchor_id]
             gap = "…" in anchor
             wanted = ["_" if w == "…" else w for w in anchor.split(" ")]
-            arr = sequences[gap]
+            where = _occurrences(sequences[gap], wanted)
             n = len(wanted)
-            # every position where the whole anchor occurs, in one vectorised pass per word of it
-            hits = arr[: max(0, len(arr) - n + 1)] == wanted[0]
-            for k in range(1, n):
-                hits &= arr[k : len(arr) - n + 1 + k] == wanted[k]
-            where = np.flatnonzero(hits)
             count = len(where)  # counted: all; located: the first ones
-            spans = [(kept[i].start, kept[i + n - 1].end) for i in where[:_MAX_SPANS].tolist()]
+            spans = [(kept[i].start, kept[i + n - 1].end) for i in where[:_MAX_SPANS]]
             terms = sorted(parts.items(), key=lambda p: -abs(p[1]))
             out.append(Evidence(anchor, float(weight), tuple(spans), "pattern" if gap else "word", tuple(terms), count))
         out.sort(key=lambda e: -abs(e.weight))
@@ -541,6 +548,19 @@ def unread_script(text: str, tokens: list[Token]) -> str | None:
 def _anchor(shown: str) -> str:
     """The visible words of a term: "… said" and "said … …" -> "said"; a gap inside stays ("as … as")."""
     return shown.strip("… ")  # terms are ASCII words and "…": only the masks are stripped
+
+
+def _occurrences(sequence: list[str], wanted: list[str]) -> list[int]:
+    """Every position where ``wanted`` occurs as a run in ``sequence`` (list.index scans in C)."""
+    first, n, found = wanted[0], len(wanted), []
+    i = -1
+    while True:
+        try:
+            i = sequence.index(first, i + 1)
+        except ValueError:
+            return found
+        if n == 1 or sequence[i : i + n] == wanted:
+            found.append(i)
 
 
 def _known_share(words: list[str], lexicon: frozenset[str]) -> float:

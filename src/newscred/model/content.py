@@ -317,14 +317,19 @@ class ContentModel:
 
     def decision(self, words: Sequence[str], style: np.ndarray | None = None) -> tuple[float, dict[int, float], np.ndarray]:
         """Logit ``z`` plus the per-column and per-style-feature contributions that sum to it."""
+        z, cols, contrib, style_contrib = self.decision_arrays(words, style)
+        return z, dict(zip(cols.tolist(), contrib.tolist())), style_contrib
+
+    def decision_arrays(self, words: Sequence[str], style: np.ndarray | None = None
+                        ) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`decision` with the term contributions as (columns, contributions) arrays."""
         if style is None:
             style = style_vector(list(words))
         cols, weights = self._term_arrays(words)
         contrib = weights * self.coef_[cols]
-        term_contrib = dict(zip(cols.tolist(), contrib.tolist()))
         style_contrib = self._scale_style(style) * self.coef_[self.n_terms :]
         z = self.intercept_ + float(contrib.sum()) + float(style_contrib.sum())
-        return z, term_contrib, style_contrib
+        return z, cols, contrib, style_contrib
 
     def calibrate(self, z: float | np.ndarray) -> Any:
         a, b = self.calibration_

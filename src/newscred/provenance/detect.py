@@ -35,9 +35,13 @@ import json
 import math
 import re
 from dataclasses import asdict, dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from itertools import compress
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Iterable, Sequence
+
+import numpy as np
 
 from ..text.artefacts import LINK_SYNTAX, Artefact, find_artefacts
 from ..text.normalise import Token, looks_normalised, tokenize
@@ -202,6 +206,32 @@ class Provenance:
 # ----------------------------------------------------------------------------------------------
 
 
+_START, _END = itemgetter(1), itemgetter(2)  # a Token's offsets
+# the code points of the last text asked for (every detector of one analysis reads the same text);
+# one tuple, read once, so a thread never pairs one text with another's points
+_last_points: tuple[str, np.ndarray] | None = None
+
+
+def _code_points(text: str) -> np.ndarray:
+    """``text`` as an array of code points, one per character (lone surrogates kept)."""
+    global _last_points
+    last = _last_points
+    if last is not None and last[0] is text:
+        return last[1]
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    _last_points = (text, points)
+    return points
+
+
+def _is_upper_at(points: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """``text[i].isupper()`` for each position, read off the code points (non-ASCII by str.isupper)."""
+    at = points[positions]
+    upper = (at >= 65) & (at <= 90)
+    for k in np.flatnonzero(at >= 128).tolist():
+        upper[k] = chr(int(at[k])).isupper()
+    return upper
+
+
 class _Stream:
     """The joined normalised text and token positions, for regex matching on tokens."""
 
@@ -227,6 +257,14 @@ class _Stream:
         for w in self.words:
             self.starts.append(pos)
             pos += len(w) + 1
+
+    @cached_property
+    def start_array(self) -> np.ndarray:
+        return np.fromiter(map(_START, self.tokens), dtype=np.int64, count=len(self.tokens))
+
+    @cached_property
+    def end_array(self) -> np.ndarray:
+        return np.fromiter(map(_END, self.tokens), dtype=np.int64, count=len(self.tokens))
 
     def token_span(self, match: re.Match[str]) -> tuple[int, int]:
         """Token range ``[first, last)`` of a match that starts and ends on word boundaries."""
@@ -537,6 +575,9 @@ _TEASER_LINE = re.compile(
     r"|[^\n]*\b(?i:what you need to know))"
     r"[^\n]{10,240}\?[\"'\u201d\u2019]?[ \t]*$"
 )
+# Where a teaser can end: lines ending in a question mark are few, and trying _TEASER_LINE's
+# look-ahead at every line start cost more than the rest of the promo scan.
+_QUESTION_LINE_END = re.compile(r"\?[\"'\u201d\u2019]?[ \t]*$", re.M)
 
 # Promotional blocks (newsletters, subscriptions, donation and app appeals, ads)
 _PROMO = re.compile(
@@ -587,30 +628,106 @@ def _gap_opens_sentence(gap: str) -> bool:
     return bool(rest) and rest[-1] in ".!?\n:\u2014|\u2022"
 
 
-def _token_llrs(text: str, tokens: Sequence[Token], raw: bool, neutral: bytearray) -> tuple[list[float], list[str]]:
-    """Per-token LLR "inside an injected block vs article prose", and a feature tag per token."""
+class _WordTable:
+    """What _token_llrs needs of each distinct word, as arrays indexed by a word id: its LLR when it
+    is not a content word, its tag code then, whether it is a function word of 2+ letters or a
+    content word of 4+ letters, and its stem's id (-1 for function words and numbers).
+
+    Articles repeat words, so a token is a dict lookup, and the rest is array arithmetic.  Bounded:
+    when full it starts again, so a long batch run of odd vocabulary cannot grow it without end."""
+
+    def __init__(self, capacity: int = 200_000) -> None:
+        self.capacity = capacity
+        self.clear()
+
+    def clear(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.stem_ids: dict[str, int] = {}
+        self.base = np.zeros(self.capacity, dtype=np.float64)
+        self.code = np.zeros(self.capacity, dtype=np.int8)
+        self.fw2 = np.zeros(self.capacity, dtype=bool)
+        self.long4 = np.zeros(self.capacity, dtype=bool)
+        self.stem = np.full(self.capacity, -1, dtype=np.int64)
+
+    def _add(self, words: list[str]) -> None:
+        """Give ids to new distinct words, filling the arrays in one assignment each."""
+        first = len(self.ids)
+        base, code, fw2, long4, stem = [], [], [], [], []
+        for word in words:
+            if word in _FUNCTION_LLR or word.isdigit() or len(word) < 3:
+                number = word.isdigit()
+                base.append(_NUMBER_LLR if number else _FUNCTION_LLR.get(word, 0.0))
+                code.append(_TAG_NUMBER if number else _TAG_FUNCTION)
+                fw2.append(len(word) >= 2 and word in _FUNCTION_LLR)
+                long4.append(False)
+                stem.append(-1)
+            else:  # a content word; whether it is shared is decided per article
+                base.append(0.0)
+                code.append(_TAG_SHARED)
+                fw2.append(False)
+                long4.append(len(word) >= 4)
+                stem.append(self.stem_ids.setdefault(_stem(word), len(self.stem_ids)))
+        rows = slice(first, first + len(words))
+        self.base[rows], self.code[rows], self.fw2[rows], self.long4[rows], self.stem[rows] = base, code, fw2, long4, stem
+        self.ids.update(zip(words, range(first, first + len(words))))
+
+    def lookup(self, words: Sequence[str]) -> np.ndarray:
+        ids = list(map(self.ids.get, words))
+        if None in ids:
+            new = list(dict.fromkeys(w for w, i in zip(words, ids) if i is None))
+            if len(self.ids) + len(new) > self.capacity:
+                self.clear()
+                new = list(dict.fromkeys(words))
+            self._add(new)
+            ids = list(map(self.ids.get, words))  # a new dict after clear()
+        return np.array(ids, dtype=np.int64)
+
+
+# tag codes of _token_llrs, in the order of _TAG_NAMES
+_TAG_FUNCTION, _TAG_NUMBER, _TAG_SHARED, _TAG_UNSHARED, _TAG_ARTEFACT = range(5)
+_TAG_NAMES = np.array(["function", "number", "shared", "unshared", "artefact"], dtype=object)
+# The characters _gap_kind and _gap_opens_sentence look at, as bit flags by code point (every
+# code point past the table's end has none): sentence end, line break, comma or semicolon,
+# skipped by the look-back (spaces, quotes, brackets), and what opens a sentence when seen last.
+_C_TERMINAL, _C_BREAK, _C_COMMA, _C_SKIP, _C_OPENER = 1, 2, 4, 8, 16
+_POINT_CLASS = np.zeros(0x2023 + 1, dtype=np.uint8)
+for _chars_of, _bit in ((".!?", _C_TERMINAL), ("\n", _C_BREAK), (",;", _C_COMMA),
+                        (" \t\"'\u201c\u2018([", _C_SKIP), (".!?\n:\u2014|\u2022", _C_OPENER)):
+    for _c in _chars_of:
+        _POINT_CLASS[ord(_c)] |= _bit
+_WORDS = _WordTable()
+
+
+def _token_llrs(text: str, tokens: Sequence[Token], raw: bool, neutral: bytearray,
+                words: Sequence[str] | None = None) -> tuple[list[float], list[str]]:
+    """Per-token LLR "inside an injected block vs article prose", and a feature tag per token.
+
+    The hottest function of the provenance pass, so per-token work is array arithmetic: each
+    token's LLR is the same sum, in the same order, as a token-by-token loop makes
+    (tests/test_provenance.py compares the two on real articles).
+    """
     n = len(tokens)
-    words = [t.text for t in tokens]
-    first_pos: dict[str, int] = {}
-    last_pos: dict[str, int] = {}
-    stems: list[str | None] = []
-    for i, w in enumerate(words):
-        if w in _FUNCTION_LLR or w.isdigit() or len(w) < 3:
-            stems.append(None)
-            continue
-        s = _stem(w)
-        stems.append(s)
-        first_pos.setdefault(s, i)
-        last_pos[s] = i
-    shared = [False] * n
-    n_content = n_unshared = 0
-    for i, s in enumerate(stems):
-        if s is None:
-            continue
-        sh = first_pos[s] <= i - _SHARE_DISTANCE or last_pos[s] >= i + _SHARE_DISTANCE
-        shared[i] = sh
-        n_content += 1
-        n_unshared += not sh
+    if n == 0:
+        return [], []
+    if words is None:
+        words = [t.text for t in tokens]
+    table = _WORDS
+    wid = table.lookup(words)
+    codes = table.code[wid]
+    content = codes == _TAG_SHARED
+    positions = np.flatnonzero(content)
+    shared = np.zeros(n, dtype=bool)
+    if len(positions):
+        # first and last position of each stem; a content word is "shared" when its stem also
+        # occurs at least _SHARE_DISTANCE tokens before or after it
+        stems, inverse = np.unique(table.stem[wid[positions]], return_inverse=True)
+        first = np.full(len(stems), n, dtype=np.int64)
+        np.minimum.at(first, inverse, positions)
+        last = np.full(len(stems), -1, dtype=np.int64)
+        np.maximum.at(last, inverse, positions)
+        shared[positions] = (first[inverse] <= positions - _SHARE_DISTANCE) | (last[inverse] >= positions + _SHARE_DISTANCE)
+    n_content = len(positions)
+    n_unshared = n_content - int(shared.sum())
     # the article's own rate of "content word found nowhere else", shrunk towards 0.6
     p = (n_unshared + 0.6 * 20) / (n_content + 20)
     p = min(max(p, 0.25), 0.8)
@@ -618,37 +735,40 @@ def _token_llrs(text: str, tokens: Sequence[Token], raw: bool, neutral: bytearra
     llr_unshared = math.log(q / p)
     llr_shared = math.log((1 - q) / (1 - p))
 
-    cap_llr = nocap_llr = term_llr = brk_llr = other_llr = comma_llr = fcap_llr = 0.0
-    follow: list[str] = []
-    caps: list[bool | None] = []
-    if raw and n:
-        n_cap = n_cap_seen = 0
-        n_fcap = 0
-        fcaps: list[bool] = []
-        # The gaps between tokens are few distinct strings (" ", ", ", ". ", "\n\n"): each is read
-        # once, not once per token (this loop is the hottest of the provenance pass).
-        starts = [t.start for t in tokens]
-        gaps = [text[tokens[i].end : starts[i + 1]] for i in range(n - 1)] + [text[tokens[-1].end :]]
-        kind_of: dict[str, str] = {}
-        follow = [kind_of[g] if g in kind_of else kind_of.setdefault(g, _gap_kind(g)) for g in gaps]
-        n_term, n_brk, n_comma = follow.count("term"), follow.count("brk"), follow.count("comma")
-        opens_of: dict[str, bool] = {}
-        initial = [_sentence_initial(text, starts[0])] + [
-            opens_of[g] if g in opens_of else opens_of.setdefault(g, _gap_opens_sentence(g)) for g in gaps[:-1]]
-        for i, w in enumerate(words):
-            if stems[i] is None and len(w) >= 2 and w in _FUNCTION_LLR and not initial[i]:
-                # "The", "Of", "To" capitalised mid-sentence: Title Case, which prose never uses
-                fcaps.append(text[starts[i]].isupper())
-                n_fcap += fcaps[-1]
-            else:
-                fcaps.append(False)
-            if stems[i] is not None and len(w) >= 4 and not initial[i]:
-                c = text[starts[i]].isupper()
-                caps.append(c)
-                n_cap += c
-                n_cap_seen += 1
-            else:
-                caps.append(None)
+    v = table.base[wid]
+    v[content] = np.where(shared[content], _CONTENT_LLR + llr_shared, _CONTENT_LLR + llr_unshared)
+    tags = codes.copy()
+    tags[content & ~shared] = _TAG_UNSHARED
+    if raw:
+        # What follows each token (the gap to the next one, or the text's end): counts of sentence
+        # ends, line breaks and commas in each gap come from running counts over the code points,
+        # and whether a gap opens a sentence from the last character before the next token that is
+        # not a space, quote or bracket (_gap_kind and _gap_opens_sentence, for every gap at once).
+        points = _code_points(text)
+        stream = _Stream.of(tokens)
+        starts, ends = stream.start_array, stream.end_array
+        nexts = np.append(starts[1:], len(points))
+
+        def in_gap(bit: int) -> np.ndarray:
+            running = np.concatenate(([0], np.cumsum((classes & bit) != 0, dtype=np.int64)))
+            return running[nexts] - running[ends] > 0
+
+        classes = _POINT_CLASS[np.minimum(points, len(_POINT_CLASS) - 1)]
+        follow = np.where(in_gap(_C_TERMINAL), 0, np.where(in_gap(_C_BREAK), 1, np.where(in_gap(_C_COMMA), 2, 3)))
+        seen = np.where(classes & _C_SKIP, -1, np.arange(len(points)))
+        last_seen = np.maximum.accumulate(seen) if len(seen) else seen
+        before_next = last_seen[np.maximum(starts[1:] - 1, 0)]
+        opener = (before_next >= ends[:-1]) & ((classes[np.maximum(before_next, 0)] & _C_OPENER) != 0)
+        initial = np.empty(n, dtype=bool)
+        initial[0] = _sentence_initial(text, int(starts[0]))
+        initial[1:] = opener
+        # capitalised first letters, read off the code points (non-ASCII ones by str.isupper)
+        upper = _is_upper_at(points, starts)
+        # "The", "Of", "To" capitalised mid-sentence: Title Case, which prose never uses
+        fcaps = table.fw2[wid] & ~initial & upper
+        cap_seen = content & table.long4[wid] & ~initial
+        n_cap, n_cap_seen, n_fcap = int((cap_seen & upper).sum()), int(cap_seen.sum()), int(fcaps.sum())
+        n_term, n_brk, n_comma = np.bincount(follow, minlength=4)[:3].tolist()
         p_cap = min(max((n_cap + 0.2 * 20) / (n_cap_seen + 20), 0.05), 0.5)
         p_term = min(max((n_term + 0.045 * 50) / (n + 50), 0.02), 0.12)
         p_brk = min(max((n_brk + 0.002 * 50) / (n + 50), 0.001), 0.03)
@@ -661,33 +781,14 @@ def _token_llrs(text: str, tokens: Sequence[Token], raw: bool, neutral: bytearra
         term_llr = math.log(_P_TERMINAL_BLOCK / p_term)
         brk_llr = math.log(_P_BREAK_BLOCK / p_brk)
         other_llr = math.log((1 - _P_TERMINAL_BLOCK - _P_BREAK_BLOCK - _P_COMMA_BLOCK) / max(1 - p_term - p_brk - p_comma, 1e-6))
-
-    llrs: list[float] = []
-    tags: list[str] = []
-    for i, w in enumerate(words):
-        if neutral[i]:
-            llrs.append(0.0)
-            tags.append("artefact")
-            continue
-        if stems[i] is None:
-            if w.isdigit():
-                v, tag = _NUMBER_LLR, "number"
-            else:
-                v, tag = _FUNCTION_LLR.get(w, 0.0), "function"
-        else:
-            v = _CONTENT_LLR + (llr_shared if shared[i] else llr_unshared)
-            tag = "shared" if shared[i] else "unshared"
-        if raw:
-            f = follow[i]
-            v += term_llr if f == "term" else brk_llr if f == "brk" else comma_llr if f == "comma" else other_llr
-            if fcaps[i]:
-                v += fcap_llr
-            c = caps[i]
-            if c is not None:
-                v += cap_llr if c else nocap_llr
-        llrs.append(v)
-        tags.append(tag)
-    return llrs, tags
+        # added one at a time, in the reference loop's order, so every sum rounds as it did
+        v = v + np.array([term_llr, brk_llr, comma_llr, other_llr])[follow]
+        v = v + np.where(fcaps, fcap_llr, 0.0)
+        v = v + np.where(cap_seen, np.where(upper, cap_llr, nocap_llr), 0.0)
+    off = np.frombuffer(neutral, dtype=np.uint8) != 0
+    v[off] = 0.0
+    tags[off] = _TAG_ARTEFACT
+    return v.tolist(), _TAG_NAMES[tags].tolist()
 
 
 def _viterbi(llrs: Sequence[float]) -> list[tuple[int, int]]:
@@ -775,7 +876,7 @@ def find_injected_blocks(
         if not present.isdisjoint(triggers) and regex is not _BY_AGENCY:
             for first, last, _ in stream.finditer(regex):
                 neutral[first:last] = b"\x01" * (last - first)
-    llrs, tags = _token_llrs(text, tokens, raw, neutral)
+    llrs, tags = _token_llrs(text, tokens, raw, neutral, stream.words)
     words = stream.words
     trigger_at: dict[int, tuple[int, str, float]] = {}
     for regex, bonus in _TRIGGERS:
@@ -861,7 +962,11 @@ def _promo_lines(text: str) -> list[tuple[int, int, float, str]]:
         if _PROMO_LINE_MIN_WORDS <= n_words <= _PROMO_LINE_MAX_WORDS:
             head = " ".join(m.group("head").split()).rstrip(":|\u2013\u2014 ")
             out.append((m.start("head"), m.end(), 0.85, f"one-line promotion or caption headed {head!r}"))
-    for m in _TEASER_LINE.finditer(text):
+    for end in _QUESTION_LINE_END.finditer(text):
+        line_start = text.rfind("\n", 0, end.start()) + 1
+        m = _TEASER_LINE.match(text, line_start, end.end())
+        if m is None:
+            continue
         out.append((m.start(), m.end(), 0.6, "a teaser for another story: a line of its own that ends in a question"))
     stripped = []
     for start, end, score, reason in out:
@@ -1249,6 +1354,19 @@ _APOSTROPHES = "'\u2018\u2019"
 _NONE, _BLOCKED = "none", "blocked"
 
 
+# gap between two words -> (quotation mark, "!" or "?", line break, ".", clause edge), for _Clauses
+_CLAUSE_GAPS: dict[str, tuple[bool, bool, bool, bool, bool]] = {}
+
+
+def _clause_gap(gap: str) -> tuple[bool, bool, bool, bool, bool]:
+    kinds = (any(c in _QUOTES for c in gap) or (any(c in _APOSTROPHES for c in gap) and gap.strip(_APOSTROPHES) != ""),
+             "!" in gap or "?" in gap, "\n" in gap, "." in gap,
+             any(c in _CLAUSE_PUNCT for c in gap) or " - " in gap or "--" in gap or "/" in gap)
+    if len(_CLAUSE_GAPS) < 10_000:  # a few dozen in practice; bounded against odd input
+        _CLAUSE_GAPS[gap] = kinds
+    return kinds
+
+
 class _Clauses:
     """The words of a text with what punctuation, line breaks and capitals say around each of them.
 
@@ -1271,26 +1389,28 @@ class _Clauses:
         if n:
             self.brk[0] = self.pun[0] = 1
         if raw and n:
-            firsts = [text[t.start] for t in tokens]
-            self.cap = bytearray(map(str.isupper, firsts))
-            self.lower_seen = {w for w, c in zip(words, self.cap) if not c}
+            stream = _Stream.of(tokens)
+            points = _code_points(text)
+            starts, ends = stream.start_array, stream.end_array
+            self.cap = bytearray(_is_upper_at(points, starts))
+            self.lower_seen = set(compress(words, [not c for c in self.cap]))
             # most gaps are one space and say nothing: only the others are looked at (a Python loop
-            # over every token cost a tenth of the whole analysis)
-            ends = [t.end for t in tokens]
-            odd = [i for i in range(1, n) if tokens[i].start - ends[i - 1] != 1 or text[ends[i - 1]] != " "]
+            # over every token cost a tenth of the whole analysis), and those are few distinct
+            # strings (", ", ". ", "\n\n"), each read once
+            after = np.minimum(ends[:-1], len(points) - 1)
+            odd = (np.flatnonzero((starts[1:] - ends[:-1] != 1) | (points[after] != 32)) + 1).tolist()
             for i in odd:
-                first_char = firsts[i]
-                gap = text[ends[i - 1] : tokens[i].start]
-                quote = any(c in _QUOTES for c in gap) or (
-                    any(c in _APOSTROPHES for c in gap) and gap.strip(_APOSTROPHES) != "")
+                first_char = text[tokens[i].start]
+                gap = text[tokens[i - 1].end : tokens[i].start]
+                kinds = _CLAUSE_GAPS.get(gap) or _clause_gap(gap)
+                quote, stop, line, period, edge = kinds
                 prev = words[i - 1]
-                brk = ("!" in gap or "?" in gap
-                       or ("\n" in gap and not first_char.islower())
-                       or ("." in gap and prev not in _ABBREVIATIONS and len(prev) > 1 and not first_char.islower()))
+                brk = (stop
+                       or (line and not first_char.islower())
+                       or (period and prev not in _ABBREVIATIONS and len(prev) > 1 and not first_char.islower()))
                 self.quote[i] = quote
                 self.brk[i] = brk
-                self.pun[i] = (brk or quote or any(c in _CLAUSE_PUNCT for c in gap)
-                               or " - " in gap or "--" in gap or "/" in gap)
+                self.pun[i] = brk or quote or edge
         else:
             # surnames: the word after a first name ("john kerry") or a title ("dr elaine park")
             for i in range(n - 1):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import accumulate, repeat
 from typing import NamedTuple
 
 # A "word" is a run of Unicode letters or digits; everything else (punctuation, apostrophes,
@@ -21,6 +22,8 @@ from typing import NamedTuple
 _WORD_RE = re.compile(r"[^\W_]+")
 _NON_ASCII_ALNUM = re.compile(r"[^a-z0-9]+")
 _ASCII_WORD_RE = re.compile(r"[A-Za-z0-9]+")
+_ASCII_WORD_SPLIT_RE = re.compile(r"([A-Za-z0-9]+)")
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
 
 
 class Token(NamedTuple):
@@ -88,19 +91,18 @@ _ONE_CHAR_FOLD: dict[int, str | None] = {}
 def _ascii_same_length(text: str) -> str | None:
     """``text`` with every non-ASCII character folded to one ASCII character, or None if some
     character folds to several letters ("ß" -> "ss") and the slow path is needed."""
-    table: dict[int, str] = {}
-    for ch in set(text):
+    # the few distinct non-ASCII characters, each replaced in one C pass (str.translate with a
+    # table goes character by character once it meets the first non-ASCII one)
+    for ch in set(_NON_ASCII_RE.findall(text)):
         code = ord(ch)
-        if code < 128:
-            continue
         if code not in _ONE_CHAR_FOLD:
             folded = "".join(_fold(ch)) if ch.isalnum() else ""
             _ONE_CHAR_FOLD[code] = folded if len(folded) == 1 else (" " if not folded else None)
         repl = _ONE_CHAR_FOLD[code]
         if repl is None:
             return None
-        table[code] = repl
-    return text.translate(table)
+        text = text.replace(ch, repl)
+    return text
 
 
 def tokenize(text: str) -> list[Token]:
@@ -112,10 +114,12 @@ def tokenize(text: str) -> list[Token]:
         if folded is not None:
             text = folded
     if text.isascii():  # the common case, without per-word checks
-        # ASCII lower-casing keeps every offset; tuple.__new__ skips NamedTuple's slower
-        # constructor (a third of the time of tokenising an article).
-        make = tuple.__new__
-        return [make(Token, (m.group(), m.start(), m.end())) for m in _ASCII_WORD_RE.finditer(text.lower())]
+        # ASCII lower-casing keeps every offset.  Splitting on the words (kept by the group) gives
+        # gap, word, gap, ..., word, gap; running lengths are the offsets.  Every step is a C loop,
+        # and tuple.__new__ skips NamedTuple's slower constructor.
+        parts = _ASCII_WORD_SPLIT_RE.split(text.lower())
+        offsets = list(accumulate(map(len, parts), initial=0))
+        return list(map(tuple.__new__, repeat(Token), zip(parts[1::2], offsets[1:-1:2], offsets[2::2])))
     return _tokenize_slow(text)
 
 
@@ -156,16 +160,19 @@ def looks_normalised(text: str) -> bool:
     Used for reporting and to pick a sentence splitter; the model never depends on it.
     """
     sample = text[:5000]
-    if sample.isascii():
-        # str.translate deletes in C: counting by what is left is ~10x faster than the regexes
-        n = len(sample)
-        letters = n - len(sample.translate(_DROP_LETTERS))
-        uppers = n - len(sample.translate(_DROP_UPPERS))
-        punct = len(sample.translate(_DROP_WORD_AND_SPACE))
-    else:
-        letters = sum(map(len, _LETTER_RUN_RE.findall(sample)))  # runs, not one string per letter
-        uppers = len(_UPPER_RE.findall(sample))
-        punct = len(_PUNCT_RE.findall(sample))
+    # Each count is of characters, so the ASCII ones and the others are counted apart: str.translate
+    # deletes in C, and counting by what is left is ~10x faster than the regexes, which only see
+    # the few non-ASCII characters (curly quotes, dashes, accented letters).
+    ascii_part = sample if sample.isascii() else sample.encode("ascii", "ignore").decode("ascii")
+    n = len(ascii_part)
+    letters = n - len(ascii_part.translate(_DROP_LETTERS))
+    uppers = n - len(ascii_part.translate(_DROP_UPPERS))
+    punct = len(ascii_part.translate(_DROP_WORD_AND_SPACE))
+    if n < len(sample):
+        others = "".join(_NON_ASCII_RE.findall(sample))
+        letters += sum(map(len, _LETTER_RUN_RE.findall(others)))  # runs, not one string per letter
+        uppers += len(_UPPER_RE.findall(others))
+        punct += len(_PUNCT_RE.findall(others))
     if letters == 0:
         return False
     return uppers / letters < 0.002 and punct / max(len(sample), 1) < 0.002
