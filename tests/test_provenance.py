@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Sequence
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from click.testing import CliRunner
 
 from newscred.cli import main
@@ -857,3 +859,17 @@ def test_token_llrs_match_the_reference_loop_on_shared_articles(shared_data: Pat
         neutral = bytearray(len(tokens))
         raw = not detect.looks_normalised(record.text)
         assert detect._token_llrs(record.text, tokens, raw, neutral) == _reference_token_llrs(record.text, tokens, raw, neutral)
+
+
+@pytest.mark.parametrize("which", range(len(detect._TRIGGERS) + 1))
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_pattern_guards_never_skip_a_match(which: int, data: st.DataObject) -> None:
+    """A pattern is only run when the words its guard needs are present: every text the pattern
+    matches must pass its guard, or a trigger or promotion would silently go unseen."""
+    from newscred.text.normalise import tokenize
+
+    regex, guard = ((detect._TRIGGERS[which][0], detect._TRIGGER_GUARDS[which]) if which < len(detect._TRIGGERS)
+                    else (detect._PROMO, detect._PROMO_GUARD))
+    text = data.draw(st.from_regex(regex, fullmatch=True))
+    assert detect._Stream(tokenize(text)).may_match(guard), text

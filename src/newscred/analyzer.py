@@ -10,6 +10,7 @@ import json
 import math
 import os
 import unicodedata
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
@@ -525,7 +526,7 @@ def unread_script(text: str, tokens: list[Token]) -> str | None:
     """
     if text.isascii():
         return None
-    read = sum(t.end - t.start for t in tokens)
+    read = sum(map(_END, tokens)) - sum(map(_START, tokens))  # letters the tokens cover
     if len(text) - len(text.encode("ascii", "ignore")) <= read:
         return None  # fewer non-ASCII characters than letters read (curly quotes, accents): the common case
     scripts: dict[str, int] = {}
@@ -543,6 +544,9 @@ def unread_script(text: str, tokens: list[Token]) -> str | None:
         return None
     name = max(scripts, key=scripts.__getitem__)
     return name if name == "CJK" else name.capitalize()
+
+
+_START, _END = itemgetter(1), itemgetter(2)  # a Token's offsets
 
 
 def _anchor(shown: str) -> str:

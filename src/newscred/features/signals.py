@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from itertools import compress
 from typing import Sequence
 
 import numpy as np
@@ -87,14 +88,10 @@ def signal_matches(words: Sequence[str]) -> dict[str, list[tuple[int, int]]]:
     out: dict[str, list[tuple[int, int]]] = {s.name: [] for s in SIGNALS}
     free = {s.name: 0 for s in SIGNALS}
     n_words = len(words)
-    numbers = out["numbers"]
-    for i, word in enumerate(words):
-        if word not in _ANY_CUE:  # most words: no signal, at most a number
-            if word.isdigit():
-                numbers.append((i, i + 1))
-            continue
-        if word.isdigit():
-            numbers.append((i, i + 1))
+    # numbers, then the few cue words, each found by a C loop (most words are neither)
+    out["numbers"] = [(i, i + 1) for i in compress(range(n_words), map(str.isdigit, words))]
+    for i in compress(range(n_words), map(_ANY_CUE.__contains__, words)):
+        word = words[i]
         if word not in _STARTS:  # a one-word cue
             names = _UNIGRAMS.get(word)
             if names:

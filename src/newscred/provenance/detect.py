@@ -207,6 +207,17 @@ class Provenance:
 
 
 _START, _END = itemgetter(1), itemgetter(2)  # a Token's offsets
+# The words a pattern cannot match without: alternatives, each a tuple of word sets that all need
+# one of their words in the text.  Running a pattern of many alternatives over every position of
+# an article costs more than looking its words up, and most articles have none of them.
+_Guard = tuple[tuple[frozenset[str], ...], ...]
+
+
+def _guard(*alternatives: str) -> _Guard:
+    """``_guard("a b", "c & d e")``: "a" or "b" present, or "c" with "d" or "e"."""
+    return tuple(tuple(frozenset(part.split()) for part in alt.split("&")) for alt in alternatives)
+
+
 # the code points of the last text asked for (every detector of one analysis reads the same text);
 # one tuple, read once, so a thread never pairs one text with another's points
 _last_points: tuple[str, np.ndarray] | None = None
@@ -257,6 +268,16 @@ class _Stream:
         for w in self.words:
             self.starts.append(pos)
             pos += len(w) + 1
+
+    @cached_property
+    def present(self) -> frozenset[str]:
+        """The distinct words: a pattern that needs a word absent here need not be run."""
+        return frozenset(self.words)
+
+    def may_match(self, guard: "_Guard") -> bool:
+        """Whether some alternative of ``guard`` (sets of words, one of each needed) is present."""
+        present = self.present
+        return any(all(not present.isdisjoint(words) for words in needs) for needs in guard)
 
     @cached_property
     def start_array(self) -> np.ndarray:
@@ -410,7 +431,7 @@ def find_wire(text: str, tokens: Sequence[Token], artefacts: Sequence[Artefact] 
             continue
         credits.append(WireCredit(agency, kind, a.text, a.start, a.end))
     stream = _Stream.of(tokens)
-    present = set(stream.words)
+    present = stream.present
     for (agency, kind, regex), triggers in zip(_EXTRA_WIRE, _EXTRA_WIRE_TRIGGERS):
         if present.isdisjoint(triggers):
             continue
@@ -546,6 +567,14 @@ _TRIGGERS: list[tuple[re.Pattern[str], float]] = [
     (re.compile(r"\b(?:most (?:popular|read|viewed|shared|emailed)|trending now|popular now|editor s picks|editors picks|also read|read also|see also|more from|recommended for you|don t miss|in case you missed it|more on this)\b"), 7.0),
     (re.compile(r"\b(?:related|recommended|trending|sponsored|advertisement|read more|more news|watch)\b"), 2.5),
 ]
+# the words each trigger needs (tests/test_provenance.py checks them against the patterns)
+_TRIGGER_GUARDS: list[_Guard] = [
+    _guard("top latest more popular featured related recommended trending sponsored promoted breaking & "
+           "stories articles posts news headlines reads videos links coverage content"),
+    _guard("you & may might will & like enjoy interested"),
+    _guard("popular read viewed shared emailed trending picks see recommended miss missed", "more & from this"),
+    _guard("related recommended trending sponsored advertisement read watch", "more & news"),
+]
 # "more coverage", "more stories" compare inside a sentence ("devoted 13 times more coverage to ...",
 # "far more news than") when a quantity comes before or a complement after; a heading has neither
 _COMPARATIVE_BEFORE = frozenset("times much far even no any many lot little get gets got getting give gives gave "
@@ -592,6 +621,8 @@ _PROMO = re.compile(
     r"more (?:of the latest )?(?:news|stories|coverage)(?: [a-z0-9]+){0,10} (?:is|are) (?:available )?(?:at|on)(?: [a-z]+){1,3}|"
     r"listen to this article|we use cookies(?: [a-z]+){0,8}|(?:this|our) (?:web ?site|site) uses cookies(?: [a-z]+){0,8})\b"
 )
+_PROMO_GUARD = _guard("subscribe sign newsletter newsletters click tap download support become join donate follow "
+                      "facebook content continues listen cookies", "more & news stories coverage")
 
 _STEM_LEN = 7
 
@@ -871,7 +902,7 @@ def find_injected_blocks(
     stream = _Stream.of(tokens)
     # the credit lines find_wire adds ("AP reporters X, Y and Z contributed") are lists of names,
     # which look like headlines; they are the story's own, as the artefacts above are
-    present = set(stream.words)
+    present = stream.present
     for (_, _, regex), triggers in zip(_EXTRA_WIRE, _EXTRA_WIRE_TRIGGERS):
         if not present.isdisjoint(triggers) and regex is not _BY_AGENCY:
             for first, last, _ in stream.finditer(regex):
@@ -879,7 +910,9 @@ def find_injected_blocks(
     llrs, tags = _token_llrs(text, tokens, raw, neutral, stream.words)
     words = stream.words
     trigger_at: dict[int, tuple[int, str, float]] = {}
-    for regex, bonus in _TRIGGERS:
+    for (regex, bonus), guard in zip(_TRIGGERS, _TRIGGER_GUARDS):
+        if not stream.may_match(guard):
+            continue
         for first, last, phrase in stream.finditer(regex):
             if any(i in trigger_at for i in range(first, last)):
                 continue
@@ -983,7 +1016,7 @@ def _promo_blocks(text: str, stream: _Stream, raw: bool, found: Sequence[Injecte
                   lines: Sequence[tuple[int, int, float, str]] = ()) -> list[InjectedBlock]:
     out: list[InjectedBlock] = []
     tokens = stream.tokens
-    for first, last, phrase in stream.finditer(_PROMO):
+    for first, last, phrase in (stream.finditer(_PROMO) if stream.may_match(_PROMO_GUARD) else ()):
         start, end = _chars(tokens, first, last)
         if raw:
             # widen to the line it sits on when that line is short (a promo line), else the sentence
@@ -1762,7 +1795,7 @@ def find_sourcing(text: str, tokens: Sequence[Token], *, normalised: bool | None
     stream = _Stream.of(tokens)
     raw = not (looks_normalised(text) if normalised is None else normalised)
     spans: list[tuple[int, int, str]] = []
-    present = set(stream.words)
+    present = stream.present
     for (cue, regex), triggers in zip(_ANON_RE, _ANON_TRIGGERS):
         if present.isdisjoint(triggers):
             continue
@@ -1927,4 +1960,5 @@ def find_press_release(text: str, tokens: Sequence[Token]) -> PressRelease | Non
     return PressRelease(_DISTRIBUTORS.get(m.group()), text[start:end], start, end)
 
 
+assert len(_TRIGGER_GUARDS) == len(_TRIGGERS), "one guard per trigger"
 assert len(_EXTRA_WIRE_TRIGGERS) == len(_EXTRA_WIRE) and len(_ANON_TRIGGERS) == len(_ANON_RE), "one trigger set per pattern"
