@@ -611,3 +611,12 @@ def test_table_build_is_reproducible(shared_ratings: Path, tmp_path: Path) -> No
     assert proc.returncode == 0, proc.stderr
     for name in [*TABLE_FILES.values(), MANIFEST_FILE]:
         assert (out / name).read_bytes() == (DATA_DIR / name).read_bytes(), f"{name} differs from the bundled copy"
+
+
+def test_agency_sites_include_their_subdomains_only() -> None:
+    from newscred.sources.domains import on_agency_site
+
+    assert on_agency_site("AP", "apnews.com") and on_agency_site("AP", "hosted.ap.org")
+    assert on_agency_site("Reuters", "uk.reuters.com")
+    assert not on_agency_site("Reuters", "notreuters.com")  # a suffix of the name is not a subdomain
+    assert not on_agency_site("AP", "reuters.com") and not on_agency_site("Unknown agency", "apnews.com")

@@ -603,17 +603,6 @@ def _check_prior(prior: float) -> float:
 _EXPERT_WORDS = {"politics": "a US political statement (like those PolitiFact rates)",
                  "health": "a COVID-19 social-media post"}
 
-#: Each agency's own sites: wire copy found there is the original, not a republication.
-_AGENCY_SITES = {"AP": ("apnews.com", "ap.org"), "Reuters": ("reuters.com",), "AFP": ("afp.com",),
-                 "UPI": ("upi.com",), "Xinhua": ("xinhuanet.com", "news.cn"), "Bloomberg": ("bloomberg.com",),
-                 "dpa": ("dpa.com",), "PTI": ("ptinews.com",)}
-
-
-def _on_agency_site(agency: str, source: dict[str, Any] | None) -> bool:
-    host = (source or {}).get("host") or (source or {}).get("domain") or ""
-    return any(host == site or host.endswith("." + site) for site in _AGENCY_SITES.get(agency, ()))
-
-
 def _summary(content: ContentVerdict, facts: Facts, source: dict[str, Any] | None,
              prov: dict[str, Any] | None = None) -> str:
     """One sentence per verdict, side by side; they are never averaged."""
@@ -675,8 +664,10 @@ def _summary(content: ContentVerdict, facts: Facts, source: dict[str, Any] | Non
         parts.append(f"It presents itself as a press release{via}: the organisation's own words, not independent "
                      "reporting.")
     if prov is not None and prov.get("wire_origin"):
+        from .sources.domains import on_agency_site
+
         agency = prov["wire_origin"]
-        if _on_agency_site(agency, source):
+        if on_agency_site(agency, (source or {}).get("host") or (source or {}).get("domain") or ""):
             owner = agency + ("'" if agency.endswith("s") else "'s")
             parts.append(f"Provenance: the text carries {agency} wire credits and the URL is {owner} own site.")
         else:

@@ -53,6 +53,8 @@ __all__ = [
     "SHORTENERS",
     "UGC_PLATFORMS",
     "NEWS_AGGREGATORS",
+    "AGENCY_SITES",
+    "on_agency_site",
     "is_shortener",
     "normalise_host",
     "parse_source",
@@ -125,6 +127,18 @@ UGC_PLATFORMS: frozenset[str] = frozenset(
 NEWS_AGGREGATORS: frozenset[str] = frozenset(
     {"news.google.com", "flipboard.com", "newsbreak.com", "smartnews.com", "apple.news", "feedly.com", "ground.news"}
 )
+
+#: Each news agency's own sites: wire copy found there is the original, not a republication.
+AGENCY_SITES: dict[str, tuple[str, ...]] = {
+    "AP": ("apnews.com", "ap.org"), "Reuters": ("reuters.com",), "AFP": ("afp.com",), "UPI": ("upi.com",),
+    "Xinhua": ("xinhuanet.com", "news.cn"), "Bloomberg": ("bloomberg.com",), "dpa": ("dpa.com",), "PTI": ("ptinews.com",),
+}
+
+
+def on_agency_site(agency: str, host: str) -> bool:
+    """Whether ``host`` (a normalised host name) is one of ``agency``'s own sites or under one."""
+    return any(host == site or host.endswith("." + site) for site in AGENCY_SITES.get(agency, ()))
+
 
 _WAYBACK_HOSTS = frozenset({"web.archive.org", "wayback.archive.org"})
 _ARCHIVE_TODAY = frozenset(
