@@ -245,3 +245,152 @@ def test_an_empty_csv_cell_is_a_missing_value_as_null_is_in_json_lines(tmp_path)
         assert result.exit_code == 0, result.output
         outs.append(json.loads(out.read_text()))
     assert outs[0] == outs[1] and outs[0]["url"] is None and outs[0]["title"] is None
+
+
+# -- review items: cut-off CSVs, duplicate columns, bytes, invalid UTF-8, float ids, the run layer --------------
+
+_STORY = ("Officials said the council voted on Tuesday to fund the new library and the school budget for next year, "
+          "the mayor told reporters at City Hall.")
+
+
+def _score_cli(src: Path, *args: str) -> tuple[list[dict], str]:
+    from click.testing import CliRunner
+
+    from newscred.cli import main
+
+    out = src.with_name(src.name + ".out.jsonl")
+    result = CliRunner().invoke(main, ["score", str(src), "-o", str(out), "-w", "1", "--no-progress", *args])
+    assert result.exit_code in (0, 1), result.output
+    rows = [json.loads(line) for line in out.read_text().splitlines()] if out.exists() else []
+    return rows, result.stderr
+
+
+def test_a_csv_cut_at_any_byte_gives_one_error_row_for_its_last_row_and_no_phantom_rows(tmp_path: Path) -> None:
+    import csv
+    import io
+
+    from newscred.datasets.tabular import iter_rows
+
+    # multi-line quoted texts whose paragraphs hold commas: re-read on their own they look like rows
+    rows = [{"id": str(i), "text": f"Story {i} opens, with a comma.\n\nThen a second paragraph, and more, commas.\nEnd {i}."}
+            for i in range(4)]
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, ["id", "text"], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    data = buf.getvalue().encode()
+    starts = [data.index(f"\n{i},".encode()) + 1 for i in range(4)]
+    for cut in range(starts[0] + 1, len(data) + 1):
+        got = list(iter_rows(io.BytesIO(data[:cut]), "csv"))
+        begun = sum(1 for s in starts if s < cut)
+        assert len(got) == begun, (cut, [r.data or r.error.message for r in got])  # one row per record begun
+        assert [r.data for r in got[:-1]] == rows[: begun - 1]  # the complete rows, intact
+        last = got[-1]
+        assert last.ok or last.error.code == "input.malformed_row"
+    # the whole story through `newscred score`: the cut row is one error row naming its lines
+    src = tmp_path / "cut.csv"
+    src.write_bytes(data[: starts[3] - 12])  # inside the third row (lines 10-13), in its line 12
+    out, _err = _score_cli(src)
+    assert [r["row"] for r in out] == [0, 1, 2] and [r["id"] for r in out[:2]] == ["0", "1"]
+    assert out[2]["error"]["code"] == "input.malformed_row"
+    assert "lines 10-12" in out[2]["error"]["message"] and "cut off" in out[2]["error"]["message"]
+    # a stray quote in a complete file still costs one row only: the rows after it are read
+    stray = tmp_path / "stray.csv"
+    stray.write_text(f'id,text\n1,"{_STORY}"\n2,"a stray quote\n3,Words without a comma\n4,More words\n')
+    assert [r.data["id"] if r.ok else "error" for r in iter_rows(stray)] == ["1", "error", "3", "4"]
+
+
+def test_a_header_naming_a_used_column_twice_is_a_warning_and_parquet_keeps_both(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    (tmp_path / "dup.csv").write_text(f'id,text,text\n1,"{_STORY}",other words\n')
+    pq.write_table(pa.Table.from_arrays([pa.array(["1"]), pa.array([_STORY]), pa.array(["other words"])],
+                                        names=["id", "text", "text"]), tmp_path / "dup.parquet")
+    for name in ("dup.csv", "dup.parquet"):
+        rows, err = _score_cli(tmp_path / name)
+        assert "warning:" in err and "more than one column named 'text'" in err and "--text-col text.1" in err
+        assert len(rows) == 1 and "content" in rows[0]
+        rows_again, _ = _score_cli(tmp_path / name, "--text-col", "text.1")
+        assert rows_again[0]["content"]["p_unreliable"] != rows[0]["content"]["p_unreliable"]  # the other column
+    from newscred.datasets.tabular import iter_rows
+
+    parquet_row = next(iter_rows(tmp_path / "dup.parquet"))
+    assert parquet_row.data == {"id": "1", "text": _STORY, "text.1": "other words"}  # the first is no longer lost
+    # a duplicate of a column the run does not read says nothing
+    (tmp_path / "other.csv").write_text(f'id,text,tag,tag\n1,"{_STORY}",a,b\n')
+    assert "warning" not in _score_cli(tmp_path / "other.csv")[1]
+
+
+def test_invalid_utf8_is_input_encoding_from_every_format_and_parquet_bytes_are_decoded(analyzer, tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    from newscred.errors import NewscredError
+
+    latin1 = ("caf\u00e9 " + _STORY).encode("latin-1")
+    try:
+        analyzer.analyze(latin1)
+    except NewscredError as exc:
+        library_code = exc.code
+    assert library_code == "input.encoding"
+    (tmp_path / "a.csv").write_bytes(b'id,text\n1,"' + _STORY.encode() + b'"\n2,"' + latin1 + b'"\n')
+    (tmp_path / "a.jsonl").write_bytes(json.dumps({"id": "1", "text": _STORY}).encode() + b"\n"
+                                       + b'{"id": "2", "text": "' + latin1 + b'"}\n')
+    # a binary column holding UTF-8, and one row that is not UTF-8
+    pq.write_table(pa.table({"id": ["1", "2"], "text": pa.array([_STORY.encode(), latin1], type=pa.binary())}),
+                   tmp_path / "bin.parquet")
+    # a string column with bytes that are not UTF-8 (Spark writes them unchecked): only its row fails
+    values = [_STORY.encode(), latin1]
+    offsets = pa.py_buffer(pa.array([0, len(values[0]), len(values[0]) + len(values[1])], type=pa.int32()).buffers()[1])
+    bad = pa.Array.from_buffers(pa.string(), 2, [None, offsets, pa.py_buffer(b"".join(values))])
+    pq.write_table(pa.table({"id": ["1", "2"], "text": bad}), tmp_path / "str.parquet")
+    reference, _ = _score_cli(tmp_path / "a.jsonl")
+    for name in ("a.csv", "a.jsonl", "bin.parquet", "str.parquet"):
+        rows, _err = _score_cli(tmp_path / name)
+        assert [r["row"] for r in rows] == [0, 1], name
+        assert rows[0]["content"] == reference[0]["content"], name  # bytes of UTF-8 read as the text they hold
+        assert rows[1]["error"]["code"] == library_code, (name, rows[1]["error"])
+
+
+def test_float_ids_come_out_as_the_integers_they_hold_and_string_ids_are_kept(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    big = 123456789012345678901234567890
+    ids = ["12.0", 12.0, 7, big, 1e20, 2.5, None, "0012"]
+    (tmp_path / "ids.jsonl").write_text("".join(json.dumps({"id": i, "text": _STORY}) + "\n" for i in ids)
+                                        + json.dumps({"id": float("nan"), "text": _STORY}) + "\n")
+    rows, _ = _score_cli(tmp_path / "ids.jsonl")
+    assert [r["id"] for r in rows] == ["12.0", "12", "7", str(big), "1e+20", "2.5", None, "0012", None]
+    # pandas and Spark turn an integer column with a gap into floats: 12.0 is still id "12"
+    pq.write_table(pa.table({"id": pa.array([12.0, None, 3.0]), "text": [_STORY] * 3}), tmp_path / "ids.parquet")
+    assert [r["id"] for r in _score_cli(tmp_path / "ids.parquet")[0]] == ["12", None, "3"]
+    (tmp_path / "ids.csv").write_text(f'id,text\n12.0,"{_STORY}"\n0012,"{_STORY}"\n')  # CSV cells are strings: kept
+    assert [r["id"] for r in _score_cli(tmp_path / "ids.csv")[0]] == ["12.0", "0012"]
+
+
+def test_a_run_stopped_by_a_signal_says_where_it_stopped_from_the_library(analyzer, tmp_path: Path) -> None:
+    from newscred.batch.runner import Stopped, check_outcome, score_to, stopped_message
+    from newscred.errors import EmptyInputError
+
+    src = tmp_path / "in.jsonl"
+    _write_input(src, 12)
+
+    def stop_after_three(n: int, seen=[0]) -> None:  # noqa: B006 - a counter
+        seen[0] += n
+        if seen[0] == 3:
+            raise Stopped(signal.SIGTERM)
+
+    out = tmp_path / "out.jsonl"
+    with pytest.raises(Stopped) as info:
+        score_to(analyzer, src, out, progress=stop_after_three)
+    assert info.value.rows == 3 and not out.exists() and not list(tmp_path.glob(".out.jsonl.*"))
+    assert stopped_message(info.value, out) == (f"stopped by SIGTERM after 3 rows; {out} was not written (a file there "
+                                                "before is left as it was): run the command again to score the input")
+    summary, where = score_to(analyzer, src, tmp_path / "parts", part_size=5)
+    assert summary.rows == 12 and where.startswith(f"{tmp_path / 'parts'} (3 parts, manifest ")
+    check_outcome(summary, src)  # scored rows: nothing to say
+    summary.rows = summary.scored = 0
+    with pytest.raises(EmptyInputError):
+        check_outcome(summary, src)

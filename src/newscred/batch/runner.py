@@ -19,19 +19,20 @@ exactly one part, as a report or as an error row.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 from bisect import bisect_right
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from ..analyzer import Analyzer
 from ..datasets.tabular import RowResult, iter_rows
-from ..errors import ConfigError, EmptyInputError, InputError, NewscredError, OutputError
+from ..errors import ConfigError, EmptyInputError, InputError, MissingColumnError, NewscredError, OutputError
 from .score import (ARTICLE_SUFFIXES, Columns, IdTally, ScoreSummary, check_not_in_input, _outcome, _plain, checked_columns,
                     score_one, scored_chunks)
 
@@ -218,7 +219,7 @@ def rows_of(files: list[Path] | None, fmt: str | None, root: str | os.PathLike[s
         try:
             for row in iter_rows(src, fmt):
                 count += 1
-                yield RowResult(offset + row.index, row.data, row.error, row.line, name)
+                yield replace(row, index=offset + row.index, source=name)
         except NewscredError as exc:
             if root is None:
                 raise
@@ -659,3 +660,150 @@ def score_corpus(
     manifest.finished_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
     manifest.write(out)
     return manifest
+
+
+# --------------------------------------------------------------------------------------------
+# A whole run, as `newscred score` makes it: output kind, stopping on signals, its outcome
+# --------------------------------------------------------------------------------------------
+
+#: output names that mean one JSONL file (``"-"``: standard output); any other name is a folder of parts
+FILE_SUFFIXES = (".jsonl", ".json", ".ndjson")
+
+
+def single_file_output(output: str | os.PathLike[str]) -> bool:
+    """Whether ``output`` names one JSONL file (or ``"-"``) rather than a folder of parts."""
+    return str(output) == "-" or str(output).lower().endswith(FILE_SUFFIXES)
+
+
+class Stopped(BaseException):
+    """SIGTERM or Ctrl-C during :func:`stop_on_signals`: a BaseException, so that no ``except
+    Exception`` on the way swallows it, and every ``finally`` (the temporary output file, the
+    worker pool) still runs.  ``rows``: rows :func:`score_to` had handled when it came."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+        self.rows = 0
+
+
+@contextlib.contextmanager
+def stop_on_signals() -> Iterator[type[Stopped]]:
+    """Turn SIGTERM (what Kubernetes, systemd, Airflow and ``timeout`` send) and SIGINT into
+    :class:`Stopped`, so both clean up like an error and the exit status can say which one it was
+    (143, 130) instead of 1, the status of an unusable input.  A second signal while cleaning up
+    quits at once (temporary files are then removed by the next run).  Outside the main thread
+    (where no handler may be set) signals keep their handlers."""
+    import signal
+    import threading
+
+    def handler(signum: int, frame: Any) -> None:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda n, f: os._exit(128 + n))
+        raise Stopped(signum)
+
+    previous: dict[int, Any] = {}
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            previous[sig] = signal.signal(sig, handler)
+    try:
+        yield Stopped
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def stopped_message(stop: Stopped, output: str | os.PathLike[str]) -> str:
+    """One line saying where a stopped run left its output, and what to do next."""
+    import signal
+
+    signum, rows, output = stop.signum, stop.rows, str(output)
+    what = "SIGTERM" if signum == signal.SIGTERM else "Ctrl-C (SIGINT)" if signum == signal.SIGINT else f"signal {signum}"
+    if output == "-":
+        return f"stopped by {what} after {rows:,} rows written to standard output"
+    if single_file_output(output):
+        return (f"stopped by {what} after {rows:,} rows; {output} was not written (a file there before is left as it "
+                "was): run the command again to score the input")
+    try:
+        manifest = json.loads((Path(output) / MANIFEST).read_text())
+    except (OSError, ValueError):
+        return f"stopped by {what} before any part was written to {output}"
+    parts = manifest.get("parts", [])
+    done = sum(p.get("rows", 0) for p in parts)
+    return (f"stopped by {what}: {done:,} rows are committed in {len(parts)} part{'s' * (len(parts) != 1)} in {output}; "
+            "to score the rest, run the same command again with --resume")
+
+
+def score_to(
+    analyzer: Analyzer,
+    source: str | os.PathLike[str],
+    output: str | os.PathLike[str],
+    *,
+    fmt: str | None = None,
+    cols: Columns = Columns(),
+    workers: int = 1,
+    part_size: int = 10000,
+    output_format: str = "jsonl",
+    resume: bool = False,
+    progress: Callable[[int], None] | None = None,
+    on_total: Callable[[int | None], None] | None = None,
+    resumed: Callable[[int], None] | None = None,
+    on_note: Callable[[str], None] | None = None,
+) -> tuple[ScoreSummary, str]:
+    """Score ``source`` into one JSONL file (``output`` ending in .jsonl/.json/.ndjson, or "-") with
+    :func:`~newscred.batch.score.score_file`, or into a folder of parts with :func:`score_corpus`.
+
+    Returns the summary and how to name where the rows went.  ``on_total`` gets an estimate of
+    the input's rows (for a progress bar's ETA); the other callbacks are :func:`score_corpus`'s.
+    Stopped by :class:`Stopped` (see :func:`stop_on_signals`), it sets the rows it had handled on
+    the exception before letting it through.
+    """
+    from .score import score_file
+
+    handled = [0]
+
+    def count(n: int) -> None:
+        handled[0] += n
+        if progress is not None:
+            progress(n)
+
+    try:
+        if single_file_output(output):
+            if resume:
+                raise ConfigError("--resume needs a folder as output (parts and a manifest)")
+            if on_total is not None:  # the folder runner sets its own total (it knows what is already done)
+                try:
+                    on_total(estimate_rows(input_files(source)))
+                except Exception:  # noqa: BLE001 - only for the ETA; the run reports real problems itself
+                    pass
+            summary = score_file(analyzer, source, output, fmt=fmt, cols=cols, workers=workers, progress=count,
+                                 on_note=on_note)
+            return summary, str(output)
+        manifest = score_corpus(analyzer, source, output, fmt=fmt, cols=cols, workers=workers, part_size=part_size,
+                                output_format=output_format, resume=resume, progress=count, on_total=on_total,
+                                resumed=resumed, on_note=on_note)
+        n = len(manifest.parts)
+        return manifest.summary(), f"{output} ({n} part{'s' * (n != 1)}, manifest {os.path.join(output, MANIFEST)})"
+    except Stopped as stop:
+        stop.rows = handled[0]
+        raise
+
+
+def duplicate_ids_warning(summary: ScoreSummary) -> str | None:
+    """The warning a run prints when rows share an id, or None."""
+    n = summary.duplicate_ids
+    if not n:
+        return None
+    return (f"warning: {n:,} row{'s' * (n != 1)} share{'s' * (n == 1)} an id with an earlier row; join the output "
+            "on 'row' (the input row number), not on 'id'")
+
+
+def check_outcome(summary: ScoreSummary, source: str | os.PathLike[str], cols: Columns = Columns()) -> None:
+    """Raise when a finished run scored nothing: no rows at all (a header line only), or only
+    error rows (with one clear cause when every row lacks the text column)."""
+    if not summary.rows:
+        raise EmptyInputError(f"{source} has no rows (a header line only?); for one article, use 'newscred analyze'")
+    if not summary.scored:
+        if set(summary.error_codes) == {"input.missing_column"}:
+            raise MissingColumnError(f"no row of {source} has the column '{cols.text}'; check --text-col {cols.text}")
+        raise InputError(f"no row of {source} could be scored (every row is an error row; see the codes above and the "
+                         "'error' objects in the output)")

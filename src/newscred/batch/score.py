@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import math
+import numbers
 import os
 import sys
+import warnings
 from collections import deque
 from dataclasses import dataclass, field
 from itertools import islice
@@ -67,13 +70,43 @@ class Columns:
     required: tuple[str, ...] = ()
 
 
+#: Largest integer every float holds exactly: an integral float id above it has lost digits already.
+_EXACT_FLOAT = 2**53
+
+
+def id_text(value: Any) -> str | None:
+    """An id cell as the output's ``id`` string; None for a missing one (null, NaN, empty string).
+
+    A string is kept exactly as it is ("0012", "12.0").  An integral float is written as the
+    integer it holds ("12", not "12.0"): that is what a nullable integer column becomes in pandas
+    and Spark (``12`` with a gap in the column reads as ``12.0``), and as JSON ``12.0``; a float
+    beyond 2**53 keeps its float form ("1e+20"), since its digits cannot be trusted.  Integers of
+    any size are exact; true/false, lists and objects are written as JSON; bytes as UTF-8.
+    """
+    if value is None or isinstance(value, str):
+        return value or None
+    if isinstance(value, bool) or (type(value).__module__ == "numpy" and type(value).__name__ in ("bool_", "bool")):
+        return "true" if value else "false"
+    if isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):
+        number = float(value)
+        if math.isnan(number):
+            return None
+        if number.is_integer() and abs(number) <= _EXACT_FLOAT:
+            return str(int(number))
+        return str(value)
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value).decode("utf-8", "backslashreplace") or None
+    if isinstance(value, (dict, list)):
+        # nested ids keep a faithful JSON form rather than a Python repr
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return str(value)
+
+
 def _row_id(data: dict[str, Any] | None, id_col: str | None) -> str | None:
     """The row's own id, or None: a made-up id (the row number) could equal a real id of another
     row and attach its score to the wrong article on a join; ``row`` is the key of every row."""
-    if data is not None and id_col and data.get(id_col) not in (None, ""):
-        value = data[id_col]
-        # nested ids keep a faithful JSON form rather than a Python repr
-        return json.dumps(value, sort_keys=True, ensure_ascii=False) if isinstance(value, (dict, list)) else str(value)
+    if data is not None and id_col:
+        return id_text(data.get(id_col))
     return None
 
 
@@ -152,12 +185,17 @@ def checked_columns(rows: Iterable[RowResult], cols: Columns, name: str = "the i
     has the column still fails, as "no row could be scored"."""
     checked = False
     current: str | None = None
+    warned: set[str | None] = set()
     for row in rows:
         if per_file:
             if row.source != current:
                 current, checked = row.source, False
             if row.source is not None and row.source.lower().endswith(ARTICLE_SUFFIXES):
                 checked = True  # an article file is one text, not a table with columns
+        if row.duplicates and row.source not in warned:
+            warned.add(row.source)
+            _warn_duplicates(os.path.join(name, row.source) if per_file and row.source else name, row.duplicates,
+                             cols, on_note)
         if not checked and row.data is not None:
             checked = True
             missing = [c for c in (cols.text, *cols.required) if c not in row.data]
@@ -171,6 +209,22 @@ def checked_columns(rows: Iterable[RowResult], cols: Columns, name: str = "the i
                             else "its rows are scored without them")
                     on_note(f"{message}: {what}")
         yield row
+
+
+def _warn_duplicates(name: str, duplicates: tuple[str, ...], cols: Columns,
+                     on_note: Callable[[str], None] | None) -> None:
+    """Say which column is read when the header names a used column (text, id, title, url) twice."""
+    option = {cols.text: "--text-col", cols.id: "--id-col", cols.title: "--title-col", cols.url: "--url-col"}
+    for col in duplicates:
+        if col not in option:
+            continue  # a column the run does not read: it only comes along in the row
+        message = (f"warning: {name} has more than one column named {col!r}: the first is read ({option[col]} {col}); the next "
+                   f"is read as '{col}.1' (then '{col}.2', ...): pass {option[col]} {col}.1 to read that one instead, "
+                   "or rename the columns")
+        if on_note is not None:
+            on_note(message)
+        else:
+            warnings.warn(message, UserWarning, stacklevel=3)
 
 
 def _plain(row: RowResult) -> tuple[int, dict[str, Any] | None, dict[str, Any] | None, str | None]:
@@ -194,15 +248,15 @@ def score_one(analyzer: Analyzer, index: int, data: dict[str, Any] | None, error
                 f"row {index} has no '{cols.text}' column (columns: {', '.join(map(str, data)) or 'none'}); "
                 "choose the text column with --text-col"
             )
-        text = data[cols.text]
+        text = _decoded(data[cols.text], index, cols.text)
         if text is None:
             # input.type, as analyze(None) in the library: one code for null on every surface; an
             # empty string (an empty CSV cell) stays input.empty
             raise InputTypeError(f"row {index}: the '{cols.text}' value is null (a missing value), not text")
         if not isinstance(text, str):
             raise InputTypeError(f"row {index}: the '{cols.text}' value is {type(text).__name__} {str(text)[:40]!r}, not text")
-        title = data.get(cols.title) if cols.title else None
-        url = data.get(cols.url) if cols.url else None
+        title = _decoded(data.get(cols.title), index, cols.title) if cols.title else None
+        url = _decoded(data.get(cols.url), index, cols.url) if cols.url else None
         # an empty CSV cell is a missing value, as null is in JSON lines and Parquet: the same row
         # must give the same output whatever the format ("url": null, not "")
         title = None if title is None or str(title).strip() == "" else str(title)
@@ -213,6 +267,17 @@ def score_one(analyzer: Analyzer, index: int, data: dict[str, Any] | None, error
         return {**base, "error": exc.to_dict()}
     except Exception as exc:  # one strange row must not end a run of millions
         return {**base, "error": {"code": "internal", "message": f"{type(exc).__name__}: {exc}"}}
+
+
+def _decoded(value: Any, index: int, col: str) -> Any:
+    """A bytes cell (a Parquet binary column, or a string column that is not UTF-8) as text, read
+    as the library reads bytes (``analyze(b"...")``): invalid UTF-8 is ``input.encoding``, NUL
+    bytes ``input.binary``, whatever format the row came from."""
+    if not isinstance(value, (bytes, bytearray)):
+        return value
+    from ..text.validate import decode_bytes
+
+    return decode_bytes(bytes(value), name=f"row {index}: the '{col}' value")
 
 
 def score_rows(analyzer: Analyzer, rows: Iterable[RowResult], *, cols: Columns = Columns()) -> Iterator[dict[str, Any]]:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 import time
-from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import click
 
@@ -16,13 +14,14 @@ from ..text.validate import DEFAULT_MAX_CHARS
 from ._common import claims_options, handle_errors, model_option
 
 
-_FILE_SUFFIXES = (".jsonl", ".json", ".ndjson")
 # Names that look like a file of another kind: writing a folder of JSONL parts under them would surprise.
 _OTHER_FILE_SUFFIXES = (".parquet", ".pq", ".csv", ".tsv", ".txt", ".gz", ".bz2", ".xz", ".zip", ".xlsx", ".html")
 
 
 def _is_single_file(output: str) -> bool:
-    return output == "-" or output.lower().endswith(_FILE_SUFFIXES)
+    from ..batch.runner import single_file_output
+
+    return single_file_output(output)
 
 
 def _check_output_name(output: str, output_format: str, output_format_given: bool) -> None:
@@ -88,7 +87,9 @@ def score(ctx: click.Context, input: str, output: str, model: str | None, fmt: s
     Writes exactly one JSON row per input row, in input order, carrying the row number and id
     (null for a row without one; a warning counts rows sharing an id): the full report (the same
     keys as 'analyze --json'), or an "error" object with a stable code for rows that cannot be
-    scored (empty text, malformed line, missing column...). In a folder, hidden files and folders
+    scored (empty text, malformed line, missing column, input.encoding for bytes that are not
+    UTF-8...). Ids are strings: a string id is kept as it is; an integral float (12.0, as a
+    nullable integer column reads in pandas or Spark) is written "12", NaN is null. In a folder, hidden files and folders
     (.cache/, .git/) are not read, and a file that cannot be read as a table is one error row.
     Rows under 60 words go to the short-claim model (--mode). The check-worthy claims section is
     off in bulk (claims: null); --claims turns it on.
@@ -134,10 +135,9 @@ def score(ctx: click.Context, input: str, output: str, model: str | None, fmt: s
         return
     from .. import load
     from ..batch import Columns
+    from ..batch.runner import check_outcome, duplicate_ids_warning, stop_on_signals, stopped_message, unread_note
 
     workers = workers or max(1, os.cpu_count() or 1)
-
-    from ..batch.runner import unread_note
 
     note_line = unread_note(input)
     if note_line:
@@ -146,90 +146,22 @@ def score(ctx: click.Context, input: str, output: str, model: str | None, fmt: s
     # without ids, and a mistyped --url-col no source verdicts, without a word.
     required = tuple(c for name, c in (("id_col", id_col), ("title_col", title_col), ("url_col", url_col)) if c and given(name))
     cols = Columns(text=text_col, title=title_col or None, id=id_col or None, url=url_col or None, required=required)
-    single = _is_single_file(output)
-    if single and resume:
+    if _is_single_file(output) and resume:
         raise click.UsageError("--resume needs a folder as --output (parts and a manifest)")
-    counted = [0]  # rows handled by this run, for the message when it is stopped
-    with _stop_on_signals() as stopped:
+    # SIGTERM and Ctrl-C clean up like an error, then exit with 143 or 130 (not 1: the input is fine)
+    with stop_on_signals() as stopped:
         try:
             analyzer = load(model, prior=prior, provenance=provenance, ratings_file=ratings_file, claims=claims,
                             claims_index=claims_index, mode=mode, max_chars=max_chars)
-            summary, where = _run(analyzer, input, output, single, fmt, cols, workers, part_size, output_format, resume,
-                                  progress, counted)
-        except stopped as exc:
-            click.echo(_stopped_message(exc.signum, output, single, counted[0]), err=True)
-            sys.exit(128 + exc.signum)
+            summary, where = _run(analyzer, input, output, fmt, cols, workers, part_size, output_format, resume, progress)
+        except stopped as stop:
+            click.echo(stopped_message(stop, output), err=True)
+            sys.exit(128 + stop.signum)
     click.echo(summary.line(where), err=True)
-    if summary.duplicate_ids:
-        n = summary.duplicate_ids
-        click.echo(f"warning: {n:,} row{'s' * (n != 1)} share{'s' * (n == 1)} an id with an earlier row; join the output "
-                   "on 'row' (the input row number), not on 'id'", err=True)
-    if not summary.rows:
-        from ..errors import EmptyInputError
-
-        raise EmptyInputError(f"{input} has no rows (a header line only?); for one article, use 'newscred analyze'")
-    if not summary.scored:
-        from ..errors import InputError, MissingColumnError
-
-        if set(summary.error_codes) == {"input.missing_column"}:
-            raise MissingColumnError(f"no row of {input} has the column '{text_col}'; check --text-col {text_col}")
-        raise InputError(f"no row of {input} could be scored (every row is an error row; see the codes above and the "
-                         "'error' objects in the output)")
-
-
-class _Stopped(BaseException):
-    """SIGTERM or Ctrl-C: a BaseException, so that no ``except Exception`` on the way swallows it,
-    and every ``finally`` (the temporary output file, the worker pool) still runs."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
-
-@contextlib.contextmanager
-def _stop_on_signals() -> Iterator[type[_Stopped]]:
-    """Turn SIGTERM (what Kubernetes, systemd, Airflow and ``timeout`` send) and SIGINT into
-    :class:`_Stopped`, so both clean up like an error and the exit status says which one it was
-    (143, 130) instead of 1, the status of an unusable input.  A second signal while cleaning up
-    quits at once (temporary files are then removed by the next run)."""
-    import signal
-    import threading
-
-    def handler(signum: int, frame: Any) -> None:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, lambda n, f: os._exit(128 + n))
-        raise _Stopped(signum)
-
-    previous: dict[int, Any] = {}
-    if threading.current_thread() is threading.main_thread():  # only the main thread may set handlers
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            previous[sig] = signal.signal(sig, handler)
-    try:
-        yield _Stopped
-    finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old)
-
-
-def _stopped_message(signum: int, output: str, single: bool, rows: int) -> str:
-    import signal
-
-    what = "SIGTERM" if signum == signal.SIGTERM else "Ctrl-C (SIGINT)" if signum == signal.SIGINT else f"signal {signum}"
-    if output == "-":
-        return f"stopped by {what} after {rows:,} rows written to standard output"
-    if single:
-        return (f"stopped by {what} after {rows:,} rows; {output} was not written (a file there before is left as it "
-                "was): run the command again to score the input")
-    import json
-
-    try:
-        manifest = json.loads((Path(output) / "_manifest.json").read_text())
-    except (OSError, ValueError):
-        return f"stopped by {what} before any part was written to {output}"
-    parts = manifest.get("parts", [])
-    done = sum(p.get("rows", 0) for p in parts)
-    return (f"stopped by {what}: {done:,} rows are committed in {len(parts)} part{'s' * (len(parts) != 1)} in {output}; "
-            "to score the rest, run the same command again with --resume")
+    warning = duplicate_ids_warning(summary)
+    if warning:
+        click.echo(warning, err=True)
+    check_outcome(summary, input, cols)
 
 
 def _duration(seconds: float) -> str:
@@ -284,8 +216,8 @@ class _ProgressLines:
         return text
 
 
-def _run(analyzer: Any, input: str, output: str, single: bool, fmt: str | None, cols: Any, workers: int, part_size: int,
-         output_format: str, resume: bool, progress: bool | None, counted: list[int]) -> tuple[Any, str]:
+def _run(analyzer: Any, input: str, output: str, fmt: str | None, cols: Any, workers: int, part_size: int,
+         output_format: str, resume: bool, progress: bool | None) -> tuple[Any, str]:
     """Score into a file or a folder, with a bar on a terminal, plain lines elsewhere."""
     bar_ctx: Any = None
     lines: _ProgressLines | None = None
@@ -314,37 +246,19 @@ def _run(analyzer: Any, input: str, output: str, single: bool, fmt: str | None, 
         lines = _ProgressLines(tenths=bool(progress))
         advance, on_total, resumed = lines, lines.set_total, lines.skip
 
-    def count(n: int) -> None:
-        counted[0] += n
-        if advance is not None:
-            advance(n)
-
     def note(message: str) -> None:
+        line = message if message.startswith("warning: ") else f"note: {message}"
         if bar_ctx is not None:
-            bar_ctx.console.print(f"note: {message}", markup=False, highlight=False)
+            bar_ctx.console.print(line, markup=False, highlight=False)
         else:
-            click.echo(f"note: {message}", err=True)
+            click.echo(line, err=True)
+
+    from ..batch.runner import score_to
 
     try:
-        if single:
-            if on_total is not None:  # the folder runner sets its own total (it knows what is already done)
-                from ..batch.runner import estimate_rows, input_files
-
-                try:
-                    on_total(estimate_rows(input_files(input)))
-                except Exception:  # noqa: BLE001 - only for the ETA; the run reports real problems itself
-                    pass
-            from ..batch import score_file
-
-            summary = score_file(analyzer, input, output, fmt=fmt, cols=cols, workers=workers, progress=count, on_note=note)
-            return summary, output
-        from ..batch.runner import score_corpus
-
-        manifest = score_corpus(analyzer, input, output, fmt=fmt, cols=cols, workers=workers, part_size=part_size,
-                                output_format=output_format, resume=resume, progress=count, on_total=on_total,
-                                resumed=resumed, on_note=note)
-        n = len(manifest.parts)
-        return manifest.summary(), f"{output} ({n} part{'s' * (n != 1)}, manifest {os.path.join(output, '_manifest.json')})"
+        return score_to(analyzer, input, output, fmt=fmt, cols=cols, workers=workers, part_size=part_size,
+                        output_format=output_format, resume=resume, progress=advance, on_total=on_total,
+                        resumed=resumed, on_note=note)
     finally:
         if bar_ctx is not None:
             bar_ctx.stop()

@@ -4,9 +4,10 @@ Two layers:
 
 * :func:`iter_rows` yields one :class:`RowResult` per input row, in order, in bounded memory.
   A malformed row (bad JSON line, non-object JSON, wrong field count, unterminated quote,
-  undecodable bytes, over-long line) becomes a RowResult carrying a
-  :class:`~newscred.errors.MalformedRowError` that names the line, and reading goes on: no row
-  is ever silently lost or merged into another.
+  over-long line, a CSV cut off inside a quoted field) becomes a RowResult carrying a
+  :class:`~newscred.errors.MalformedRowError` that names the line (undecodable bytes: an
+  :class:`~newscred.errors.EncodingError`, ``input.encoding`` as in the library), and reading
+  goes on: no row is ever silently lost, merged into another or split into several.
 * :func:`read_table` turns rows into :class:`~newscred.datasets.record.Record` objects through a
   :class:`ColumnMapping` (text/title/id/label/... column names and a label map) and raises the
   first error it meets.  Use ``iter_rows`` + ``ColumnMapping.to_record`` to keep going instead.
@@ -102,6 +103,10 @@ class RowResult:
     line: int | None = None
     #: the file the row came from, relative to the folder given (folder input only)
     source: str | None = None
+    #: names the file's header (CSV/TSV) or schema (Parquet) gives to more than one column; the
+    #: first such column keeps the name, the others are read as ``NAME.1``, ``NAME.2`` (one shared
+    #: tuple per file)
+    duplicates: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -363,7 +368,7 @@ class _Pending:
 
 
 def _delimited_records(
-    stream: _Peekable, delim: str, max_bytes: int
+    stream: _Peekable, delim: str, max_bytes: int, width: list[int] | None = None
 ) -> Iterator[tuple[int, int, bytes | None, str | None]]:
     """(first line, last line, record bytes, problem) per CSV record.
 
@@ -371,6 +376,11 @@ def _delimited_records(
     closes (end of input, over ``max_bytes``, or an irregular quote in a multi-line record) the
     *first* line is reported as an unterminated quote and the following lines are re-read from
     scratch, so one stray quote costs one row, never the rest of the file.
+
+    Except for a file cut off inside a quoted field (a download or copy that stopped, ``head -c``):
+    when the input ends inside one and its last line has no line end, or the lines after the quote
+    are not all rows of the header's ``width[0]`` fields (paragraphs of a multi-line text), they
+    are one cut-off record, reported as one problem naming all its lines, never as phantom rows.
     """
     source = iter(_physical_lines(stream, max_bytes))
     replay: deque[tuple[int, bytes | None]] = deque()
@@ -384,10 +394,36 @@ def _delimited_records(
         pending = _Pending()
         return first_line, first_line, None, "unterminated quoted field (a stray '\"'?)"
 
+    def a_row(raw: bytes) -> bool:
+        """Whether one line read on its own is a record of the header's width (or blank)."""
+        line = raw.rstrip(b"\r\n")
+        if not line:
+            return True
+        if _scan(line, _START, d)[0] == _QUOTED:
+            return False
+        return len(_parse_record(line.decode("utf-8", "replace"), delim)) == (width[0] if width else 0)
+
+    def cut_off() -> bool:
+        """The input ended inside the quoted field of ``pending``: was the file cut there?  Yes if
+        its last line has no line end (a cut at an arbitrary byte) or a line after the quote is
+        not a row of its own; otherwise the lines are read as rows (a stray quote then costs one
+        row, as elsewhere in the file)."""
+        if not pending.lines[-1][1].endswith((b"\n", b"\r")):
+            return True
+        return not all(a_row(raw) for _n, raw in pending.lines[1:])
+
     while True:
         item = replay.popleft() if replay else next(source, None)
         if item is None:
             if pending.lines:
+                if width and width[0] and cut_off():
+                    first, last = pending.lines[0][0], pending.lines[-1][0]
+                    pending = _Pending()
+                    yield first, last, None, (
+                        f"the input ends inside a quoted field opened on line {first}: the file looks cut off (truncated), "
+                        "so this last row is incomplete" + ("" if first == last else
+                                                            f" (or the '\"' on line {first} is a stray one)"))
+                    continue
                 yield resync()
                 continue
             return
@@ -425,10 +461,13 @@ def _lines_label(first: int, last: int) -> str:
 
 def _iter_delimited(stream: _Peekable, delim: str, name: str, encoding: str, max_bytes: int) -> Iterator[RowResult]:
     header: list[str] | None = None
+    duplicates: tuple[str, ...] = ()
+    width = [0]  # the header's field count, once read: tells a cut-off last row from a stray quote
     index = 0
-    for first, last, data, problem in _delimited_records(stream, delim, max_bytes):
+    for first, last, data, problem in _delimited_records(stream, delim, max_bytes, width):
         where = _lines_label(first, last)
         error: str | None = problem
+        undecodable = False
         values: list[str] | None = None
         if data is not None:
             if header is None and data.startswith(b"\xef\xbb\xbf"):
@@ -437,6 +476,7 @@ def _iter_delimited(stream: _Peekable, delim: str, name: str, encoding: str, max
                 text = data.decode(encoding)
             except UnicodeDecodeError as exc:
                 error = f"bytes not valid {encoding} ({exc.reason} at byte {exc.start} of the row){_ICONV_HINT}"
+                undecodable = True
             else:
                 try:
                     values = _parse_record(text.rstrip("\r\n"), delim)
@@ -446,17 +486,28 @@ def _iter_delimited(stream: _Peekable, delim: str, name: str, encoding: str, max
             if error is not None or values is None:
                 raise MalformedRowError(f"{name}: {where}: cannot read the header: {error}", path=name, line=first)
             header = _unique_names(values)
+            duplicates = _duplicated(values)
+            width[0] = len(header)
             continue
         if error is None and values is not None and len(values) != len(header):
             error = f"expected {len(header)} fields, got {len(values)}"
         if error is not None:
-            err = MalformedRowError(f"{name}: {where}: {error}", path=name, line=first, index=index)
-            yield RowResult(index, None, err, first)
+            kind = EncodingError if undecodable else MalformedRowError  # input.encoding, as analyze() says
+            err = kind(f"{name}: {where}: {error}", path=name, line=first, index=index)
+            yield RowResult(index, None, err, first, duplicates=duplicates)
         else:
-            yield RowResult(index, dict(zip(header, values or [])), None, first)
+            yield RowResult(index, dict(zip(header, values or [])), None, first, duplicates=duplicates)
         index += 1
     if header is None:
         raise EmptyInputError(f"{name}: no header row (the input is empty)", path=name)
+
+
+def _duplicated(names: Iterable[str]) -> tuple[str, ...]:
+    """Header names (stripped) given to more than one column, in order of first appearance."""
+    seen: dict[str, int] = {}
+    for raw in names:
+        seen[raw.strip()] = seen.get(raw.strip(), 0) + 1
+    return tuple(name for name, n in seen.items() if n > 1)
 
 
 def _unique_names(names: list[str]) -> list[str]:
@@ -510,7 +561,8 @@ def _iter_jsonl(stream: _Peekable, name: str, encoding: str, max_bytes: int) -> 
                     error = f"expected a JSON object, got {type(obj).__name__}"
         seen_any = True
         if error is not None:
-            err = MalformedRowError(f"{name}: line {lineno}: {error}", path=name, line=lineno, index=index)
+            kind = EncodingError if error.startswith("bytes not valid") else MalformedRowError
+            err = kind(f"{name}: line {lineno}: {error}", path=name, line=lineno, index=index)
             yield RowResult(index, None, err, lineno)
         else:
             yield RowResult(index, obj, None, lineno)
@@ -544,26 +596,67 @@ def _iter_parquet(stream: _Peekable, handle: IO[Any] | None, name: str) -> Itera
             raise UnsupportedFormatError(f"{name}: not a readable Parquet file ({exc})", path=name) from exc
         if pfile.metadata.num_rows == 0 and pfile.metadata.num_columns == 0:
             raise EmptyInputError(f"{name}: the Parquet file has no columns", path=name)
+        names = list(pfile.schema_arrow.names)
+        # A schema may name two columns alike: as in CSV, the first keeps the name and the others
+        # become NAME.1, NAME.2 (a dict per row would otherwise keep only the last, silently).
+        unique = _unique_names(names)
+        duplicates = _duplicated(names)
         index = 0
         for group in range(pfile.num_row_groups):
             expected = pfile.metadata.row_group(group).num_rows
             done = 0
             try:
                 for batch in pfile.iter_batches(batch_size=_PARQUET_BATCH, row_groups=[group]):
-                    for row in batch.to_pylist():
-                        yield RowResult(index, row, None, None)
+                    for row in _parquet_rows(batch, unique):
+                        yield RowResult(index, row, None, None, duplicates=duplicates)
                         index += 1
                         done += 1
             except Exception as exc:  # corrupt page: report each unread row of this group
                 for _ in range(expected - done):
                     err = MalformedRowError(
-                        f"{name}: row {index} (row group {group}) could not be decoded: {exc}", path=name, index=index
+                        f"{name}: {row_place(index, None)} (row group {group}) could not be decoded: {exc}",
+                        path=name, index=index,
                     )
-                    yield RowResult(index, None, err, None)
+                    yield RowResult(index, None, err, None, duplicates=duplicates)
                     index += 1
     finally:
         if spool is not None:
             spool.close()
+
+
+def _parquet_rows(batch: Any, names: list[str]) -> list[dict[str, Any]]:
+    """The rows of a record batch as dicts keyed by ``names`` (the schema's, made unique).
+
+    Cells are what pyarrow gives (``bytes`` for a binary column), except that a string column
+    holding bytes that are not UTF-8 (writers such as Spark do not check) does not cost every
+    row of the batch: such a cell comes as its ``bytes``, and only a row that uses it for its
+    text (or title, id, url) is refused, with ``input.encoding``, when it is scored or mapped.
+    """
+    columns = batch.columns
+    try:
+        values = [col.to_pylist() for col in columns]
+    except UnicodeDecodeError:
+        import pyarrow as pa
+
+        values = []
+        for col in columns:
+            try:
+                values.append(col.to_pylist())
+            except UnicodeDecodeError:
+                if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
+                    raise  # nested strings: the row group is reported as undecodable
+                raw = col.cast(pa.large_binary()).to_pylist()
+                values.append([_utf8_or_bytes(cell) for cell in raw])
+    return [dict(zip(names, cells)) for cells in zip(*values)] if values else [{} for _ in range(batch.num_rows)]
+
+
+def _utf8_or_bytes(cell: bytes | None) -> str | bytes | None:
+    if cell is None:
+        return None
+    try:
+        return cell.decode("utf-8")
+    except UnicodeDecodeError:
+        return cell
 
 
 # --------------------------------------------------------------------------------------------
@@ -584,6 +677,10 @@ def iter_rows(
     by default it comes from the extension (``.gz`` allowed) or is sniffed for streams.
     ``encoding`` applies to CSV/TSV/JSONL and must be ASCII-compatible (UTF-8, cp1252, latin-1...;
     a UTF-8 BOM is always dropped); a row whose bytes do not decode is an error row, not a guess.
+
+    Columns a header or Parquet schema names twice are all kept: the first under its name, the
+    others as ``NAME.1``, ``NAME.2`` (``RowResult.duplicates`` lists such names).  Parquet cells
+    are what pyarrow gives: ``bytes`` for a binary column, and for a string cell that is not UTF-8.
 
     Raises (instead of yielding) only for problems with the input as a whole: unknown format,
     missing file, empty input, unreadable header or Parquet footer.
@@ -934,7 +1031,14 @@ class ColumnMapping:
 
         def cell(role: str) -> Any:
             col = cols[role]
-            return None if col is None else data.get(col)
+            value = None if col is None else data.get(col)
+            if isinstance(value, (bytes, bytearray)):  # a Parquet binary column, or a string one not UTF-8
+                try:
+                    return bytes(value).decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise EncodingError(f"{place}: the {col!r} value is not valid UTF-8 (byte 0x{value[exc.start]:02x} "
+                                        f"at position {exc.start})", index=index, column=col) from None
+            return value
 
         if cols["id"] is not None:
             row_id = _text(cell("id"))
