@@ -167,3 +167,31 @@ def test_scoring_a_40_sentence_article_is_fast(model: CheckWorthinessModel) -> N
     for _ in range(10):
         model.score(article)
     assert (time.perf_counter() - t0) / 10 < 0.05
+
+
+def test_vectorised_dot_equals_the_sparse_product() -> None:
+    """Scoring multiplies without building the matrix: it must give transform() @ coef, both when
+    bigrams are looked up as pairs of unigram columns and, for a vocabulary where that is not
+    possible, as text."""
+    import re
+
+    import numpy as np
+
+    from newscred.claims.checkworthy import _Featuriser, sentence_terms
+    from newscred.claims.extract import ClaimFinder
+
+    from .conftest import EXAMPLES
+
+    model = ClaimFinder.load(None).checkworthiness
+    text = " ".join(p.read_text() for p in sorted(EXAMPLES.glob("*.txt")))
+    terms = [sentence_terms(s) for s in re.split(r"(?<=[.!?])\s+", text) if s.strip()] + [[], ["one"], ["#num", "percent"]]
+    assert model.featuriser._bigram_table() is not None
+    dense = model.featuriser.transform(terms) @ model.coef
+    assert np.allclose(model.featuriser.dot(terms, model.coef), dense, rtol=0, atol=1e-12)
+
+    vocabulary = {"the": 0, "said": 1, "the said": 2, "orphan pair": 3, "#num": 4}  # "orphan" is no unigram
+    small = _Featuriser(vocabulary, np.array([1.0, 1.5, 2.0, 3.0, 1.2]))
+    coef = np.array([0.5, -1.0, 2.0, 4.0, 0.3, 0.1, 0.2, 0.3, 0.4])
+    sample = [["the", "said", "orphan", "pair"], ["orphan", "pair", "#num"], [], ["said"]]
+    assert small._bigram_table() is None
+    assert np.allclose(small.dot(sample, coef), small.transform(sample) @ coef, rtol=0, atol=1e-12)

@@ -70,6 +70,7 @@ NUMBER_WORDS = frozenset(
     "first second third fourth fifth tenth".split()
 )
 HAND_FEATURES = ("has_number", "log_numbers", "log_length", "short")
+_NUMBERISH = NUMBER_WORDS | {NUM_TOKEN}  # what number_count counts
 
 
 def default_model_path() -> Path:
@@ -153,19 +154,65 @@ class _Featuriser:
         to every cold 'newscred analyze')."""
         n = len(term_lists)
         n_vocab = len(self.vocabulary)
-        grams = [_ngrams(terms) for terms in term_lists]
-        flat = [g for gs in grams for g in gs]
-        ids = np.fromiter(map(self.vocabulary.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
-        sentence = np.repeat(np.arange(n, dtype=np.int64), [len(gs) for gs in grams])
-        known = ids >= 0
+        lengths = [len(terms) for terms in term_lists]
+        flat = [t for terms in term_lists for t in terms]
+        unigrams = np.fromiter(map(self.vocabulary.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
+        sentence = np.repeat(np.arange(n, dtype=np.int64), lengths)
+        known = unigrams >= 0
+        ids, of = unigrams[known], sentence[known]
+        pairs = self._bigram_table()
+        if pairs is not None and len(flat) > 1:
+            # A kept bigram's two words are kept unigrams (each occurs in every sentence the bigram
+            # does, and one min_df cut kept both), so bigrams are looked up as pairs of unigram
+            # columns, in one sorted-array search, instead of joining and hashing every word pair.
+            keys, cols = pairs
+            inside = (sentence[1:] == sentence[:-1]) & known[1:] & known[:-1]
+            wanted = unigrams[:-1][inside] * n_vocab + unigrams[1:][inside]
+            pos = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
+            hit = keys[pos] == wanted if len(keys) else np.zeros(len(wanted), dtype=bool)
+            ids = np.concatenate([ids, cols[pos[hit]]])
+            of = np.concatenate([of, sentence[:-1][inside][hit]])
+        elif len(flat) > 1:
+            bigrams = [f"{a} {b}" for terms in term_lists for a, b in zip(terms, terms[1:])]
+            found = np.fromiter(map(self.vocabulary.get, bigrams, repeat(-1)), dtype=np.int64, count=len(bigrams))
+            bigram_of = np.repeat(np.arange(n, dtype=np.int64), [max(k - 1, 0) for k in lengths])
+            ids = np.concatenate([ids, found[found >= 0]])
+            of = np.concatenate([of, bigram_of[found >= 0]])
         # one key per (sentence, term): counting keys gives every term frequency in one call
-        keys, counts = np.unique(sentence[known] * n_vocab + ids[known], return_counts=True)
+        keys, counts = np.unique(of * n_vocab + ids, return_counts=True)
         of, cols = keys // n_vocab, keys % n_vocab
         weights = (1.0 + np.log(counts)) * self.idf[cols]
         norms = np.sqrt(np.bincount(of, weights=weights * weights, minlength=n))
         text_part = np.bincount(of, weights=weights * coef[cols] / norms[of], minlength=n) if len(keys) else np.zeros(n)
-        hand = np.array([_hand_features(terms) for terms in term_lists], dtype=np.float64).reshape(n, len(HAND_FEATURES))
+        # _hand_features of every sentence at once
+        numbers = np.bincount(sentence, weights=np.fromiter(map(_NUMBERISH.__contains__, flat), dtype=bool, count=len(flat)),
+                              minlength=n)
+        length = np.array(lengths, dtype=np.float64)
+        hand = np.column_stack([(numbers > 0).astype(np.float64), np.log1p(numbers), np.log1p(length) / 4.0,
+                                (length <= 4).astype(np.float64)])
         return text_part + hand @ coef[n_vocab:]
+
+    def _bigram_table(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """(sorted keys ``first word's column * vocabulary size + second's``, bigram columns), or
+        None when some bigram's words are not in the vocabulary (then bigrams are looked up as text)."""
+        if not hasattr(self, "_pairs"):
+            n_vocab, keys, cols = len(self.vocabulary), [], []
+            complete = True
+            for term, col in self.vocabulary.items():
+                if " " in term:
+                    first, second = term.split(" ", 1)
+                    a, b = self.vocabulary.get(first), self.vocabulary.get(second)
+                    if a is None or b is None:
+                        complete = False
+                        break
+                    keys.append(a * n_vocab + b)
+                    cols.append(col)
+            if complete:
+                order = np.argsort(np.array(keys, dtype=np.int64), kind="stable")
+                self._pairs = (np.array(keys, dtype=np.int64)[order], np.array(cols, dtype=np.int64)[order])
+            else:
+                self._pairs = None
+        return self._pairs
 
     def _rows(self, term_lists: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         n_vocab = len(self.vocabulary)

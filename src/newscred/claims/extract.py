@@ -109,8 +109,13 @@ def _title_case(sentence: str) -> bool:
     """A headline in Title Case ("10 Foods That Will Totally Change Your Life"): every word
     capitalised but the small ones.  A sentence has lower-case verbs and nouns; shouting in
     capitals ("VACCINES CAUSE AUTISM") is not a headline style, so it is kept."""
-    words = _WORD_RE.findall(sentence)
-    if len(words) < MIN_CLAIM_WORDS or any(w[0].islower() and w.lower() not in _SMALL_WORDS for w in words):
+    words = []
+    for match in _WORD_RE.finditer(sentence):
+        word = match.group()
+        if word[0].islower() and word.lower() not in _SMALL_WORDS:
+            return False  # most sentences show a lower-case word within a few: no need to read on
+        words.append(word)
+    if len(words) < MIN_CLAIM_WORDS:
         return False
     capitalised = [w for w in words if w[0].isupper()]
     mixed = sum(any(c.islower() for c in w) for w in capitalised)
