@@ -8,8 +8,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import newscred
+from newscred.claims.extract import _BOILERPLATE_RAW
 from newscred.cli import main
 from newscred.text.normalise import normalise
 
@@ -278,3 +281,13 @@ def test_a_short_post_of_several_claims_lists_each_of_them(analyzer) -> None:
     assert [i["rank"] for i in claims["items"]] == [1, 2, 3]
     one = analyzer.analyze("Says crime in Chicago doubled last year.").to_dict()["claims"]
     assert one["segmentation"] == "whole-text" and len(one["items"]) == 1
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.from_regex(_BOILERPLATE_RAW))
+def test_raw_boilerplate_prefilter_never_hides_a_match(text: str) -> None:
+    """is_boilerplate only runs the caption/credit patterns on text that has what each needs."""
+    from newscred.claims.extract import _may_hold_raw_boilerplate
+
+    assert _BOILERPLATE_RAW.search(text)
+    assert _may_hold_raw_boilerplate(text), text

@@ -52,7 +52,8 @@ _BOILERPLATE = re.compile(
     r"to report (?:an? )?(?:error|correction|mistake|typo)|"
     r"actual (?:results|events|outcomes) (?:may|could|might) differ materially|"
     r"(?:investor|media|press|news) contacts?|for (?:media|press) (?:inquiries|enquiries))\b")
-# ... and the ones only punctuation shows (so only in raw text): "Contact: ...", "Photo: ...",
+# ... and the ones only punctuation shows (so only in raw text; each needs a ":", "/", "(" or
+# "contributed", which is_boilerplate checks first): "Contact: ...", "Photo: ...",
 # captions credited to a wire photographer ("... REUTERS/Carlos Garcia Rawlins", "(AP Photo/Evan
 # Vucci)"), contributor lines and a press release's dateline ("BOSTON, Jan. 14, 2025 /PRNewswire/ --",
 # which the splitter cuts off the lead).
@@ -65,6 +66,7 @@ _BOILERPLATE_RAW = re.compile(
 # before a function word ("correction an article on page a4 ..."): the heading is furniture, what
 # follows it is the corrected fact, which is the notice's claim ("Corrections officers struck" is
 # neither).
+_CONTRIBUTED = re.compile("contributed", re.IGNORECASE)  # as _BOILERPLATE_RAW reads it
 _HEADING_RE = re.compile(r"\W*(?:correction|clarification)\b(?P<sep>\s*[:\u2013\u2014-]+)?\s*", re.IGNORECASE)
 _HEADING_FOLLOWERS = frozenset("a an the this these that those in on at our we it its their his her".split())
 # Words a Title Case headline leaves in lower case.
@@ -86,8 +88,19 @@ def is_boilerplate(sentence: str) -> bool:
     # the opening words, lower-cased with punctuation as spaces: enough for these patterns, and
     # far cheaper than normalise() on every sentence of every article
     head = _FOLD.sub(" ", sentence[:80].lower()).strip()
-    return bool(_BOILERPLATE.match(head) or _BOILERPLATE_RAW.search(sentence[:20] + " " + sentence[-80:])
-                or _title_case(sentence))
+    if _BOILERPLATE.match(head):
+        return True
+    probe = sentence[:20] + " " + sentence[-80:]
+    if _may_hold_raw_boilerplate(probe) and _BOILERPLATE_RAW.search(probe):
+        return True
+    return _title_case(sentence)
+
+
+def _may_hold_raw_boilerplate(probe: str) -> bool:
+    """Whether ``probe`` has what every _BOILERPLATE_RAW pattern needs (":", "/", "(" or
+    "contributed"): most sentences have none, and that search (case-insensitive, unanchored) is
+    the dearest step of is_boilerplate."""
+    return ":" in probe or "/" in probe or "(" in probe or bool(_CONTRIBUTED.search(probe))
 
 
 def _after_heading(sentence: str) -> str | None:
