@@ -448,3 +448,18 @@ def test_what_a_scraper_got_instead_of_an_article_gets_no_verdict(analyzer, page
     # an article that quotes such words is still an article
     article = ("The court heard that the officer said access denied when the reporter asked for the file. " * 20)
     assert not any(r.startswith("not an article") for r in analyzer.analyze(article).content.reasons)
+
+
+@pytest.mark.parametrize("claim, cut", [
+    ("COVID is a virus", False),                      # typed without a full stop: a whole statement
+    ("vaccines cause autism.", False),                # lower-case start: how people type claims
+    ("The economy grew by", True),                    # a last word that cannot end a sentence
+    ("Officials said the vaccine is saf", True),      # a cut word
+    ("The vaccine works. It was tested on many people", True),  # several sentences, the last unfinished
+])
+def test_a_short_statement_is_not_called_cut_for_lacking_a_full_stop(analyzer, claim: str, cut: bool) -> None:
+    report = analyzer.analyze(claim)
+    assert report.content.mode == "claim"
+    assert report.facts.truncated_end is cut
+    assert report.facts.truncated_start is False
+    assert ("appears cut" in report.summary) is cut

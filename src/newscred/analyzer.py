@@ -382,7 +382,7 @@ class Analyzer:
         content = ContentVerdict(p, label, tuple(reasons), evidence, (), mode="claim", prior=prior, ratings=ratings,
                                  experts=experts)
         normalised_input = looks_normalised(text)
-        facts = self._facts(text, tokens, artefacts, known_share, lexicon, None, normalised_input)
+        facts = self._facts(text, tokens, artefacts, known_share, lexicon, None, normalised_input, statement=True)
         source = self.source_verdict(url)
         claims = None
         if self.claims:
@@ -470,6 +470,8 @@ class Analyzer:
         lexicon: frozenset[str],
         prov: dict[str, Any] | None,
         normalised_input: bool,
+        *,
+        statement: bool = False,
     ) -> Facts:
         if prov is not None:
             # provenance filters photo credits and "told Reuters" out of the wire credits
@@ -479,7 +481,7 @@ class Analyzer:
             from .provenance.detect import truncation
 
             agencies = tuple(sorted({a.agency for a in artefacts if a.agency}))
-            cut = truncation(text, tokens, lexicon, normalised_input, artefacts, known_share=known_share)
+            cut = truncation(text, tokens, lexicon, normalised_input, artefacts, known_share=known_share, statement=statement)
             cut_start, cut_end = cut["start"].truncated, cut["end"].truncated
         return Facts(
             word_count=len(tokens),

@@ -1069,12 +1069,18 @@ def _default_lexicon() -> frozenset[str]:
 
 
 def truncation(text: str, tokens: Sequence[Token], lexicon: frozenset[str], normalised: bool,
-               artefacts: Sequence[Artefact] = (), *, known_share: float | None = None) -> dict[str, TruncationEvidence]:
+               artefacts: Sequence[Artefact] = (), *, known_share: float | None = None,
+               statement: bool = False) -> dict[str, TruncationEvidence]:
     """Is the text cut at the start / end?  ``{"start": evidence, "end": evidence}``.
-    ``known_share``: the share of the text's words in ``lexicon``, when the caller has it."""
-    return _truncation(text, tokens, lexicon, normalised, artefacts, known_share)
+    ``known_share``: the share of the text's words in ``lexicon``, when the caller has it.
+    ``statement``: the text is a short statement, headline or post (claim mode), which people type
+    without a closing full stop or an opening capital: if it is one sentence, only a cut word, or a
+    last word that cannot end a sentence ("grew by"), says it was cut."""
+    return _truncation(text, tokens, lexicon, normalised, artefacts, known_share, statement)
 
 
+# a sentence end with more text after it: "... now. Then ..."
+_SENTENCE_INSIDE = re.compile(r"[.!?][\"'\u201d\u2019)]*\s+\S")
 _UNSEEN = " (the text has no punctuation, so a cut between two whole words cannot be seen)"
 # a web address run together by normalisation: "wwwharborcityfccom", "httpswwwcdcgov"
 _LINK_REMNANT = re.compile(r"(?:https?)?www[a-z0-9]+|[a-z0-9]{3,}(?:com|org|net|gov|edu)")
@@ -1145,7 +1151,8 @@ def _caseless(text: str) -> bool:
 
 
 def _truncation(text: str, tokens: Sequence[Token], lexicon: frozenset[str], normalised: bool,
-                artefacts: Sequence[Artefact] = (), known_share: float | None = None) -> dict[str, TruncationEvidence]:
+                artefacts: Sequence[Artefact] = (), known_share: float | None = None,
+                statement: bool = False) -> dict[str, TruncationEvidence]:
     if not tokens:
         none = TruncationEvidence(False, None, None, None, "empty text")
         return {"start": none, "end": none}
@@ -1154,6 +1161,8 @@ def _truncation(text: str, tokens: Sequence[Token], lexicon: frozenset[str], nor
         known_share = _known_share(tokens, lexicon) if lexicon else 1.0
     english = not lexicon or known_share >= _MIN_KNOWN_SHARE
     caseless = not normalised and _caseless(text)
+    # a statement of several sentences whose last has no closing stop was cut, as any text is
+    statement = statement and not _SENTENCE_INSIDE.search(text.strip())
     # start
     reason = ""
     note = ""
@@ -1163,7 +1172,7 @@ def _truncation(text: str, tokens: Sequence[Token], lexicon: frozenset[str], nor
         # the agency's name is a whole word: what is missing is the dateline's place, not a word's start
         opening = bare_wire.group().strip() if bare_wire else first.text
         note = f"opens on the wire credit {opening!r} without the dateline's place name (the place was dropped)"
-    elif not normalised and not caseless and head.isalpha() and head.islower():
+    elif not normalised and not caseless and not statement and head.isalpha() and head.islower():
         reason = "raw text starts with a lower-case letter (mid-sentence)"
     # raw text opening on a capital ("Hydroxychloroquine cures ...") starts a sentence, known word or not
     capital = not normalised and not caseless and head.isupper()
@@ -1206,7 +1215,7 @@ def _truncation(text: str, tokens: Sequence[Token], lexicon: frozenset[str], nor
             closed = True
             note = (f"ends on {_clip(m.group(), 60)!r}, a web address, contact, handle, photo credit or update "
                     "note: how the page ends, not a cut")
-        elif not closed and last.end == len(body):
+        elif not closed and last.end == len(body) and not statement:
             reason = "raw text ends without closing punctuation"
             if unknown:
                 reason += f", on {last.text!r}, which is not a known word (cut mid-word)"
@@ -1222,7 +1231,7 @@ def _truncation(text: str, tokens: Sequence[Token], lexicon: frozenset[str], nor
             reason = f"ends on the single letter {last.text!r} (cut mid-word)"
         elif unknown:
             reason = f"last word {last.text!r} is not a known word (cut mid-word)"
-        elif normalised and last.text in _NO_END:
+        elif (normalised or statement) and last.text in _NO_END:
             reason = f"ends on {last.text!r}, which cannot end a sentence"
     whole = note or "ends on a whole word" + (_UNSEEN if normalised else "")
     end_ev = TruncationEvidence(bool(reason), last.text, last.start, last.end, reason or whole)
