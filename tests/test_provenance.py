@@ -873,3 +873,14 @@ def test_pattern_guards_never_skip_a_match(which: int, data: st.DataObject) -> N
                     else (detect._PROMO, detect._PROMO_GUARD))
     text = data.draw(st.from_regex(regex, fullmatch=True))
     assert detect._Stream(tokenize(text)).may_match(guard), text
+
+
+def test_best_stretch_sum_is_the_largest_run_sum() -> None:
+    import itertools
+    import random
+
+    rng = random.Random(7)
+    for n in (0, 1, 2, 5, 40):
+        values = [rng.uniform(-3, 2) for _ in range(n)]
+        best = max([sum(values[i:j]) for i, j in itertools.combinations(range(n + 1), 2)], default=0.0)
+        assert abs(detect._best_stretch_sum(values) - max(best, 0.0)) < 1e-9

@@ -822,6 +822,13 @@ def _token_llrs(text: str, tokens: Sequence[Token], raw: bool, neutral: bytearra
     return v.tolist(), _TAG_NAMES[tags].tolist()
 
 
+def _best_stretch_sum(llrs: Sequence[float]) -> float:
+    """The largest sum of a contiguous run of ``llrs`` (0 for none): a prefix sum minus the smallest
+    prefix sum before it."""
+    prefix = np.concatenate(([0.0], np.cumsum(llrs)))
+    return float(np.max(prefix - np.minimum.accumulate(prefix)))
+
+
 def _viterbi(llrs: Sequence[float]) -> list[tuple[int, int]]:
     """Maximal runs ``[i, j)`` decoded as "block" by a two-state HMM over per-token LLRs."""
     n = len(llrs)
@@ -935,7 +942,9 @@ def find_injected_blocks(
             for i in range(first, last):
                 llrs[i] = max(llrs[i], 0.0) + per
     blocks: list[InjectedBlock] = []
-    for i, j in _viterbi(llrs):
+    # A block is reported only when the LLRs of a stretch of it sum to min_llr; when no stretch of
+    # the text does (nine articles in ten), decoding cannot report one and is skipped.
+    for i, j in (_viterbi(llrs) if _best_stretch_sum(llrs) >= min_llr - 1e-6 else ()):
         # trim edge tokens that do not support the block
         while i < j and llrs[i] <= 0:
             i += 1
