@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -70,7 +71,8 @@ def test_the_manifest_records_version_and_every_option_that_shapes_a_row(analyze
 
     assert manifest["newscred_version"] == newscred.__version__
     assert set(manifest["options"]) == {"text_col", "id_col", "title_col", "url_col", "prior", "mode", "provenance",
-                                        "claims", "claims_index", "max_chars", "ratings_file", "output_format"}
+                                        "claims", "claims_index", "max_chars", "ratings_file", "output_format",
+                                        "claim_model"}
 
 
 def test_resume_refuses_a_changed_ratings_file_another_version_and_an_old_manifest(analyzer, tmp_path: Path) -> None:
@@ -135,3 +137,20 @@ def test_parts_scored_again_by_workers_keep_their_rows_apart_from_the_rest(analy
     score_corpus(analyzer, src, out, part_size=5, workers=2, chunk_size=7, resume=True)
     assert _rows(out) == reference
     assert [json.loads(p.read_text().splitlines()[0])["row"] for p in sorted(out.glob("part-*.jsonl"))] == list(range(0, 30, 5))
+
+
+def test_resume_with_another_claim_model_is_refused(tmp_path: Path) -> None:
+    from newscred.model.claim import DEFAULT_PATH
+
+    src, out, mine = tmp_path / "in.jsonl", tmp_path / "out", tmp_path / "mine"
+    _write_input(src, 8)
+    shutil.copytree(DEFAULT_PATH, mine)
+    manifest = json.loads((mine / "manifest.json").read_text())
+    (mine / "manifest.json").write_text(json.dumps({**manifest, "name": "my-claims"}))
+    assert _score(str(src), "-o", str(out), "--part-size", "4", "--claim-model", str(mine)).exit_code == 0
+    _interrupt(out, keep=1)
+    other = _score(str(src), "-o", str(out), "--part-size", "4", "--resume")
+    assert other.exit_code == 1 and "--claim-model" in other.stderr
+    assert len(_rows(out)) == 4
+    assert _score(str(src), "-o", str(out), "--part-size", "4", "--claim-model", str(mine), "--resume").exit_code == 0
+    assert len(_rows(out)) == 8

@@ -135,3 +135,52 @@ def test_links_are_not_evidence(model: ClaimModel) -> None:
     assert words == [t.text for t in model_tokens(normalise(text))]
     # a shortened link changes nothing at all
     assert model.p_unreliable(text.replace("https://t.co/AbC123", "")) == pytest.approx(model.p_unreliable(text), abs=1e-12)
+
+
+@pytest.fixture()
+def my_claim_model(tmp_path: Path) -> Path:
+    """The bundled claim model under another name: a model a user trained, as far as loading goes."""
+    mine = tmp_path / "my-claims"
+    shutil.copytree(DEFAULT_PATH, mine)
+    manifest = json.loads((mine / "manifest.json").read_text())
+    (mine / "manifest.json").write_text(json.dumps({**manifest, "name": "my-claims"}))
+    return mine
+
+
+def test_a_claim_model_you_trained_reads_the_short_texts(my_claim_model: Path) -> None:
+    import newscred
+    from newscred.errors import ModelNotFoundError
+
+    analyzer = newscred.load(claim_model=my_claim_model, claims=False)
+    report = analyzer.analyze("Says vaccines cause autism in most children who get them.")
+    assert report.content.mode == "claim" and report.model.name == "my-claims"
+    assert analyzer.analyze("x " * 400).model.name == analyzer.model_info.name  # articles stay with the article model
+    assert analyzer.settings()["claim_model"] == str(my_claim_model)
+    with pytest.raises(ModelNotFoundError, match="no claim model at"):
+        newscred.load(claim_model=my_claim_model / "missing")
+
+
+def test_a_tampered_claim_model_is_refused_when_loaded(my_claim_model: Path) -> None:
+    import newscred
+
+    data = bytearray((my_claim_model / "arrays.npz").read_bytes())
+    data[-100] ^= 0xFF
+    (my_claim_model / "arrays.npz").write_bytes(bytes(data))
+    with pytest.raises(CorruptArtifactError):
+        newscred.load(claim_model=my_claim_model)  # at load, not at the first short text of a batch
+
+
+def test_claim_model_option_and_environment_variable(my_claim_model: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from newscred.cli import main
+
+    runner = CliRunner()
+    result = runner.invoke(main, ["analyze", "-", "--json", "--no-claims", "--claim-model", str(my_claim_model)],
+                           input="Says the moon landing was faked by the government.")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["model"]["name"] == "my-claims"
+    monkeypatch.setenv("NEWSCRED_CLAIM_MODEL", str(my_claim_model))
+    result = runner.invoke(main, ["analyze", "-", "--json", "--no-claims"], input="Says the moon landing was faked.")
+    assert json.loads(result.output)["model"]["name"] == "my-claims"
+

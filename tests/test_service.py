@@ -526,3 +526,20 @@ def test_a_text_that_is_not_text_gets_the_librarys_code(client) -> None:
         assert r.status_code == 422 and r.json()["error"]["code"] == code, (raw, r.json())
     item = client.post("/v1/analyze/batch", json={"items": [{"text": None, "id": "x"}]}).json()["results"][0]
     assert item["error"]["code"] == "input.type" and item["id"] == "x"
+
+
+def test_model_endpoint_names_the_claim_model_in_use(tmp_path) -> None:
+    import json
+    import shutil
+
+    import newscred
+    from newscred.model.claim import DEFAULT_PATH
+
+    mine = tmp_path / "my-claims"
+    shutil.copytree(DEFAULT_PATH, mine)
+    manifest = json.loads((mine / "manifest.json").read_text())
+    (mine / "manifest.json").write_text(json.dumps({**manifest, "name": "my-claims"}))
+    with TestClient(create_app(newscred.load(claim_model=mine, claims=False))) as c:
+        assert c.get("/v1/model").json()["claim_model"]["name"] == "my-claims"
+        short = c.post("/v1/analyze", json={"text": "Says the moon landing was faked by the government."}).json()
+        assert short["model"]["name"] == "my-claims"

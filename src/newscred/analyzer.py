@@ -38,6 +38,8 @@ CLAIM_MAX_WORDS = 60
 #: fewer words than this get no claim verdict ("Home", a lone name): nothing there is a statement.
 #: Every Constraint post and all but 10 of LIAR's 12,836 statements have at least 3.
 CLAIM_MIN_WORDS = 3
+#: a short-claim model folder to use instead of the bundled one (as ``claim_model=``)
+ENV_CLAIM_MODEL = "NEWSCRED_CLAIM_MODEL"
 MODES = ("auto", "article", "claim")
 
 _MAX_EVIDENCE_PER_SIDE = 8
@@ -59,7 +61,8 @@ def resolve_model_path(model: str | os.PathLike[str] | None) -> Path:
 
 def load(model: str | os.PathLike[str] | None = None, *, max_chars: int = DEFAULT_MAX_CHARS, prior: float = 0.5,
          ratings_file: str | os.PathLike[str] | None = None, provenance: bool = True, claims: bool = True,
-         claims_index: Any = None, mode: str = "auto") -> "Analyzer":
+         claims_index: Any = None, mode: str = "auto",
+         claim_model: str | os.PathLike[str] | None = None) -> "Analyzer":
     """Load an analyzer around a model artifact (default: the bundled model).
 
     ``prior`` is the share of unreliable articles you expect in your collection; probabilities
@@ -74,9 +77,11 @@ def load(model: str | os.PathLike[str] | None = None, *, max_chars: int = DEFAUL
     and longer ones to the article model (for an article model you trained yourself, only texts
     under its own ``min_words``, when that is lower: it was trained on texts that long);
     "article" or "claim" forces one.
+    ``claim_model``: a short-claim model you trained (``python -m newscred.model.claim train -o
+    DIR``) instead of the bundled one (default: the ``NEWSCRED_CLAIM_MODEL`` environment variable).
     """
     return Analyzer(load_artifact(resolve_model_path(model)), max_chars=max_chars, prior=prior, ratings_file=ratings_file,
-                    provenance=provenance, claims=claims, claims_index=claims_index, mode=mode)
+                    provenance=provenance, claims=claims, claims_index=claims_index, mode=mode, claim_model=claim_model)
 
 
 class Analyzer:
@@ -84,10 +89,19 @@ class Analyzer:
 
     def __init__(self, artifact: Artifact, *, max_chars: int = DEFAULT_MAX_CHARS, prior: float = 0.5,
                  ratings_file: str | os.PathLike[str] | None = None, provenance: bool = True, claims: bool = True,
-                 claims_index: Any = None, mode: str = "auto") -> None:
+                 claims_index: Any = None, mode: str = "auto", claim_model: str | os.PathLike[str] | None = None) -> None:
         _check_prior(prior)
         self.mode = _check_mode(mode)
         self._claim_model: Any = None
+        if claim_model is None:
+            claim_model = os.environ.get(ENV_CLAIM_MODEL) or None
+        if claim_model is not None and not (Path(claim_model) / "manifest.json").is_file():
+            # Fail here, not at the first short text (which may be hours into a batch run).
+            raise ModelNotFoundError(f"no claim model at {claim_model}: give the folder written by 'python -m "
+                                     "newscred.model.claim train -o DIR', or leave it out for the bundled one")
+        self.claim_model_path = None if claim_model is None else str(claim_model)
+        if self.claim_model_path is not None:
+            self.claim_model  # noqa: B018 - a model you chose is verified now: a bad one fails here, not mid-batch
         self.prior = prior
         self.provenance = provenance
         self.claims = claims
@@ -227,7 +241,8 @@ class Analyzer:
             index = str(index.path)  # a loaded ClaimIndex: workers reopen it from its folder
         return {"max_chars": self.max_chars, "prior": self.prior, "provenance": self.provenance,
                 "ratings_file": self.ratings_file, "claims": self.claims,
-                "claims_index": None if index is None else str(index), "mode": self.mode}
+                "claims_index": None if index is None else str(index), "mode": self.mode,
+                "claim_model": self.claim_model_path}
 
     @property
     def claim_finder(self) -> Any:
@@ -251,8 +266,8 @@ class Analyzer:
         if self._claim_model is None:
             from .model.claim import ClaimModel
 
-            self._claim_model_info = claim_model_info()
-            self._claim_model = ClaimModel.load()
+            self._claim_model_info = claim_model_info(self.claim_model_path)
+            self._claim_model = ClaimModel.load(self.claim_model_path)
         return self._claim_model
 
     def _analyze_text(self, text: str, *, title: str | None, url: str | None, id: str | None, prior: float,
@@ -509,12 +524,13 @@ def _artefact_fact(text: str, tokens: list[Token], a: TextArtefact, normalised_i
     return out
 
 
-def claim_model_info() -> ModelInfo:
-    """Name, version and manifest sha256 of the bundled claim model, read without its weights (the
-    ``model`` of every claim-mode report, and what ``GET /v1/model`` says answers short texts)."""
+def claim_model_info(path: str | os.PathLike[str] | None = None) -> ModelInfo:
+    """Name, version and manifest sha256 of the claim model at ``path`` (default: the bundled one),
+    read without its weights (the ``model`` of every claim-mode report, and what ``GET /v1/model``
+    says answers short texts)."""
     from .model.claim import DEFAULT_PATH
 
-    raw = (DEFAULT_PATH / "manifest.json").read_bytes()
+    raw = (Path(path) if path is not None else DEFAULT_PATH).joinpath("manifest.json").read_bytes()
     manifest = json.loads(raw)
     return ModelInfo(str(manifest.get("name", "claim")), str(manifest.get("version", "")), sha256_bytes(raw))
 

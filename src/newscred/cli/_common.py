@@ -54,7 +54,7 @@ def republication_index_file(ctx: click.Context, param: click.Parameter, value: 
 
 
 def claims_options(default: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """``--claims/--no-claims``, ``--claims-index`` and ``--mode``, shared by analyze, score and serve."""
+    """``--claims/--no-claims``, ``--claims-index``, ``--mode`` and ``--claim-model``, shared by analyze, score and serve."""
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
         fn = click.option("--mode", type=click.Choice(["auto", "article", "claim"]), default="auto", show_default=True,
@@ -65,6 +65,10 @@ def claims_options(default: bool = True) -> Callable[[Callable[..., Any]], Calla
                           callback=_claims_index_folder, envvar="NEWSCRED_CLAIMS_INDEX", show_envvar=True,
                           help="An index of fact-checked claims (newscred claims index build): each check-worthy "
                                "sentence then lists the nearest claims already checked, with their verdicts.")(fn)
+        fn = click.option("--claim-model", "claim_model", type=click.Path(exists=True, file_okay=False), default=None,
+                          envvar="NEWSCRED_CLAIM_MODEL", show_envvar=True,
+                          help="A short-claim model you trained (python -m newscred.model.claim train -o DIR) to "
+                               "read texts under 60 words instead of the bundled one.")(fn)
         fn = click.option("--claims/--no-claims", "claims", default=default, show_default=True,
                           help="List the check-worthy sentences (the report's 'claims' section; off gives claims: null).")(fn)
         return fn

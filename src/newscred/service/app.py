@@ -280,7 +280,7 @@ def _model_payload(analyzer: Any, settings: ServiceSettings) -> dict[str, Any]:
         "training_data": list(manifest.get("training_data", [])),
         "card": card,
         # texts under 60 words go to the claim model in auto mode; its report's `model` names it
-        "claim_model": claim_model_info().to_dict(),
+        "claim_model": claim_model_info(getattr(analyzer, "claim_model_path", None)).to_dict(),
         "mode": getattr(analyzer, "mode", "auto"),
         "claims_index": None if index is None else str(getattr(index, "path", index)),
         "newscred_version": __version__,
