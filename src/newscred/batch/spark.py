@@ -227,6 +227,12 @@ def score_with_spark(
 
     from .score import ScoreSummary
 
+    if source != "-" and "://" not in source and not any(c in source for c in "*?[{") and not os.path.exists(source):
+        # a local path that is not there: say so before starting a JVM (remote paths and globs are
+        # checked by Spark's own file system, below)
+        from ..errors import InputError
+
+        raise InputError(f"{source}: no such file or directory")
     builder = SparkSession.builder.appName("newscred-score")
     builder = builder.master(master or os.environ.get("SPARK_MASTER", "local[*]"))
     builder = builder.config("spark.sql.execution.arrow.pyspark.enabled", "true").config("spark.ui.enabled", "false")

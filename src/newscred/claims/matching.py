@@ -361,8 +361,14 @@ def dedupe_key(text: str) -> str:
 
 
 def read_claims_jsonl(path: str | os.PathLike[str]) -> Iterator[FactCheckedClaim]:
-    """Fact-checked claims from a JSONL file of :meth:`FactCheckedClaim.to_dict` objects."""
+    """Fact-checked claims from a JSONL file of :meth:`FactCheckedClaim.to_dict` objects.  A claim
+    without a ``dataset`` is credited to the file ("my-checks" for my-checks.jsonl), so the index
+    says where it came from."""
+    from dataclasses import replace
+
     from ..errors import MalformedRowError
+
+    corpus = Path(path).stem
 
     with open(path, encoding="utf-8") as fh:
         for lineno, line in enumerate(fh, 1):
@@ -376,9 +382,10 @@ def read_claims_jsonl(path: str | os.PathLike[str]) -> Iterator[FactCheckedClaim
             if not isinstance(obj, dict):
                 raise MalformedRowError(f"{path}: line {lineno}: expected a JSON object", path=str(path), line=lineno)
             try:
-                yield FactCheckedClaim.from_dict(obj)
+                claim = FactCheckedClaim.from_dict(obj)
             except ConfigError as exc:
                 raise MalformedRowError(f"{path}: line {lineno}: {exc.message}", path=str(path), line=lineno) from exc
+            yield claim if claim.dataset else replace(claim, dataset=corpus)
 
 
 # ----------------------------------------------------------------------------------------------

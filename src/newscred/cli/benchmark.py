@@ -15,7 +15,7 @@ from .train import progress_bar
 @click.option("--data-root", default=None, envvar="NEWSCRED_DATA", help="Folder of the shared corpora (default ../shared/data).")
 @handle_errors
 def benchmark(report_dir: str, data_root: str | None) -> None:
-    """Regenerate every published number from ../shared/data (about 15 minutes on 2 cores).
+    """Regenerate every published number from ../shared/data (about 30 minutes on 2 cores).
 
     Leave-one-dataset-out for the default configuration and two baselines, each beside the
     majority, length and source/boilerplate probes; the cross-dataset matrix; and our recipe on

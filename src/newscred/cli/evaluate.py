@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from . import main
@@ -72,4 +74,4 @@ def evaluate(model: str, data: tuple[str, ...], text_col: str, label_col: str, l
         probes = ", ".join(f"{k} {v:.3f}" for k, v in mean.items() if k != "model")
         click.echo(f"mean over {len(sets)} test sets: macro-F1 {mean['model']:.3f} | probes: {probes}")
     if report_dir:
-        click.echo(f"report: {report_dir}/report.html")
+        click.echo(f"report: {Path(report_dir) / 'report.html'}")

@@ -166,7 +166,13 @@ def build_cmd(corpus: tuple[str, ...], output: str, threshold: float, num_perm: 
 @handle_errors
 def add_cmd(index_path: str, corpus: tuple[str, ...], text_col: str, id_col: str, title_col: str, url_col: str,
             source_col: str, skip_duplicates: bool, progress: bool | None) -> None:
-    """Add the articles of CORPUS to INDEX (one transaction: all or nothing)."""
+    """Add the articles of CORPUS to INDEX (one transaction: all or nothing).
+
+    \b
+    Examples:
+      newscred index add wire.idx todays-wire.jsonl
+      newscred index add wire.idx crawl.csv --text-col body --source-col site --skip-duplicates
+    """
     from ..provenance.index import RepublicationIndex
 
     docs = _documents(corpus, text_col=text_col, id_col=id_col, title_col=title_col, url_col=url_col,

@@ -58,7 +58,7 @@ def serve(model: str | None, host: str, port: int, workers: int, max_batch: int,
 
     \b
     Routes (JSON bodies; text may be plain or a whole HTML page):
-      POST /v1/analyze           one report: {"text", "url", "title", "id", "prior", "mode"}
+      POST /v1/analyze           one report: {"text" or "html", "url", "title", "id", "prior", "mode"}
       POST /v1/analyze/batch     {"items": [...]}: one report or error per item, in order
       POST /v1/claims/sentences  every sentence with its check-worthiness
       POST /v1/extract           the text /v1/analyze reads from an HTML page
