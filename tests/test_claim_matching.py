@@ -632,3 +632,13 @@ def test_near_duplicate_matches_are_folded_into_one(tmp_path: Path, embedder: St
     # one line for the claim checked twice, its second verdict beside it; the other claim stays apart
     assert [m.claim.id for m in ms] == ["a", "c"]
     assert [c.id for c in ms[0].also] == ["b"] and ms[0].verdicts == ["false", "pants-fire"]
+
+
+def test_own_claims_without_a_dataset_are_credited_to_their_file(tmp_path) -> None:
+    from newscred.claims.matching import read_claims_jsonl
+
+    path = tmp_path / "my-checks.jsonl"
+    path.write_text('{"id": "1", "text": "Vaccines cause autism", "verdict": "false", "label": "unreliable"}\n'
+                    '{"id": "2", "text": "The moon landing was faked", "verdict": "false", "label": "unreliable", '
+                    '"dataset": "desk"}\n')
+    assert [c.dataset for c in read_claims_jsonl(path)] == ["my-checks", "desk"]
