@@ -457,3 +457,16 @@ def test_progress_lines_off_a_terminal_come_every_30_seconds_with_rate_and_time_
     clock[0] += 70
     lines(10_500)
     assert capsys.readouterr().err == "14,000/22,000 rows, 150 rows/s, about 53 s left\n"
+
+
+def test_terminal_report_of_an_html_page_says_what_was_read_from_it() -> None:
+    from click.testing import CliRunner
+
+    from newscred.cli import main
+
+    result = CliRunner().invoke(main, ["analyze", str(EXAMPLES / "wire-story.html")], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    flat = " ".join(result.output.split())  # the console wraps long lines
+    assert "Page: title City council approves" in flat and "words of article text" in flat
+    plain = CliRunner().invoke(main, ["analyze", str(EXAMPLES / "wire-story.txt")], terminal_width=200)
+    assert "Page: " not in plain.output

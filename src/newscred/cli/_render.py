@@ -55,6 +55,14 @@ def render_report(report: Report, text: str, console: Console | None = None) -> 
     for reason in c.reasons:
         head.append(f"\n• {reason}", style="yellow")
     console.print(Panel(head, title=report.id or "standard input", subtitle=f"{report.model.name} {report.model.version}"))
+    page = report.page
+    if page:
+        # an HTML page: what was read from it besides its text, so the reader can check it is the right story
+        parts = [f"{name} {page[key]}" for name, key in (("title", "title"), ("url", "canonical_url"), ("site", "site_name"),
+                                                          ("date", "date")) if page.get(key)]
+        words = len((page.get("text") or "").split())
+        console.print(Text(f"Page: {'; '.join(parts) or 'no title, URL, site or date found'} ({words:,} words of article "
+                           f"text, extracted by {page.get('extractor') or 'newscred'})", style="dim"))
     console.print(Text(report.summary, style="italic"))
 
     if c.evidence:
