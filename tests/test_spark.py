@@ -288,3 +288,20 @@ def test_spark_job_survives_writes_into_the_package_folder(tmp_path: Path) -> No
     assert "MODE claim" in proc.stdout
     shipped = next(line.split() for line in proc.stdout.splitlines() if line.startswith("SHIPPED"))
     assert int(shipped[1]) > 50 and shipped[2] == "0", proc.stdout
+
+
+def test_spark_reads_short_texts_with_a_claim_model_of_the_users(spark, tmp_path: Path) -> None:
+    """--claim-model travels to the executors as its own archive, as the article model does."""
+    from newscred.batch.spark import score_dataframe
+    from newscred.model.claim import DEFAULT_PATH
+
+    mine = tmp_path / "my-claims"
+    shutil.copytree(DEFAULT_PATH, mine)
+    manifest = json.loads((mine / "manifest.json").read_text())
+    (mine / "manifest.json").write_text(json.dumps({**manifest, "name": "my-claims"}))
+    rows = [{"id": "c", "text": "Says the moon landing was faked by the government."},
+            {"id": "a", "text": (EXAMPLES / "wire-story.txt").read_text()}]
+    scored = {r["id"]: json.loads(r["report"])
+              for r in score_dataframe(spark.createDataFrame(rows), claim_model=mine).collect()}
+    assert scored["c"]["model"]["name"] == "my-claims"
+    assert scored["a"]["model"]["name"] != "my-claims"

@@ -32,15 +32,16 @@ def _executor_analyzer(model_ref: str, settings: tuple[tuple[str, Any], ...]) ->
     if key not in _CACHE:
         from .. import load
 
-        path = model_ref
-        if not model_ref.startswith("builtin:"):
-            from pyspark import SparkFiles
+        from pyspark import SparkFiles
 
-            path = SparkFiles.get(model_ref)
+        path = model_ref if model_ref.startswith("builtin:") else SparkFiles.get(model_ref)
+        kwargs = dict(settings)
+        if kwargs.get("claim_model"):  # a claim model of the user's, shipped as its own archive
+            kwargs["claim_model"] = SparkFiles.get(kwargs["claim_model"])
         # load() by name, as the local backend does: the Analyzer then knows the bundled model as
         # bundled and sends texts under 60 words to the claim model.  Built from a copy's path it
         # would take the copy for a model trained by the user and use its min_words (50) instead.
-        _CACHE[key] = load(path, **dict(settings))
+        _CACHE[key] = load(path, **kwargs)
     return _CACHE[key]
 
 
@@ -58,6 +59,7 @@ def score_dataframe(
     provenance: bool = True,
     claims: bool = False,
     mode: str = "auto",
+    claim_model: str | os.PathLike[str] | None = None,
 ) -> Any:
     """Score a Spark DataFrame; returns a DataFrame with ``OUTPUT_SCHEMA`` (one row per input row).
 
@@ -67,7 +69,8 @@ def score_dataframe(
     without it ``row`` is ``monotonically_increasing_id`` (unique, but not the row's position).
     Texts go to the article or claim model exactly as with :func:`newscred.load`.
     ``claims=True`` adds the check-worthy sentences (off by default in bulk: they are for a reader
-    of one article); ``mode`` as in :func:`newscred.load`.
+    of one article); ``mode`` and ``claim_model`` (a short-claim model you trained, sent to the
+    executors as its own archive) as in :func:`newscred.load`.
     """
     require("pyspark", "spark")
     from pyspark.sql import functions as F
@@ -81,8 +84,16 @@ def score_dataframe(
     sc = df.sparkSession.sparkContext
     _ship_package(sc)
     model_ref = _builtin_name(path) or _ship_model(sc, path)
+    claim_ref = None
+    if claim_model is not None:
+        from ..model.claim import REQUIRED_FILES as CLAIM_FILES
+        from ..model.claim import TASK as CLAIM_TASK
+
+        claim_path = Path(claim_model).resolve()
+        verify_artifact(claim_path, required=CLAIM_FILES, task=CLAIM_TASK)  # on the driver, before any executor starts
+        claim_ref = _ship_model(sc, claim_path)
     settings = tuple(sorted({"max_chars": max_chars, "prior": prior, "provenance": provenance, "claims": claims,
-                             "mode": mode}.items()))
+                             "mode": mode, "claim_model": claim_ref}.items()))
     if row_col is None:
         df = df.withColumn("__row", F.monotonically_increasing_id())
         row_col = "__row"
@@ -212,6 +223,7 @@ def score_with_spark(
     provenance: bool = True,
     claims: bool = False,
     mode: str = "auto",
+    claim_model: str | os.PathLike[str] | None = None,
 ) -> dict[str, Any]:
     """Read ``source`` with Spark, score it, write ``output`` (a folder); returns the counts.
 
@@ -261,7 +273,7 @@ def score_with_spark(
         scored = score_dataframe(df, model=model, text_col=text_col, id_col=id_col if id_col in df.columns else None,
                                  title_col=title_col if title_col in df.columns else None,
                                  url_col=url_col if url_col in df.columns else None, prior=prior, provenance=provenance,
-                                 claims=claims, mode=mode)
+                                 claims=claims, mode=mode, claim_model=claim_model)
         writer = scored.write.mode("errorifexists")
         try:
             if output_format == "parquet":

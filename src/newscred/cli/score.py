@@ -124,14 +124,11 @@ def score(ctx: click.Context, input: str, output: str, model: str | None, fmt: s
     if backend == "spark":
         if _is_single_file(output) or resume:
             raise click.UsageError("--backend spark writes a folder (give -o FOLDER) and has no --resume (Spark retries tasks itself)")
-        if claim_model:
-            raise click.UsageError("--claim-model is not shipped to Spark executors yet: score with the local backend, "
-                                   "or leave it out for the bundled claim model")
         from ..batch.spark import score_with_spark
 
         result = score_with_spark(input, output, model=model, master=master, fmt=fmt, text_col=text_col, id_col=id_col,
                                   title_col=title_col, url_col=url_col, prior=prior, output_format=output_format,
-                                  provenance=provenance, claims=claims, mode=mode)
+                                  provenance=provenance, claims=claims, mode=mode, claim_model=claim_model)
         # the same one-line summary as a local run, so logs read alike; counts alone from an older spark module
         click.echo(result.get("summary") or f"{result['rows']} rows scored on Spark ({result['by_label']}) -> {output}",
                    err=True)
