@@ -1140,7 +1140,10 @@ def _begins_a_known_word(word: str, lexicon: frozenset[str]) -> str | None:
     return None
 
 
-def _known_share(tokens: Sequence[Token], lexicon: frozenset[str]) -> float:
+def _known_letter_word_share(tokens: Sequence[Token], lexicon: frozenset[str]) -> float:
+    """Share of the first 2,000 words of two or more letters that ``lexicon`` knows: whether the text
+    is English, when the caller did not pass the analyzer's own share (which counts every word
+    the model reads, numbers included, and is what the report states)."""
     words = [t.text for t in tokens[:2000] if len(t.text) > 1 and t.text.isalpha()]
     return sum(w in lexicon for w in words) / len(words) if words else 1.0
 
@@ -1167,7 +1170,7 @@ def _truncation(text: str, tokens: Sequence[Token], lexicon: frozenset[str], nor
         return {"start": none, "end": none}
     first, last = tokens[0], tokens[-1]
     if known_share is None:
-        known_share = _known_share(tokens, lexicon) if lexicon else 1.0
+        known_share = _known_letter_word_share(tokens, lexicon) if lexicon else 1.0
     english = not lexicon or known_share >= _MIN_KNOWN_SHARE
     caseless = not normalised and _caseless(text)
     # a statement of several sentences whose last has no closing stop was cut, as any text is
