@@ -286,6 +286,15 @@ def render_claims() -> str:
                       f"Index: {cost['index']['claims']:,} distinct fact-checked claims from the shared claim sets "
                       f"({cost['index']['bytes'] / 1e6:.1f} MB, built in {cost['index']['build_seconds']:.1f} s). "
                       "Issue #6 allows claims to add at most 50% to `newscred analyze`.", ""]
+            added = cost.get("added_share", {}).get("claims + index")
+            ms = cost.get("in_process_ms", {})
+            if added and "claims + index" in ms and "claims off" in ms:
+                verdict = lambda share: "within it" if share <= 0.5 else "over it"  # noqa: E731
+                lines += [f"With an index, the command a user runs takes {added['cli']:+.0%} ({verdict(added['cli'])}); "
+                          f"analyses in a running process (a service) take {added['in_process']:+.0%} "
+                          f"({verdict(added['in_process'])}): the claims section adds "
+                          f"{ms['claims + index'] - ms['claims off']:.1f} ms to an analysis of "
+                          f"{ms['claims off']:.1f} ms.", ""]
     return "\n".join(lines)
 
 
