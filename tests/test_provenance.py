@@ -720,6 +720,21 @@ def test_normalised_text_ending_on_what_is_left_of_a_web_address_is_not_cut(anal
 # ----------------------------------------------------------------------------------------------
 
 
+def _gap_kind(gap: str) -> str:
+    """What follows a token: a sentence end ("term"), a line break, a comma or semicolon, or other."""
+    if not frozenset(".!?").isdisjoint(gap):
+        return "term"
+    if "\n" in gap:
+        return "brk"
+    return "comma" if "," in gap or ";" in gap else "other"
+
+
+def _gap_opens_sentence(gap: str) -> bool:
+    """detect._sentence_initial for the token after ``gap`` (never the first token)."""
+    rest = gap.rstrip(" \t\"'\u201c\u2018([")
+    return bool(rest) and rest[-1] in ".!?\n:\u2014|\u2022"
+
+
 def _reference_token_llrs(text: str, tokens: Sequence[Token], raw: bool, neutral: bytearray) -> tuple[list[float], list[str]]:
     """detect._token_llrs as the token-by-token loop it was before it became array arithmetic."""
     n = len(tokens)
@@ -763,11 +778,11 @@ def _reference_token_llrs(text: str, tokens: Sequence[Token], raw: bool, neutral
         starts = [t.start for t in tokens]
         gaps = [text[tokens[i].end : starts[i + 1]] for i in range(n - 1)] + [text[tokens[-1].end :]]
         kind_of: dict[str, str] = {}
-        follow = [kind_of[g] if g in kind_of else kind_of.setdefault(g, detect._gap_kind(g)) for g in gaps]
+        follow = [kind_of[g] if g in kind_of else kind_of.setdefault(g, _gap_kind(g)) for g in gaps]
         n_term, n_brk, n_comma = follow.count("term"), follow.count("brk"), follow.count("comma")
         opens_of: dict[str, bool] = {}
         initial = [detect._sentence_initial(text, starts[0])] + [
-            opens_of[g] if g in opens_of else opens_of.setdefault(g, detect._gap_opens_sentence(g)) for g in gaps[:-1]]
+            opens_of[g] if g in opens_of else opens_of.setdefault(g, _gap_opens_sentence(g)) for g in gaps[:-1]]
         for i, w in enumerate(words):
             if stems[i] is None and len(w) >= 2 and w in detect._FUNCTION_LLR and not initial[i]:
                 # "The", "Of", "To" capitalised mid-sentence: Title Case, which prose never uses

@@ -640,25 +640,6 @@ def _sentence_initial(text: str, start: int) -> bool:
     return i < 0 or text[i] in ".!?\n:\u2014|\u2022"
 
 
-_TERMINALS = frozenset(".!?")
-
-
-def _gap_kind(gap: str) -> str:
-    """What follows a token: a sentence end ("term"), a line break, a comma or semicolon, or other."""
-    if not _TERMINALS.isdisjoint(gap):
-        return "term"
-    if "\n" in gap:
-        return "brk"
-    return "comma" if "," in gap or ";" in gap else "other"
-
-
-def _gap_opens_sentence(gap: str) -> bool:
-    """:func:`_sentence_initial` for the token after ``gap`` (never the first token): the look-back
-    skips spaces, quotes and brackets, and stops on the previous token's word character (False)."""
-    rest = gap.rstrip(" \t\"'\u201c\u2018([")
-    return bool(rest) and rest[-1] in ".!?\n:\u2014|\u2022"
-
-
 class _WordTable:
     """What _token_llrs needs of each distinct word, as arrays indexed by a word id: its LLR when it
     is not a content word, its tag code then, whether it is a function word of 2+ letters or a
@@ -717,9 +698,11 @@ class _WordTable:
 # tag codes of _token_llrs, in the order of _TAG_NAMES
 _TAG_FUNCTION, _TAG_NUMBER, _TAG_SHARED, _TAG_UNSHARED, _TAG_ARTEFACT = range(5)
 _TAG_NAMES = np.array(["function", "number", "shared", "unshared", "artefact"], dtype=object)
-# The characters _gap_kind and _gap_opens_sentence look at, as bit flags by code point (every
-# code point past the table's end has none): sentence end, line break, comma or semicolon,
-# skipped by the look-back (spaces, quotes, brackets), and what opens a sentence when seen last.
+# What the gap after a token says, read off its characters as bit flags by code point (every code
+# point past the table's end has none): a sentence end (. ! ?), a line break, a comma or semicolon;
+# and for whether the next token opens a sentence, as _sentence_initial reads it: the look-back
+# skips spaces, quotes and brackets, and the last other character must be one that ends a sentence
+# or a line (. ! ? newline : em dash | bullet).
 _C_TERMINAL, _C_BREAK, _C_COMMA, _C_SKIP, _C_OPENER = 1, 2, 4, 8, 16
 _POINT_CLASS = np.zeros(0x2023 + 1, dtype=np.uint8)
 for _chars_of, _bit in ((".!?", _C_TERMINAL), ("\n", _C_BREAK), (",;", _C_COMMA),
@@ -771,10 +754,10 @@ def _token_llrs(text: str, tokens: Sequence[Token], raw: bool, neutral: bytearra
     tags = codes.copy()
     tags[content & ~shared] = _TAG_UNSHARED
     if raw:
-        # What follows each token (the gap to the next one, or the text's end): counts of sentence
-        # ends, line breaks and commas in each gap come from running counts over the code points,
-        # and whether a gap opens a sentence from the last character before the next token that is
-        # not a space, quote or bracket (_gap_kind and _gap_opens_sentence, for every gap at once).
+        # What follows each token (the gap to the next one, or the text's end): a sentence end, else a
+        # line break, else a comma or semicolon, else other, from running counts of those characters
+        # over the code points; and whether the next token opens a sentence, from the last character
+        # before it that the look-back does not skip (it must lie inside the gap).
         points = _code_points(text)
         stream = _Stream.of(tokens)
         starts, ends = stream.start_array, stream.end_array
