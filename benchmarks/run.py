@@ -447,6 +447,18 @@ def render_extras() -> str:
         for variant in ("raw", "normalised"):
             v = wo[variant]
             lines.append(f"| {variant} | {v['precision']:.3f} | {v['recall']:.3f} | {v['false_positives']} |")
+        src = prov.get("sourcing")
+        if src:
+            lines += ["", f"**Sourcing in normalised text.** {src['articles']} articles of over 150 words "
+                      f"({', '.join(src['datasets'])}); the attributions found in the raw text (named, title only, anonymous, "
+                      "with the source's words) are the silver standard for the same article lower-cased without punctuation.", "",
+                      "| attributions | raw text | recovered in normalised text | extra in normalised text |", "|---|---|---|---|"]
+            for kind, k in src["by_kind"].items():
+                lines.append(f"| {kind} | {k['raw']} | {k['recovered']} ({k['recovered'] / max(k['raw'], 1):.0%}) | {k['extra']} |")
+            lines += ["", f"All kinds: precision {src['precision']:.3f}, recall {src['recall']:.3f}, F1 {src['f1']:.3f}; the one-line "
+                      f"profile ('Mostly named sources', ...) is the same for {src['same_profile']:.0%} of the articles. Without capitals a "
+                      "word counts as a name only with evidence in the text (a first name or title before it, or the same word after one "
+                      "elsewhere), so surnames met alone ('trump argued') are missed rather than guessed."]
         mc, ex, un = rep["modified_copies"], rep["excerpts"], rep["unrelated"]
         lines += ["", f"**Republication index.** {rep['indexed_documents']:,} shared articles indexed in {rep['build_seconds']:.0f} s "
                   f"({rep['index_size_mb']:.0f} MB SQLite, MinHash {rep['num_perm']} permutations, threshold {rep['threshold']}).", "",
