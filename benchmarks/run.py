@@ -457,8 +457,9 @@ def render_extras() -> str:
                 lines.append(f"| {kind} | {k['raw']} | {k['recovered']} ({k['recovered'] / max(k['raw'], 1):.0%}) | {k['extra']} |")
             lines += ["", f"All kinds: precision {src['precision']:.3f}, recall {src['recall']:.3f}, F1 {src['f1']:.3f}; the one-line "
                       f"profile ('Mostly named sources', ...) is the same for {src['same_profile']:.0%} of the articles. Without capitals a "
-                      "word counts as a name only with evidence in the text (a first name or title before it, or the same word after one "
-                      "elsewhere), so surnames met alone ('trump argued') are missed rather than guessed."]
+                      "word counts as a name only with evidence: a first name or title before it, the same word after one elsewhere, "
+                      "or a word news writes capitalised wherever it stands ('cuomo argued'; a list learned from four other corpora by "
+                      "`scripts/build_name_lexicon.py`). Names outside that list met alone are missed rather than guessed."]
         mc, ex, un = rep["modified_copies"], rep["excerpts"], rep["unrelated"]
         lines += ["", f"**Republication index.** {rep['indexed_documents']:,} shared articles indexed in {rep['build_seconds']:.0f} s "
                   f"({rep['index_size_mb']:.0f} MB SQLite, MinHash {rep['num_perm']} permutations, threshold {rep['threshold']}).", "",

@@ -182,3 +182,31 @@ def test_a_body_after_a_possessive_is_on_the_record(text: str) -> None:
     for t in (text, normalise(text)):
         s = analyze_provenance(t).sourcing
         assert len(s.named) == 1 and not s.by_role, (t, s.to_dict())
+
+
+@pytest.mark.parametrize("raw, source", [
+    ("The governor defended the plan on Tuesday. Cuomo argued that the state had no other choice, and he "
+     "repeated it twice.", "cuomo"),
+    ("Shares fell sharply after the report. Facebook said the outage was caused by a configuration change "
+     "in its data centers.", "facebook"),
+])
+def test_normalised_text_names_a_word_news_always_capitalises(raw: str, source: str) -> None:
+    """Without capitals, 'cuomo argued' has no first name or title to show a name; the word list
+    learned from raw corpora (news writes it capitalised wherever it stands) is that evidence."""
+    named = [a.source for a in analyze_provenance(normalise(raw)).sourcing.named]
+    assert named == [source]
+    assert [a.source.lower() for a in analyze_provenance(raw).sourcing.named] == [source]  # as the raw text reads
+
+
+def test_a_first_name_after_the_verb_beats_a_capitalised_word_that_ends_a_quote() -> None:
+    text = normalise("\"He is one of the worst of the worst inside of Venezuela,\" said Fernando Cutz, a former "
+                     "senior national security adviser on Latin America.")
+    assert [a.source for a in analyze_provenance(text).sourcing.named] == ["fernando cutz"]
+
+
+def test_common_words_are_not_in_the_capitalised_word_list() -> None:
+    from newscred.provenance.detect import _capitalised_words
+
+    words = _capitalised_words()
+    assert len(words) > 1000 and {"trump", "facebook", "cuomo"} <= words
+    assert not words & {"said", "the", "officials", "government", "people", "police", "company"}
