@@ -463,3 +463,26 @@ def test_a_short_statement_is_not_called_cut_for_lacking_a_full_stop(analyzer, c
     assert report.facts.truncated_end is cut
     assert report.facts.truncated_start is False
     assert ("appears cut" in report.summary) is cut
+
+
+def test_reports_are_the_same_when_analysed_in_threads() -> None:
+    """The service runs analyses in threads on one Analyzer: its caches (evidence anchors, the
+    injected-block word table) must not let one analysis change another's report."""
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    import newscred
+
+    from .conftest import EXAMPLES
+
+    base = [p.read_text() for p in sorted(EXAMPLES.glob("*.txt"))]
+    texts = [t + " " + " ".join(base[(i + 1) % len(base)].split()[: 40 + 7 * i]) for i, t in enumerate(base * 4)]
+    expected = [newscred.load(claims=False).analyze(t).to_dict() for t in texts]
+    fresh = newscred.load(claims=False)  # empty caches, filled by the threads at once
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible: races show
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            assert [r.to_dict() for r in pool.map(fresh.analyze, texts)] == expected
+    finally:
+        sys.setswitchinterval(interval)

@@ -899,3 +899,31 @@ def test_best_stretch_sum_is_the_largest_run_sum() -> None:
         values = [rng.uniform(-3, 2) for _ in range(n)]
         best = max([sum(values[i:j]) for i, j in itertools.combinations(range(n + 1), 2)], default=0.0)
         assert abs(detect._best_stretch_sum(values) - max(best, 0.0)) < 1e-9
+
+
+def test_token_llrs_agree_under_threads_with_a_small_word_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The service analyses in threads: words added (and tables started anew) by one thread must
+    never change the numbers another thread gets."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from newscred.text.normalise import tokenize
+
+    texts = _llr_texts()
+    texts = [t for t in texts for _ in range(3)] + [normalise(t) + " extra" * k for k, t in enumerate(texts)]
+    expected = [_reference_token_llrs(t, tokenize(t), True, bytearray(len(tokenize(t)))) for t in texts]
+    monkeypatch.setattr(detect, "_WORDS", detect._WordTable(capacity=600))  # a new generation every few texts
+    import sys
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible: races show
+
+    def run(i: int):
+        tokens = tokenize(texts[i])
+        return detect._token_llrs(texts[i], tokens, True, bytearray(len(tokens)))
+
+    try:
+        for _ in range(3):
+            with ThreadPoolExecutor(8) as pool:
+                assert list(pool.map(run, range(len(texts)))) == expected
+    finally:
+        sys.setswitchinterval(interval)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import threading
 import unicodedata
 from operator import itemgetter
 from pathlib import Path
@@ -130,6 +131,7 @@ class Analyzer:
         self._anchor_of = np.full(self.model.n_terms, -1, dtype=np.int64)
         self._anchor_ids: dict[str, int] = {}
         self._anchors: list[str] = []
+        self._anchor_lock = threading.Lock()
         # columns of patterns made only of masked words: they carry weight but mean nothing to a reader
         self._opaque_mask = np.zeros(self.model.n_terms, dtype=bool)
         self._opaque_mask[list(self.model.opaque_columns_)] = True
@@ -419,15 +421,22 @@ class Analyzer:
         if not len(cols):
             return ()
         anchor_of = self._anchor_of
-        for column in cols[anchor_of[cols] < 0].tolist():  # a few hundred weighted columns: worked out once each
-            prefix, term = self.model.term(column)
-            shown = term if prefix == "w" else " ".join("…" if w == "_" else w for w in term.split())
-            self._shown_terms[column] = shown
-            anchor = _anchor(shown)
-            if anchor not in self._anchor_ids:
-                self._anchor_ids[anchor] = len(self._anchors)
-                self._anchors.append(anchor)
-            anchor_of[column] = self._anchor_ids[anchor]
+        missing = cols[anchor_of[cols] < 0]
+        if len(missing):
+            # a few hundred weighted columns, each worked out once; under a lock, since the service
+            # analyses in threads and two of them must not give one anchor two ids
+            with self._anchor_lock:
+                for column in missing.tolist():
+                    if anchor_of[column] >= 0:
+                        continue  # another thread got here first
+                    prefix, term = self.model.term(column)
+                    shown = term if prefix == "w" else " ".join("…" if w == "_" else w for w in term.split())
+                    self._shown_terms[column] = shown
+                    anchor = _anchor(shown)
+                    if anchor not in self._anchor_ids:
+                        self._anchor_ids[anchor] = len(self._anchors)
+                        self._anchors.append(anchor)
+                    anchor_of[column] = self._anchor_ids[anchor]  # last: a column with an id has its term
         ids = anchor_of[cols]
         # summed per anchor in column order, as adding them one by one does
         present = np.unique(ids)

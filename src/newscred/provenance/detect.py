@@ -36,12 +36,13 @@ import bisect
 import json
 import math
 import re
+import threading
 from dataclasses import asdict, dataclass
 from functools import cached_property, lru_cache
 from itertools import compress
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, NamedTuple, Sequence
 
 import numpy as np
 
@@ -642,30 +643,43 @@ def _sentence_initial(text: str, start: int) -> bool:
     return i < 0 or text[i] in ".!?\n:\u2014|\u2022"
 
 
+class _WordRows(NamedTuple):
+    """One generation of :class:`_WordTable`: word -> row, and the rows' arrays."""
+
+    ids: dict[str, int]
+    stem_ids: dict[str, int]
+    base: np.ndarray
+    code: np.ndarray
+    fw2: np.ndarray
+    long4: np.ndarray
+    stem: np.ndarray
+
+
 class _WordTable:
     """What _token_llrs needs of each distinct word, as arrays indexed by a word id: its LLR when it
     is not a content word, its tag code then, whether it is a function word of 2+ letters or a
     content word of 4+ letters, and its stem's id (-1 for function words and numbers).
 
     Articles repeat words, so a token is a dict lookup, and the rest is array arithmetic.  Bounded:
-    when full it starts again, so a long batch run of odd vocabulary cannot grow it without end."""
+    when full it starts a new generation, so a long batch run of odd vocabulary cannot grow it
+    without end.  Thread-safe (the service analyses in threads): new words are added under a lock,
+    a row once written never changes, and :meth:`lookup` returns the generation its ids index."""
 
     def __init__(self, capacity: int = 200_000) -> None:
         self.capacity = capacity
-        self.clear()
+        self._lock = threading.Lock()
+        self.rows = self._new_rows()
 
-    def clear(self) -> None:
-        self.ids: dict[str, int] = {}
-        self.stem_ids: dict[str, int] = {}
-        self.base = np.zeros(self.capacity, dtype=np.float64)
-        self.code = np.zeros(self.capacity, dtype=np.int8)
-        self.fw2 = np.zeros(self.capacity, dtype=bool)
-        self.long4 = np.zeros(self.capacity, dtype=bool)
-        self.stem = np.full(self.capacity, -1, dtype=np.int64)
+    def _new_rows(self) -> _WordRows:
+        n = self.capacity
+        return _WordRows({}, {}, np.zeros(n, dtype=np.float64), np.zeros(n, dtype=np.int8), np.zeros(n, dtype=bool),
+                         np.zeros(n, dtype=bool), np.full(n, -1, dtype=np.int64))
 
-    def _add(self, words: list[str]) -> None:
-        """Give ids to new distinct words, filling the arrays in one assignment each."""
-        first = len(self.ids)
+    @staticmethod
+    def _add(rows: _WordRows, words: list[str]) -> None:
+        """Give ids to new distinct words, filling the arrays in one assignment each (rows first, ids
+        last: an id a reader can see always has its row)."""
+        first = len(rows.ids)
         base, code, fw2, long4, stem = [], [], [], [], []
         for word in words:
             if word in _FUNCTION_LLR or word.isdigit() or len(word) < 3:
@@ -680,21 +694,26 @@ class _WordTable:
                 code.append(_TAG_SHARED)
                 fw2.append(False)
                 long4.append(len(word) >= 4)
-                stem.append(self.stem_ids.setdefault(_stem(word), len(self.stem_ids)))
-        rows = slice(first, first + len(words))
-        self.base[rows], self.code[rows], self.fw2[rows], self.long4[rows], self.stem[rows] = base, code, fw2, long4, stem
-        self.ids.update(zip(words, range(first, first + len(words))))
+                stem.append(rows.stem_ids.setdefault(_stem(word), len(rows.stem_ids)))
+        span = slice(first, first + len(words))
+        rows.base[span], rows.code[span], rows.fw2[span], rows.long4[span], rows.stem[span] = base, code, fw2, long4, stem
+        rows.ids.update(zip(words, range(first, first + len(words))))
 
-    def lookup(self, words: Sequence[str]) -> np.ndarray:
-        ids = list(map(self.ids.get, words))
+    def lookup(self, words: Sequence[str]) -> tuple[np.ndarray, _WordRows]:
+        """(row of each word, the generation of arrays those rows index)."""
+        rows = self.rows
+        ids = list(map(rows.ids.get, words))
         if None in ids:
-            new = list(dict.fromkeys(w for w, i in zip(words, ids) if i is None))
-            if len(self.ids) + len(new) > self.capacity:
-                self.clear()
-                new = list(dict.fromkeys(words))
-            self._add(new)
-            ids = list(map(self.ids.get, words))  # a new dict after clear()
-        return np.array(ids, dtype=np.int64)
+            with self._lock:
+                rows = self.rows
+                ids = list(map(rows.ids.get, words))
+                new = list(dict.fromkeys(w for w, i in zip(words, ids) if i is None))
+                if len(rows.ids) + len(new) > self.capacity:
+                    rows = self.rows = self._new_rows()
+                    new = list(dict.fromkeys(words))
+                self._add(rows, new)
+                ids = list(map(rows.ids.get, words))
+        return np.array(ids, dtype=np.int64), rows
 
 
 # tag codes of _token_llrs, in the order of _TAG_NAMES
@@ -727,8 +746,7 @@ def _token_llrs(text: str, tokens: Sequence[Token], raw: bool, neutral: bytearra
         return [], []
     if words is None:
         words = [t.text for t in tokens]
-    table = _WORDS
-    wid = table.lookup(words)
+    wid, table = _WORDS.lookup(words)
     codes = table.code[wid]
     content = codes == _TAG_SHARED
     positions = np.flatnonzero(content)
