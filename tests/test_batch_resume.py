@@ -154,3 +154,16 @@ def test_resume_with_another_claim_model_is_refused(tmp_path: Path) -> None:
     assert len(_rows(out)) == 4
     assert _score(str(src), "-o", str(out), "--part-size", "4", "--claim-model", str(mine), "--resume").exit_code == 0
     assert len(_rows(out)) == 8
+
+
+def test_resume_refuses_a_folder_whose_rows_were_written_in_another_row_format(tmp_path: Path) -> None:
+    src, out = tmp_path / "in.jsonl", tmp_path / "out"
+    _write_input(src, 8)
+    assert _score(str(src), "-o", str(out), "--part-size", "4").exit_code == 0
+    _interrupt(out, keep=1)
+    manifest = json.loads((out / MANIFEST).read_text())
+    assert manifest["row_format"] == 2
+    (out / MANIFEST).write_text(json.dumps({k: v for k, v in manifest.items() if k != "row_format"}))
+    resumed = _score(str(src), "-o", str(out), "--part-size", "4", "--resume")
+    assert resumed.exit_code == 1 and "wrote some ids differently" in resumed.stderr
+    assert len(_rows(out)) == 4  # nothing was added

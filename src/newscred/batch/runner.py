@@ -305,6 +305,12 @@ def options_differ(recorded: dict[str, Any], current: dict[str, Any]) -> list[st
             if not _same(key, recorded.get(key), current.get(key))]
 
 
+#: How output rows are written, within one newscred version: raised when a development build changes
+#: a row's spelling (2: an integral float id is written as the integer it holds), so that
+#: ``--resume`` never mixes two spellings in one folder.
+ROW_FORMAT = 2
+
+
 @dataclass
 class Manifest:
     model: dict[str, str]
@@ -319,6 +325,8 @@ class Manifest:
     newscred_version: str | None = None
     options: dict[str, Any] | None = None
     duplicate_ids: int = 0
+    #: how rows are written (:data:`ROW_FORMAT`); None in a manifest written before it was recorded
+    row_format: int | None = None
 
     @property
     def committed_rows(self) -> int:
@@ -501,6 +509,10 @@ def _check_resumable(out: Path, manifest: Manifest, version: str, options: dict[
         raise ConfigError(f"cannot resume {out}: it was started with newscred {manifest.newscred_version} and this is "
                           f"newscred {version}, whose rows can differ; finish it with newscred {manifest.newscred_version}, "
                           "or score into a new folder")
+    if manifest.row_format != ROW_FORMAT:
+        raise ConfigError(f"cannot resume {out}: its rows were written by a development build of newscred "
+                          f"{manifest.newscred_version} that wrote some ids differently (a whole-number id as '12.0', "
+                          "not '12'), so the folder would mix two spellings of one id; score into a new folder")
     differ = options_differ(manifest.options, options)
     if differ:
         was = ", ".join(_shown(k, manifest.options.get(k)) for k in differ)
@@ -591,7 +603,7 @@ def score_corpus(
             raise OutputError(f"cannot create the output folder {out}: {exc.strerror or exc}") from None
         manifest = Manifest(model_info, input_info, part_size, output_format,
                             started_at=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
-                            newscred_version=__version__, options=options)
+                            newscred_version=__version__, options=options, row_format=ROW_FORMAT)
         manifest.write(out)
     # "--resume exits 0" must mean "every row is on disk": a part deleted or cut short since it
     # was committed is scored again from the input rather than trusted.
