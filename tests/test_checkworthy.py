@@ -185,7 +185,7 @@ def test_vectorised_dot_equals_the_sparse_product() -> None:
     model = ClaimFinder.load(None).checkworthiness
     text = " ".join(p.read_text() for p in sorted(EXAMPLES.glob("*.txt")))
     terms = [sentence_terms(s) for s in re.split(r"(?<=[.!?])\s+", text) if s.strip()] + [[], ["one"], ["#num", "percent"]]
-    assert model.featuriser._bigram_table() is not None
+    assert model.featuriser._bigram_table is not None
     dense = model.featuriser.transform(terms) @ model.coef
     assert np.allclose(model.featuriser.dot(terms, model.coef), dense, rtol=0, atol=1e-12)
 
@@ -193,5 +193,5 @@ def test_vectorised_dot_equals_the_sparse_product() -> None:
     small = _Featuriser(vocabulary, np.array([1.0, 1.5, 2.0, 3.0, 1.2]))
     coef = np.array([0.5, -1.0, 2.0, 4.0, 0.3, 0.1, 0.2, 0.3, 0.4])
     sample = [["the", "said", "orphan", "pair"], ["orphan", "pair", "#num"], [], ["said"]]
-    assert small._bigram_table() is None
+    assert small._bigram_table is None
     assert np.allclose(small.dot(sample, coef), small.transform(sample) @ coef, rtol=0, atol=1e-12)

@@ -11,7 +11,6 @@ import math
 import os
 import threading
 import unicodedata
-from operator import itemgetter
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
@@ -25,7 +24,7 @@ from .provenance.html import text_to_analyse
 from .report import ContentVerdict, Evidence, Facts, ModelInfo, Report, SignalValue
 from .text.artefacts import Artefact as TextArtefact
 from .text.artefacts import find_artefacts, strip_artefacts
-from .text.normalise import Token, looks_normalised, tokenize
+from .text.normalise import TOKEN_END, TOKEN_START, Token, looks_normalised, tokenize
 from .text.questions import only_asks
 from .text.validate import DEFAULT_MAX_CHARS, check_text, decode_bytes, placeholder_page
 
@@ -341,7 +340,7 @@ class Analyzer:
                 spans = [(blk["start"], blk["end"]) for blk in prov["injected_blocks"]]
                 own = [t.text for t in kept if not any(a <= t.start < e for a, e in spans)]
                 if own:
-                    z_own = self.model.decision(own, style_vector(own, signal_matches(own)))[0]
+                    z_own = self.model.decision_arrays(own, style_vector(own, signal_matches(own)))[0]
                     prov["without_injected_blocks"] = {
                         "p_unreliable": round(_sigmoid(a * z_own + b + math.log(prior / (1.0 - prior))), 4),
                         "words": len(own)}
@@ -553,7 +552,7 @@ def unread_script(text: str, tokens: list[Token]) -> str | None:
     """
     if text.isascii():
         return None
-    read = sum(map(_END, tokens)) - sum(map(_START, tokens))  # letters the tokens cover
+    read = sum(map(TOKEN_END, tokens)) - sum(map(TOKEN_START, tokens))  # letters the tokens cover
     if len(text) - len(text.encode("ascii", "ignore")) <= read:
         return None  # fewer non-ASCII characters than letters read (curly quotes, accents): the common case
     scripts: dict[str, int] = {}
@@ -571,9 +570,6 @@ def unread_script(text: str, tokens: list[Token]) -> str | None:
         return None
     name = max(scripts, key=scripts.__getitem__)
     return name if name == "CJK" else name.capitalize()
-
-
-_START, _END = itemgetter(1), itemgetter(2)  # a Token's offsets
 
 
 def _anchor(shown: str) -> str:

@@ -31,6 +31,7 @@ import math
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import repeat
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -160,7 +161,7 @@ class _Featuriser:
         sentence = np.repeat(np.arange(n, dtype=np.int64), lengths)
         known = unigrams >= 0
         ids, of = unigrams[known], sentence[known]
-        pairs = self._bigram_table()
+        pairs = self._bigram_table
         if pairs is not None and len(flat) > 1:
             # A kept bigram's two words are kept unigrams (each occurs in every sentence the bigram
             # does, and one min_df cut kept both), so bigrams are looked up as pairs of unigram
@@ -192,27 +193,21 @@ class _Featuriser:
                                 (length <= 4).astype(np.float64)])
         return text_part + hand @ coef[n_vocab:]
 
+    @cached_property
     def _bigram_table(self) -> tuple[np.ndarray, np.ndarray] | None:
         """(sorted keys ``first word's column * vocabulary size + second's``, bigram columns), or
         None when some bigram's words are not in the vocabulary (then bigrams are looked up as text)."""
-        if not hasattr(self, "_pairs"):
-            n_vocab, keys, cols = len(self.vocabulary), [], []
-            complete = True
-            for term, col in self.vocabulary.items():
-                if " " in term:
-                    first, second = term.split(" ", 1)
-                    a, b = self.vocabulary.get(first), self.vocabulary.get(second)
-                    if a is None or b is None:
-                        complete = False
-                        break
-                    keys.append(a * n_vocab + b)
-                    cols.append(col)
-            if complete:
-                order = np.argsort(np.array(keys, dtype=np.int64), kind="stable")
-                self._pairs = (np.array(keys, dtype=np.int64)[order], np.array(cols, dtype=np.int64)[order])
-            else:
-                self._pairs = None
-        return self._pairs
+        n_vocab, keys, cols = len(self.vocabulary), [], []
+        for term, col in self.vocabulary.items():
+            if " " in term:
+                first, second = term.split(" ", 1)
+                a, b = self.vocabulary.get(first), self.vocabulary.get(second)
+                if a is None or b is None:
+                    return None
+                keys.append(a * n_vocab + b)
+                cols.append(col)
+        order = np.argsort(np.array(keys, dtype=np.int64), kind="stable")
+        return np.array(keys, dtype=np.int64)[order], np.array(cols, dtype=np.int64)[order]
 
     def _rows(self, term_lists: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         n_vocab = len(self.vocabulary)

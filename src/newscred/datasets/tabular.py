@@ -538,6 +538,7 @@ def _iter_jsonl(stream: _Peekable, name: str, encoding: str, max_bytes: int) -> 
     seen_any = False
     for lineno, raw in _physical_lines(stream, max_bytes):
         error: str | None = None
+        undecodable = False
         obj: Any = None
         if raw is None:
             error = f"line longer than {max_bytes} bytes"
@@ -552,6 +553,7 @@ def _iter_jsonl(stream: _Peekable, name: str, encoding: str, max_bytes: int) -> 
                 obj = json.loads(raw.rstrip(b"\r\n").decode(encoding))
             except UnicodeDecodeError as exc:
                 error = f"bytes not valid {encoding} ({exc.reason} at byte {exc.start} of the line){_ICONV_HINT}"
+                undecodable = True
             except json.JSONDecodeError as exc:
                 # json's messages end in "at", "starting at": the place is the column, said after them
                 error = f"invalid JSON ({exc.msg} column {exc.colno})" if exc.msg.endswith(" at") else \
@@ -561,7 +563,7 @@ def _iter_jsonl(stream: _Peekable, name: str, encoding: str, max_bytes: int) -> 
                     error = f"expected a JSON object, got {type(obj).__name__}"
         seen_any = True
         if error is not None:
-            kind = EncodingError if error.startswith("bytes not valid") else MalformedRowError
+            kind = EncodingError if undecodable else MalformedRowError  # input.encoding, as analyze() says
             err = kind(f"{name}: line {lineno}: {error}", path=name, line=lineno, index=index)
             yield RowResult(index, None, err, lineno)
         else:

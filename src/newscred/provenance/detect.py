@@ -40,14 +40,13 @@ import threading
 from dataclasses import asdict, dataclass
 from functools import cached_property, lru_cache
 from itertools import compress
-from operator import itemgetter
 from pathlib import Path
 from typing import Any, Iterable, NamedTuple, Sequence
 
 import numpy as np
 
 from ..text.artefacts import LINK_SYNTAX, Artefact, find_artefacts
-from ..text.normalise import Token, looks_normalised, tokenize
+from ..text.normalise import TOKEN_END, TOKEN_START, Token, looks_normalised, tokenize
 
 __all__ = [
     "Attribution",
@@ -209,7 +208,6 @@ class Provenance:
 # ----------------------------------------------------------------------------------------------
 
 
-_START, _END = itemgetter(1), itemgetter(2)  # a Token's offsets
 # The words a pattern cannot match without: alternatives, each a tuple of word sets that all need
 # one of their words in the text.  Running a pattern of many alternatives over every position of
 # an article costs more than looking its words up, and most articles have none of them.
@@ -284,11 +282,11 @@ class _Stream:
 
     @cached_property
     def start_array(self) -> np.ndarray:
-        return np.fromiter(map(_START, self.tokens), dtype=np.int64, count=len(self.tokens))
+        return np.fromiter(map(TOKEN_START, self.tokens), dtype=np.int64, count=len(self.tokens))
 
     @cached_property
     def end_array(self) -> np.ndarray:
-        return np.fromiter(map(_END, self.tokens), dtype=np.int64, count=len(self.tokens))
+        return np.fromiter(map(TOKEN_END, self.tokens), dtype=np.int64, count=len(self.tokens))
 
     def token_span(self, match: re.Match[str]) -> tuple[int, int]:
         """Token range ``[first, last)`` of a match that starts and ends on word boundaries."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from itertools import accumulate, repeat
+from operator import itemgetter
 from typing import NamedTuple
 
 # A "word" is a run of Unicode letters or digits; everything else (punctuation, apostrophes,
@@ -32,6 +33,10 @@ class Token(NamedTuple):
     text: str
     start: int
     end: int
+
+
+#: a Token's start and end offsets as C-level getters, for ``map`` over a token list
+TOKEN_START, TOKEN_END = itemgetter(1), itemgetter(2)
 
 
 # Latin letters that Unicode does not decompose into a base letter plus accents: without this
