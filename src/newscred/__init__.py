@@ -12,11 +12,11 @@ import logging
 
 __version__ = "0.1.0"
 
-from .analyzer import Analyzer, load  # noqa: E402
+from .analyzer import Analyzer, CancelToken, load  # noqa: E402
 from .article import Article  # noqa: E402
 from .errors import NewscredError  # noqa: E402
 from .report import Report  # noqa: E402
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
-__all__ = ["Analyzer", "Article", "NewscredError", "Report", "__version__", "load"]
+__all__ = ["Analyzer", "Article", "CancelToken", "NewscredError", "Report", "__version__", "load"]

@@ -10,6 +10,7 @@ import json
 import math
 import os
 import threading
+import time
 import unicodedata
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
@@ -17,7 +18,8 @@ from typing import Any, Iterable, Iterator, Mapping
 import numpy as np
 
 from .article import Article
-from .errors import ConfigError, IndexNotFoundError, InputTypeError, ModelNotFoundError, NewscredError
+from .errors import (AnalysisCancelledError, ConfigError, IndexNotFoundError, InputTypeError, ModelNotFoundError,
+                     NewscredError)
 from .features.signals import DESCRIPTIONS, STYLE_FEATURES, signal_matches, style_vector
 from .model.artifact import Artifact, load_artifact, sha256_bytes
 from .provenance.html import text_to_analyse
@@ -44,6 +46,41 @@ MODES = ("auto", "article", "claim")
 
 _MAX_EVIDENCE_PER_SIDE = 8
 _MAX_SPANS = 25
+
+
+class CancelToken:
+    """Asks an analysis to stop: ``analyzer.analyze(text, cancel=token)`` looks at the token between
+    its stages (validation, normalisation, the content model, evidence, provenance, claims
+    extraction, claim matching) and raises :class:`~newscred.errors.AnalysisCancelledError`
+    (code ``analysis.cancelled``) at the first boundary after :meth:`cancel` was called, from any
+    thread, or after ``deadline`` (a :func:`time.monotonic` time) has passed.
+
+    Cancellation is cooperative: a stage that has begun runs to its end, so an analysis stops
+    within about one stage's time.  A ``threading.Event`` may be passed instead (set = cancelled).
+    """
+
+    __slots__ = ("_event", "deadline")
+
+    def __init__(self, deadline: float | None = None) -> None:
+        self._event = threading.Event()
+        self.deadline = deadline
+
+    def cancel(self) -> None:
+        """Stop the analyses holding this token at their next stage boundary."""
+        self._event.set()
+
+    def is_set(self) -> bool:
+        """True once cancelled or past the deadline (the name ``threading.Event`` uses)."""
+        return self._event.is_set() or (self.deadline is not None and time.monotonic() >= self.deadline)
+
+    def __repr__(self) -> str:
+        return f"CancelToken(deadline={self.deadline!r}, cancelled={self._event.is_set()})"
+
+
+def _checkpoint(cancel: Any, stage: str) -> None:
+    """A stage boundary: raise when ``cancel`` (a CancelToken, a threading.Event or None) is set."""
+    if cancel is not None and cancel.is_set():
+        raise AnalysisCancelledError.before(stage)
 
 
 def resolve_model_path(model: str | os.PathLike[str] | None) -> Path:
@@ -149,6 +186,7 @@ class Analyzer:
         prior: float | None = None,
         mode: str | None = None,
         html: bool | None = None,
+        cancel: CancelToken | threading.Event | None = None,
     ) -> Report:
         """Analyse one article (str, bytes, :class:`Article` or mapping with ``text``).
 
@@ -161,7 +199,16 @@ class Analyzer:
         canonical URL fill ``title`` and ``url`` when those are not given, and the report's
         ``page`` section holds what was read, including ``page.text``: every offset in the report
         refers to that text.
+
+        ``cancel``: a :class:`CancelToken` (or ``threading.Event``) checked between the stages; once it
+        is cancelled, or its deadline has passed, the analysis stops at the next stage boundary with
+        :class:`~newscred.errors.AnalysisCancelledError` (``analysis.cancelled``) instead of a report.
+        Without one (the default) nothing changes.  The REST service cancels an analysis whose
+        caller got a 504, so that its thread is free again.
         """
+        if cancel is not None and not callable(getattr(cancel, "is_set", None)):
+            raise InputTypeError(f"cancel must be a CancelToken, a threading.Event or None; got {type(cancel).__name__}")
+        _checkpoint(cancel, "validation")
         if isinstance(article, (bytes, bytearray)):
             article = decode_bytes(bytes(article))
         art = Article.coerce(article)
@@ -171,7 +218,9 @@ class Analyzer:
         id = id if id is not None else art.id
         if id is not None and not isinstance(id, str):
             id = str(id)  # database ids are often numbers; the report's id is always a string, as in the API
+        _checkpoint(cancel, "reading the page")
         text, page = text_to_analyse(text, html, url=url, max_chars=self.max_chars)
+        _checkpoint(cancel, "normalisation")
         if page is not None:
             title = title if title is not None else page.title
             url = url if url is not None else page.canonical_url
@@ -182,6 +231,7 @@ class Analyzer:
             id=id,
             prior=self.prior if prior is None else _check_prior(prior),
             mode=self.mode if mode is None else _check_mode(mode),
+            cancel=cancel,
         )
         if page is not None:
             from dataclasses import replace
@@ -272,7 +322,7 @@ class Analyzer:
         return self._claim_model
 
     def _analyze_text(self, text: str, *, title: str | None, url: str | None, id: str | None, prior: float,
-                      mode: str = "auto") -> Report:
+                      mode: str = "auto", cancel: Any = None) -> Report:
         params = self.model.params
         tokens = tokenize(text)
         artefacts = find_artefacts(tokens)
@@ -296,7 +346,8 @@ class Analyzer:
                        "gave no article"] if placeholder else []
         if script is None and (mode == "claim" or short):
             return self._analyze_claim(text, tokens, artefacts, words, title=title, url=url, id=id, prior=prior,
-                                       first_reasons=not_article)
+                                       first_reasons=not_article, cancel=cancel)
+        _checkpoint(cancel, "the content model")
         matches = signal_matches(words)
         style = style_vector(words, matches)
         z, term_cols, term_contrib, style_contrib = self.model.decision_arrays(words, style)
@@ -325,11 +376,13 @@ class Analyzer:
             )
         label = "uncertain" if reasons else ("unreliable" if p >= 0.5 else "reliable")
 
+        _checkpoint(cancel, "evidence")
         evidence = self._evidence(kept, words, term_cols, term_contrib)
         signals = self._signals(kept, matches, style, style_contrib)
         prov = None
         normalised_input = looks_normalised(text)
         if self.provenance:
+            _checkpoint(cancel, "provenance")
             from .provenance import analyze_provenance
 
             prov = analyze_provenance(text, tokens, artefacts, lexicon=lexicon, normalised=normalised_input,
@@ -349,20 +402,22 @@ class Analyzer:
         source = self.source_verdict(url)
         claims = None
         if self.claims:
+            _checkpoint(cancel, "claims extraction")
             injected = [(b["start"], b["end"]) for b in prov["injected_blocks"]] if prov else []
             claims = self.claim_finder.find(text, normalised=normalised_input, skip_spans=injected,
-                                              tokens=tokens).to_dict()
+                                            tokens=tokens, cancel=cancel).to_dict()
         return Report(content, facts, self.model_info, _summary(content, facts, source, prov), id=id, title=title, url=url,
                       source=source, provenance=prov, claims=claims)
 
     def _analyze_claim(self, text: str, tokens: list[Token], artefacts: list[TextArtefact], words: list[str], *,
                        title: str | None, url: str | None, id: str | None, prior: float,
-                       first_reasons: list[str] | None = None) -> Report:
+                       first_reasons: list[str] | None = None, cancel: Any = None) -> Report:
         """A short text (statement, headline, post) scored by the claim model.
 
         Provenance and the claims section are article concerns: a claim *is* the sentence to
         check, so ``claims`` lists it alone (with its fact-checked matches when an index is set).
         """
+        _checkpoint(cancel, "the claim model")
         cm = self.claim_model
         p_even = cm.p_unreliable(text)  # the claim model reads the whole text (it drops only links)
         z = math.log(max(p_even, 1e-12) / max(1.0 - p_even, 1e-12))
@@ -402,6 +457,7 @@ class Analyzer:
         source = self.source_verdict(url)
         claims = None
         if self.claims:
+            _checkpoint(cancel, "claims extraction")
             claims = self.claim_finder.single(text).to_dict()
         return Report(content, facts, self._claim_model_info, _summary(content, facts, source, None), id=id, title=title, url=url,
                       source=source, provenance=None, claims=claims)

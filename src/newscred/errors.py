@@ -26,6 +26,7 @@ Every error carries a stable ``code`` used by the CLI, batch error rows and (lat
             . IndexVersionError             index.incompatible   (a republication or claim index)
           - CorruptArtifactError            artifact.corrupt
             . CorruptIndexError             index.corrupt
+      x AnalysisCancelledError              analysis.cancelled (its CancelToken was cancelled, or its deadline passed)
       x MissingExtraError(ImportError)      dependency.missing
 
 Subclasses also inherit from the matching builtin so that ``except ValueError`` keeps working.
@@ -165,6 +166,20 @@ class WorkerDiedError(NewscredError):
     of waiting forever for rows that worker held."""
 
     code = "batch.worker_died"
+
+
+class AnalysisCancelledError(NewscredError):
+    """An analysis stopped at a stage boundary because its :class:`~newscred.analyzer.CancelToken`
+    was cancelled or its deadline passed (``analyze(..., cancel=token)``): there is no report.
+    ``context["stage"]`` names the stage it did not start."""
+
+    code = "analysis.cancelled"
+
+    @classmethod
+    def before(cls, stage: str) -> "AnalysisCancelledError":
+        """The error for an analysis stopped before ``stage`` ("provenance", "claim matching", ...)."""
+        return cls(f"The analysis was cancelled before {stage} (its cancel token was set, or its deadline passed); "
+                   "there is no report.", stage=stage)
 
 
 class MissingExtraError(NewscredError, ImportError):

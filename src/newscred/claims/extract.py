@@ -285,13 +285,16 @@ class ClaimFinder:
                 "threshold": round(self.min_score, 4), "sentences": rows}
 
     def find(self, text: str, *, normalised: bool | None = None,
-             skip_spans: Sequence[tuple[int, int]] = (), tokens: Sequence[Token] | None = None) -> ClaimsSection:
+             skip_spans: Sequence[tuple[int, int]] = (), tokens: Sequence[Token] | None = None,
+             cancel: Any = None) -> ClaimsSection:
         """The claims section for ``text``.
 
         ``skip_spans``: character ranges that are not the article's own words (the blocks a
         republisher injected, found by provenance); a sentence lying mostly inside one is not
         listed, since its claims are not the article's.  ``tokens``: ``tokenize(text)``, when the
         caller has it (the analyzer does), so the text is tokenised once, not once per sentence.
+        ``cancel``: the analysis's :class:`~newscred.analyzer.CancelToken` (or None), looked at
+        before the fact-check matching.
         """
         tokens = tokenize(text) if tokens is None else tokens
         is_normalised = looks_normalised(text) if normalised is None else normalised
@@ -311,6 +314,10 @@ class ClaimFinder:
             notes.append(f"{repeats} check-worthy sentence(s) repeating an earlier one word for word are listed once")
         ranked = sorted(((s, score) for s, score in distinct if score is not None), key=lambda cs: (-cs[1], cs[0].start))
         chosen = [(s, score) for s, score in ranked if score >= self.min_score][: self.top_k]
+        if cancel is not None and cancel.is_set():
+            from ..errors import AnalysisCancelledError
+
+            raise AnalysisCancelledError.before("claim matching")
         matches = self._matches([s.text for s, _ in chosen], notes)
         items = tuple(CheckWorthySentence(s.text, s.start, s.end, score, rank, m)
                       for rank, ((s, score), m) in enumerate(zip(chosen, matches), 1))

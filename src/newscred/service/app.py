@@ -14,7 +14,8 @@ of :mod:`newscred.errors` for input errors and these for the request itself:
  413   request.too_large          body over max_body_bytes, or batch over max_batch_items
  415   request.unsupported_media_type  a body that is not JSON (Content-Type) or is compressed
  503   server.busy                every analysis thread stayed taken for timeout_s (Retry-After)
- 504   request.timeout            the analysis itself took longer than timeout_s
+ 504   request.timeout            the analysis itself took longer than timeout_s (it is then cancelled: its
+                                  thread stops at the next stage boundary, see ``CancelToken``)
  404   not_found                  no such route
  405   method_not_allowed         wrong HTTP method for the route
  500   internal                   a bug: logged on the server, no traceback in the body
@@ -41,8 +42,8 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
-from ..analyzer import claim_model_info
-from ..errors import ConfigError, DataError, InputError, NewscredError
+from ..analyzer import CancelToken, claim_model_info
+from ..errors import AnalysisCancelledError, ConfigError, DataError, InputError, NewscredError
 from ..provenance.html import text_to_analyse
 from ..text.validate import check_text
 from .schemas import (
@@ -338,6 +339,7 @@ def create_app(analyzer: Any, settings: ServiceSettings | None = None) -> FastAP
     """The API around a loaded :class:`~newscred.Analyzer`."""
     settings = settings or ServiceSettings()
     pool: list[concurrent.futures.ThreadPoolExecutor] = []  # made on first use, again after a shutdown
+    running: set[CancelToken] = set()  # the tokens of analyses in flight, cancelled at shutdown
 
     def executor() -> concurrent.futures.ThreadPoolExecutor:
         if not pool:
@@ -351,6 +353,8 @@ def create_app(analyzer: Any, settings: ServiceSettings | None = None) -> FastAP
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
+        for token in list(running):
+            token.cancel()
         while pool:
             pool.pop().shutdown(wait=False, cancel_futures=True)
 
@@ -413,17 +417,24 @@ def create_app(analyzer: Any, settings: ServiceSettings | None = None) -> FastAP
                            allow_headers=["content-type"], max_age=600)
 
     # ------------------------------------------------------------ analysis
-    def analyze_one(req: AnalyzeRequest) -> dict[str, Any]:
+    def analyze_one(req: AnalyzeRequest, cancel: CancelToken) -> dict[str, Any]:
         # Looked up at call time, so a wrapped or patched analyzer is honoured.  HTML pages are read
         # by the library, exactly as `newscred analyze page.html` reads them.
         report = app.state.analyzer.analyze(req.text, title=req.title, url=req.url, id=req.id, prior=req.prior, mode=req.mode,
-                                            html=req.html)
+                                            html=req.html, cancel=cancel)
         return report.to_dict()
 
-    async def run(fn: Callable[..., Any], *args: Any, timeout: float | None = None) -> Any:
+    async def analyze_req(req: AnalyzeRequest, timeout: float | None = None) -> dict[str, Any]:
+        token = CancelToken()
+        return await run(analyze_one, req, token, timeout=timeout, cancel=token)
+
+    async def run(fn: Callable[..., Any], *args: Any, timeout: float | None = None,
+                  cancel: CancelToken | None = None) -> Any:
         """``fn(*args)`` on an analysis thread.  Waiting for a free thread and the analysis itself are
         timed apart: a short text queued behind long ones gets 503 (retry), not 504 ("too long"),
-        and a job that never started is withdrawn, so it cannot eat CPU after its caller gave up."""
+        and a job that never started is withdrawn, so it cannot eat CPU after its caller gave up.
+        On a 504 ``cancel`` (the analysis's token) is cancelled: the analysis stops at its next stage
+        boundary and frees its thread instead of finishing for nobody."""
         loop = asyncio.get_running_loop()
         limit = settings.timeout_s if timeout is None else timeout
         started = loop.create_future()
@@ -432,7 +443,12 @@ def create_app(analyzer: Any, settings: ServiceSettings | None = None) -> FastAP
             loop.call_soon_threadsafe(lambda: started.done() or started.set_result(None))
             return fn(*args)
 
+        if cancel is not None and limit <= 0:
+            cancel.cancel()  # a batch past its deadline: the 504 is certain, so the item does no work
         future = executor().submit(job)
+        if cancel is not None:
+            running.add(cancel)
+            future.add_done_callback(lambda _: running.discard(cancel))
         try:
             await asyncio.wait_for(asyncio.shield(started), settings.timeout_s)
         except (asyncio.TimeoutError, TimeoutError):
@@ -443,7 +459,10 @@ def create_app(analyzer: Any, settings: ServiceSettings | None = None) -> FastAP
                     "server with more --workers.", headers={"Retry-After": "1"}) from None
         try:
             return await asyncio.wait_for(asyncio.wrap_future(future), limit)
-        except (asyncio.TimeoutError, TimeoutError):
+        except (asyncio.TimeoutError, TimeoutError, AnalysisCancelledError):
+            # AnalysisCancelledError: the token was cancelled because time was up (a batch past its deadline)
+            if cancel is not None:
+                cancel.cancel()
             raise ServiceError(
                 504, "request.timeout", f"The analysis took longer than {limit:g} s and its answer was dropped. Send a "
                 "shorter text, or start the server with a longer --timeout."
@@ -458,7 +477,7 @@ def create_app(analyzer: Any, settings: ServiceSettings | None = None) -> FastAP
         tags=["analysis"],
     )
     async def analyze(body: AnalyzeRequest) -> JSONResponse:
-        return JSONResponse(await run(analyze_one, body))
+        return JSONResponse(await analyze_req(body))
 
     @app.post(
         "/v1/analyze/batch",
@@ -491,7 +510,7 @@ def create_app(analyzer: Any, settings: ServiceSettings | None = None) -> FastAP
                                                        "message": _validation_message(errors, root=f"items[{position}]")}))
                 continue
             try:
-                results.append(await run(analyze_one, req, timeout=max(0.0, deadline - loop.time())))
+                results.append(await analyze_req(req, timeout=max(0.0, deadline - loop.time())))
             except ServiceError as exc:
                 results.append(failed(position, item, {"code": exc.code, "message": exc.message}))
             except NewscredError as exc:
