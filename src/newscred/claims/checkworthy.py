@@ -41,6 +41,7 @@ import numpy as np
 from ..errors import DataError
 from ..model.artifact import npz_bytes, read_npz, read_verified_artifact, write_bundle
 from ..text.normalise import tokenize
+from ._arrays import search_sorted
 
 __all__ = [
     "CheckWorthinessModel",
@@ -157,7 +158,9 @@ class _Featuriser:
         n_vocab = len(self.vocabulary)
         lengths = [len(terms) for terms in term_lists]
         flat = [t for terms in term_lists for t in terms]
-        unigrams = np.fromiter(map(self.vocabulary.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
+        # terms are words (no space): looked up among the vocabulary's words only, unless one is not
+        words = self._word_columns if " " not in "".join(flat) else self.vocabulary
+        unigrams = np.fromiter(map(words.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
         sentence = np.repeat(np.arange(n, dtype=np.int64), lengths)
         known = unigrams >= 0
         ids, of = unigrams[known], sentence[known]
@@ -169,7 +172,7 @@ class _Featuriser:
             keys, cols = pairs
             inside = (sentence[1:] == sentence[:-1]) & known[1:] & known[:-1]
             wanted = unigrams[:-1][inside] * n_vocab + unigrams[1:][inside]
-            pos = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
+            pos = np.minimum(search_sorted(keys, wanted), max(len(keys) - 1, 0))
             hit = keys[pos] == wanted if len(keys) else np.zeros(len(wanted), dtype=bool)
             ids = np.concatenate([ids, cols[pos[hit]]])
             of = np.concatenate([of, sentence[:-1][inside][hit]])
@@ -192,6 +195,20 @@ class _Featuriser:
         hand = np.column_stack([(numbers > 0).astype(np.float64), np.log1p(numbers), np.log1p(length) / 4.0,
                                 (length <= 4).astype(np.float64)])
         return text_part + hand @ coef[n_vocab:]
+
+    @cached_property
+    def _word_columns(self) -> dict[str, int]:
+        """The vocabulary without its bigrams (a term without a space has the same column in both),
+        most frequent (lowest idf) first.  Looking up an article's ~700 words in all ~40,000 terms,
+        sorted alphabetically, reads from all over them: most of the time of :meth:`dot` in a
+        running analysis is memory reads.  A fifth of the entries, with the common words' (and
+        their strings and numbers) side by side, read less (~0.1 ms an article)."""
+        words = [term for term in self.vocabulary if " " not in term]
+        columns = np.fromiter(map(self.vocabulary.__getitem__, words), dtype=np.int64, count=len(words))
+        order = np.argsort(self.idf[columns], kind="stable")
+        # new strings and numbers, made in that order, so they lie in that order in memory
+        fresh = [words[i].encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass") for i in order.tolist()]
+        return dict(zip(fresh, columns[order].tolist()))
 
     @cached_property
     def _bigram_table(self) -> tuple[np.ndarray, np.ndarray] | None:

@@ -232,13 +232,14 @@ class ClaimFinder:
         is_normalised = looks_normalised(text) if normalised is None else normalised
         sentences = self.sentences(text, normalised=is_normalised, tokens=tokens)
         starts = [t.start for t in tokens]
+        # (splitting at most MIN_CLAIM_WORDS times counts the words as far as the test needs)
         long_enough = [i for i, s in enumerate(sentences)
-                       if len(s.text.split()) >= MIN_CLAIM_WORDS and not is_boilerplate(s.text)]
+                       if len(s.text.split(None, MIN_CLAIM_WORDS)) >= MIN_CLAIM_WORDS and not is_boilerplate(s.text)]
         terms = [token_terms(_tokens_within(tokens, starts, sentences[i].start, sentences[i].end)) for i in long_enough]
         scores: list[float | None] = [None] * len(sentences)
         if long_enough:
-            for i, score in zip(long_enough, self.checkworthiness.score_terms(terms)):
-                scores[i] = float(score)
+            for i, score in zip(long_enough, self.checkworthiness.score_terms(terms).tolist()):
+                scores[i] = score
         return list(zip(sentences, scores))
 
     def sentences(self, text: str, *, normalised: bool | None = None,
@@ -303,7 +304,9 @@ class ClaimFinder:
         if is_normalised:
             notes.append("the text has no punctuation: sentence ends were predicted by the boundary model and are "
                          "approximate (it finds about half of them), so check where each listed sentence starts and ends")
-        own = [(s, score) for s, score in scored if not mostly_inside(s.start, s.end, skip_spans)]
+        own = scored  # without injected blocks, every sentence (never empty) is the article's own
+        if skip_spans:
+            own = [(s, score) for s, score in scored if not mostly_inside(s.start, s.end, skip_spans)]
         if len(own) < len(scored):
             notes.append(f"{len(scored) - len(own)} sentence(s) inside blocks injected by a republisher were not considered")
         distinct = _first_occurrences(own, key=lambda cs: cs[0].text)
@@ -401,15 +404,76 @@ MATCH_CAVEAT = ("each match is a similar fact-checked claim, not this sentence: 
 def _first_occurrences(rows: Sequence[Any], *, key: Any) -> list[Any]:
     """``rows`` without those whose sentence repeats an earlier one (compared on letters and
     digits, so spacing and curly quotes do not matter)."""
+    texts = [key(row) for row in rows]
+    # Folding costs a few microseconds a sentence, and almost every sentence of an article has a
+    # _letter_checksum no other has: it repeats none and none repeats it.  Only the others are
+    # folded and compared.
+    shared = None
+    if len(texts) >= 8:
+        sums = _letter_checksums(texts)
+        counts: dict[int, int] = {}
+        for value in sums:
+            counts[value] = counts.get(value, 0) + 1
+        shared = [counts[value] > 1 for value in sums]
     seen: set[str] = set()
     out = []
-    for row in rows:
-        folded = _FOLD_ANY.sub(" ", key(row).lower()).strip()
-        if folded in seen:
-            continue
-        seen.add(folded)
+    for i, (row, text) in enumerate(zip(rows, texts)):
+        if shared is None or shared[i]:
+            folded = _FOLD_ANY.sub(" ", text.lower()).strip()
+            if folded in seen:
+                continue
+            seen.add(folded)
         out.append(row)
     return out
+
+
+# A weight for each ASCII letter (a capital weighs as its lower case) and digit, from a fixed
+# multiplicative hash; 0 for every other ASCII character.
+_ASCII_WEIGHTS = tuple((ord(c.lower()) * 2654435761) % 4294967291 + 1 if c.isalnum() else 0
+                       for c in map(chr, range(128)))
+# The only characters beyond ASCII whose lower case holds an ASCII letter or digit (the tests check
+# every code point): LATIN CAPITAL LETTER I WITH DOT ABOVE and KELVIN SIGN.
+_LOWER_TO_ASCII = {"\u0130": "i", "\u212a": "k"}
+
+
+def _letter_checksum(text: str) -> int:
+    """The sum of the weights of the ASCII letters and digits of ``text.lower()``.  Two texts
+    with the same fold (``_first_occurrences``'s: lower case, every run of characters that are not
+    letters or digits a space) have the same letters and digits, so the same checksum."""
+    return sum(_ASCII_WEIGHTS[ord(c)] for c in text.lower() if c.isascii())
+
+
+def _letter_checksums(texts: Sequence[str]) -> list[int]:
+    """:func:`_letter_checksum` of each of ``texts``, all at once with numpy and without
+    lower-casing (a capital weighs as its letter)."""
+    import numpy as np
+
+    joined = "".join(texts)
+    if any(char in joined for char in _LOWER_TO_ASCII):  # (rare) each code point, with those two
+        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        weights = _weight_table()[np.minimum(codes, 128)]
+        for char, letter in _LOWER_TO_ASCII.items():
+            weights[codes == ord(char)] = _ASCII_WEIGHTS[ord(letter)]
+    else:  # one "?" (weight 0) for each code point beyond ASCII
+        weights = _weight_table()[np.frombuffer(joined.encode("ascii", "replace"), dtype=np.uint8)]
+    cumulative = np.zeros(len(weights) + 1, dtype=np.int64)
+    np.cumsum(weights, out=cumulative[1:])
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    ends = np.cumsum(lengths)
+    return (cumulative[ends] - cumulative[ends - lengths]).tolist()  # type: ignore[no-any-return]
+
+
+_WEIGHT_TABLE: Any = None
+
+
+def _weight_table() -> Any:
+    """:data:`_ASCII_WEIGHTS` as a numpy array, plus weight 0 at 128 (for every code point beyond)."""
+    global _WEIGHT_TABLE
+    if _WEIGHT_TABLE is None:
+        import numpy as np
+
+        _WEIGHT_TABLE = np.asarray(_ASCII_WEIGHTS + (0,), dtype=np.int64)
+    return _WEIGHT_TABLE
 
 
 def _tokens_within(tokens: Sequence[Token], starts: Sequence[int], start: int, end: int) -> Sequence[Token]:

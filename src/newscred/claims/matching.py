@@ -76,6 +76,7 @@ from ..model.artifact import (
 )
 from ..text.normalise import normalise
 from ..text.questions import is_question
+from ._arrays import search_sorted
 
 __all__ = [
     "DEFAULT_DATASETS",
@@ -352,6 +353,8 @@ def is_negated(normalised: str) -> bool:
     """Whether normalised text holds a negation: "not", "never", "cannot", "doesnt" or a
     contraction cut by normalising ("doesn t", "can t")."""
     words = normalised.split()
+    if _NEGATIONS.isdisjoint(words) and "t" not in words:  # most texts: no word to look at twice
+        return False
     return any(w in _NEGATIONS or (w == "t" and i and words[i - 1].endswith("n")) for i, w in enumerate(words))
 
 
@@ -668,13 +671,18 @@ class _Lexical:
 
     def _ids_of_words(self, words: list[str]) -> np.ndarray:
         known = self._word_ids
-        new = list({w for w in words if w not in known})
-        if new:
-            if len(known) + len(new) > _KNOWN_WORDS_LIMIT:
-                known = self._word_ids = {w: known[w] for w in words if w in known}
-            found, ids = self.words.lookup(new)
-            known.update(dict.fromkeys(new, -1))
-            known.update(zip(found, ids))
+        # one look-up a word (the memo is large: each costs cache misses); None for a word not seen yet
+        ids = list(map(known.get, words))
+        try:
+            return np.array(ids, dtype=np.int64)
+        except TypeError:  # a None: some words are new
+            pass
+        new = list({w for w, i in zip(words, ids) if i is None})
+        if len(known) + len(new) > _KNOWN_WORDS_LIMIT:
+            known = self._word_ids = {w: known[w] for w in words if w in known}
+        found, found_ids = self.words.lookup(new)
+        known.update(dict.fromkeys(new, -1))
+        known.update(zip(found, found_ids))
         return np.fromiter(map(known.__getitem__, words), dtype=np.int64, count=len(words))
 
     def vectorise(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -700,7 +708,7 @@ class _Lexical:
         pair = np.flatnonzero((text_of[:-1] == text_of[1:]) & (ids[:-1] >= 0) & (ids[1:] >= 0))
         if len(pair) and len(self.bigram_keys):
             keys = ids[pair] * len(self.unigram_column) + ids[pair + 1]
-            at = np.minimum(np.searchsorted(self.bigram_keys, keys), len(self.bigram_keys) - 1)
+            at = np.minimum(search_sorted(self.bigram_keys, keys), len(self.bigram_keys) - 1)
             hit = self.bigram_keys[at] == keys
             bigram[pair[hit]] = self.bigram_columns[at[hit]]
         # each text's term sequence: its unigrams, then its bigrams (the order of _terms)

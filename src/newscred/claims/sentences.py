@@ -110,7 +110,10 @@ _NEVER_END = frozenset({"e.g", "i.e", "viz", "vs", "v"})
 # end of the text.  Newlines are handled separately.
 _END_RE = re.compile(r"""([.!?\u2026]+)(['"\u2019\u201d\u00bb)\]]*)(?=\s|$)""")
 _WORD_BEFORE_RE = re.compile(r"""([\w.\-']*)$""")
-_NEXT_RE = re.compile(r"""\s*(['"\u2018\u201c\u00ab(\[]*)(\S*)""")
+_WORD_CHARS_RE = re.compile(r"""[\w.\-']*""")  # _WORD_BEFORE_RE's characters, for its fast path
+# (opening quotes/brackets, first word): the word is the leading [\w'\u2019-] run of the next
+# non-space run, and those characters are all non-space, so one pattern reads both.
+_NEXT_RE = re.compile(r"""\s*(['"\u2018\u201c\u00ab(\[]*)([\w'\u2019\-]*)""")
 _INITIALS_RE = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]?$")
 # A line ends at "\n", "\r\n" or a bare "\r" (old Mac files: misinfotext_sfu's paragraphs are "\r\r").
 _BLANK_LINE_RE = re.compile(r"(?:\r\n?|\n)[^\S\r\n]*(?:\r\n?|\n)")
@@ -145,8 +148,25 @@ def _next_word(text: str, pos: int) -> tuple[str, str]:
     """(opening quotes/brackets, first word) after ``pos``."""
     m = _NEXT_RE.match(text, pos)
     assert m is not None  # the pattern matches the empty string
-    word = re.match(r"[\w'\u2019\-]*", m.group(2))
-    return m.group(1), word.group() if word else ""
+    return m.group(1), m.group(2)
+
+
+def _word_before(text: str, dot_start: int) -> str:
+    """``_WORD_BEFORE_RE.search(text, max(0, dot_start - 60), dot_start).group(1)``: the run of
+    word characters, dots, hyphens and apostrophes ending at ``dot_start`` (at most 60 back).
+
+    The search tries every start in the window, each time running to the run's end and backing
+    off (a few microseconds a stop).  Most words follow a space: when the characters from the
+    last space in the window to ``dot_start`` are all of the run, the match is exactly those
+    (no earlier start gets past that space to the end, nor to a final newline, which is not one
+    of them); otherwise the search is run as before.
+    """
+    lo = max(0, dot_start - 60)
+    space = text.rfind(" ", lo, dot_start)
+    if space >= 0 and _WORD_CHARS_RE.fullmatch(text, space + 1, dot_start):
+        return text[space + 1 : dot_start]
+    before = _WORD_BEFORE_RE.search(text, lo, dot_start)
+    return before.group(1) if before else ""
 
 
 def _lower_cased(text: str) -> bool:
@@ -174,8 +194,7 @@ def _period_ends_sentence(text: str, dot_start: int, after: int, lower_cased: bo
     first = nxt[:1]
     if first and first.islower() and not lower_cased:
         return False  # "e.g. the", "Jan. at" ... a lower-case continuation is no new sentence
-    before = _WORD_BEFORE_RE.search(text, max(0, dot_start - 60), dot_start)
-    word = before.group(1) if before else ""
+    word = _word_before(text, dot_start)
     word = word.rsplit("-", 1)[-1]  # "U.S.-led"... only the last part counts
     bare = word.rstrip(".").lower()
     if not bare:
@@ -218,7 +237,7 @@ def _split_block(text: str, lo: int, hi: int, out: list[tuple[int, int]], lower_
                 start = credits[0]
             del credits[0]
         punct = m.group(1)
-        if "." in punct and not any(ch in punct for ch in "!?\u2026") and len(punct) == 1:
+        if punct == ".":  # a single full stop (no "!", "?" or ellipsis with it)
             if not _period_ends_sentence(text, m.start(1), after, lower_cased):
                 continue
         elif punct[-1] in "!?\u2026" or len(punct) > 1:
