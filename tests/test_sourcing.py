@@ -210,3 +210,24 @@ def test_common_words_are_not_in_the_capitalised_word_list() -> None:
     words = _capitalised_words()
     assert len(words) > 1000 and {"trump", "facebook", "cuomo"} <= words
     assert not words & {"said", "the", "officials", "government", "people", "police", "company"}
+
+
+@pytest.mark.parametrize("variant", ["raw", "normalised"])
+@pytest.mark.parametrize("text, place, role", [
+    ("The plan had support in both chambers last week. A spokesman in Washington said the plan was dead.",
+     "washington", "spokesman"),
+    ("Protesters gathered near the square on Sunday, and police in Paris said dozens were detained.", "paris", "police"),
+])
+def test_a_title_speaking_from_a_place_is_the_title_not_the_place(variant: str, text: str, place: str, role: str) -> None:
+    # normalised text knows "washington" as a name (news capitalises it), yet after "in" it says where
+    named, roles, _ = _sources(text if variant == "raw" else normalise(text))
+    assert place not in named
+    assert role in roles
+
+
+@pytest.mark.parametrize("variant", ["raw", "normalised"])
+def test_sources_somewhere_are_anonymous(variant: str) -> None:
+    text = ("The ministry declined to comment on the report. Sources in Beijing told Reuters the plan had been "
+            "shelved after the meeting.")
+    named, roles, anonymous = _sources(text if variant == "raw" else normalise(text))
+    assert anonymous == 1 and not named and not roles

@@ -1263,7 +1263,8 @@ _ANON_PATTERNS: list[tuple[str, str]] = [
     ("not authorized to speak", r"(?:(?:who|because (?:he|she|they|it)|as (?:he|she|they)) )?(?:was|were|is|are|wasn t|weren t|isn t|aren t)(?: not)? (?:authorized|authorised|permitted|allowed|cleared) to (?:speak|discuss|comment|talk|be (?:named|identified|quoted))"),
     ("not authorized to speak", r"not (?:authorized|authorised|permitted|allowed|cleared) to (?:speak|discuss|comment|talk)"),
     ("person familiar with", r"(?:(?:a|an|one|two|three|four|several|some|other|the|multiple|many) )?(?:[a-z]+ )?(?:person|people|persons|sources?|officials?|individuals?|insiders?|aides?|politicians?|diplomats?|lawmakers?|executives?|staffers?|employees?) (?:familiar with|close to|briefed on|with (?:direct )?knowledge of|knowledgeable about|in the know)"),
-    ("sources said", r"(?:sources?|insiders?) (?:said|say|says|told|tell|tells|claim|claimed|claims|revealed|confirmed|report|reported|added)"),
+    # "sources said", and "sources in Beijing told Reuters": where the sources sit names none of them
+    ("sources said", r"(?:sources?|insiders?) (?:(?:in|at|from|inside|within) (?:[a-z]+ ){1,4}?)?(?:said|say|says|told|tell|tells|claim|claimed|claims|revealed|confirmed|report|reported|added)"),
     ("according to sources", r"(?:according to|told|tells|said|says|adds|added) (?:a |an |the |two |three |several |multiple )?(?:[a-z]+ )?(?:sources?|insiders?)"),
     ("unnamed source", r"(?:unnamed|anonymous|unidentified) (?:[a-z]+ )?(?:source|sources|official|officials|person|people|insider|insiders|aide|aides|staffer|staffers|member|members)"),
     ("a source", r"(?:a|an) (?:[a-z]+ )?(?:source|insider) (?:close to|said|says|told|tells|revealed|added|explained)"),
@@ -1320,6 +1321,8 @@ _NAME_TITLES = _HONORIFICS | frozenset(
 _ABBREVIATIONS = _HONORIFICS | frozenset("st jr sr inc corp co ltd bros no vs jan feb mar apr jun jul aug sep sept "
                                          "oct nov dec mt ft ave dept univ".split())
 _PREPOSITIONS = frozenset("of in at from for with on by to near inside outside across within among".split())
+# prepositions before where a title speaks from ("a spokesman in Washington said")
+_PLACE_PREPOSITIONS = frozenset("in at from near inside outside across within".split())
 _DETERMINERS = frozenset("the a an one another two three four five several some its their his her".split())
 _INDEFINITE = frozenset("a an one another two three four five several some".split())
 # the words of _VERB_RE, one by one
@@ -1764,7 +1767,14 @@ class _Clauses:
         found = self.classify(s, j, det)
         if not self.raw and found and found[0] == "named" and words[found[1][1] - 1] not in _BODIES:
             # without capitals the phrase runs back over anything ("his previous statements dr fauci"):
-            # a person's name with evidence is the subject, whatever preposition came before
+            # a person's name with evidence is the subject, whatever preposition came before -- except a
+            # place after a title: "a spokesman in washington said", "police in paris said" quote the
+            # title, as raw text shows ("Officials in Moscow said"); "moscow said" alone stays the body
+            if (found[1][0] == s and p > 0 and words[p] in _PLACE_PREPOSITIONS and self.joined(p + 1)
+                    and self.joined(p) and depth < 4):
+                head = self.phrase_before(p - 1, depth + 1)
+                if isinstance(head, tuple) and head[0] == "role":
+                    return head
             return found
         if p >= 0 and self.joined(p + 1) and words[p] in _PREPOSITIONS and depth < 4 and p > 0 and self.joined(p):
             # "Hospital officials in Riverton said", "Amy Liu of Riverton University said": the subject
