@@ -424,8 +424,10 @@ def render_extras() -> str:
     probe = load("self_training_probe.json")
     if probe:
         lines += ["## Probe: adapting to an unlabelled corpus (`python benchmarks/self_training_probe.py --protocol`)", "",
-                  f"Not shipped. Each leave-one-dataset-out fold's model (the every-term recipe, the default before "
-                  f"consistent terms) scores its held-out set, the most confident "
+                  f"Not shipped. Each leave-one-dataset-out fold's model ("
+                  + ("the default recipe, consistent terms" if probe.get("recipe") == "default"
+                     else "the every-term recipe, the default before consistent terms")
+                  + f") scores its held-out set, the most confident "
                   f"{probe['share'] / 2:.0%} at each end become pseudo-labels (no held-out labels used), and the model is "
                   f"retrained with them (total weight {probe['weight']:g} training cells). Run {probe['date']}.", "",
                   "| held-out set | ROC-AUC before | after | pseudo-labels right |" +
@@ -440,7 +442,8 @@ def render_extras() -> str:
         if "protocol" in probe:
             pr = probe["protocol"]
             lines += ["", f"Under the full protocol the adapted models reach mean macro-F1 {pr['mean_macro_f1']:.3f} (the same "
-                      "recipe unadapted: the 'previous default' column of the quality table), with pooled ECE at the even prior "
+                      "recipe unadapted: the '" + ("newscred default" if probe.get("recipe") == "default" else "previous default")
+                      + "' column of the quality table), with pooled ECE at the even prior "
                       f"{pr['ece_balanced']:.3f} and confident errors {pr['confident_error_rate']:.1%}. It needs the training "
                       "corpora at adaptation time and fresh calibration, so it is a direction, not a feature yet."]
         lines.append("")
