@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
+import numpy as np
+
 from ..text.normalise import Token, looks_normalised, tokenize
 
 if TYPE_CHECKING:
@@ -406,7 +408,7 @@ def _first_occurrences(rows: Sequence[Any], *, key: Any) -> list[Any]:
     digits, so spacing and curly quotes do not matter)."""
     texts = [key(row) for row in rows]
     # Folding costs a few microseconds a sentence, and almost every sentence of an article has a
-    # _letter_checksum no other has: it repeats none and none repeats it.  Only the others are
+    # letter checksum (_letter_checksums) no other has: it repeats none and none repeats it.  Only the others are
     # folded and compared.
     shared = None
     if len(texts) >= 8:
@@ -434,46 +436,28 @@ _ASCII_WEIGHTS = tuple((ord(c.lower()) * 2654435761) % 4294967291 + 1 if c.isaln
 # The only characters beyond ASCII whose lower case holds an ASCII letter or digit (the tests check
 # every code point): LATIN CAPITAL LETTER I WITH DOT ABOVE and KELVIN SIGN.
 _LOWER_TO_ASCII = {"\u0130": "i", "\u212a": "k"}
-
-
-def _letter_checksum(text: str) -> int:
-    """The sum of the weights of the ASCII letters and digits of ``text.lower()``.  Two texts
-    with the same fold (``_first_occurrences``'s: lower case, every run of characters that are not
-    letters or digits a space) have the same letters and digits, so the same checksum."""
-    return sum(_ASCII_WEIGHTS[ord(c)] for c in text.lower() if c.isascii())
+# _ASCII_WEIGHTS as an array, plus weight 0 at 128 (for every code point beyond ASCII)
+_WEIGHT_TABLE = np.asarray(_ASCII_WEIGHTS + (0,), dtype=np.int64)
 
 
 def _letter_checksums(texts: Sequence[str]) -> list[int]:
-    """:func:`_letter_checksum` of each of ``texts``, all at once with numpy and without
-    lower-casing (a capital weighs as its letter)."""
-    import numpy as np
-
+    """Of each of ``texts``, the sum of the weights of the ASCII letters and digits of its lower
+    case.  Two texts with the same fold (``_first_occurrences``'s: lower case, every run of
+    characters that are not letters or digits a space) have the same letters and digits, so the
+    same checksum.  All at once with numpy, and without lower-casing (a capital weighs as its letter)."""
     joined = "".join(texts)
     if any(char in joined for char in _LOWER_TO_ASCII):  # (rare) each code point, with those two
         codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        weights = _weight_table()[np.minimum(codes, 128)]
+        weights = _WEIGHT_TABLE[np.minimum(codes, 128)]
         for char, letter in _LOWER_TO_ASCII.items():
             weights[codes == ord(char)] = _ASCII_WEIGHTS[ord(letter)]
     else:  # one "?" (weight 0) for each code point beyond ASCII
-        weights = _weight_table()[np.frombuffer(joined.encode("ascii", "replace"), dtype=np.uint8)]
+        weights = _WEIGHT_TABLE[np.frombuffer(joined.encode("ascii", "replace"), dtype=np.uint8)]
     cumulative = np.zeros(len(weights) + 1, dtype=np.int64)
     np.cumsum(weights, out=cumulative[1:])
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     ends = np.cumsum(lengths)
     return (cumulative[ends] - cumulative[ends - lengths]).tolist()  # type: ignore[no-any-return]
-
-
-_WEIGHT_TABLE: Any = None
-
-
-def _weight_table() -> Any:
-    """:data:`_ASCII_WEIGHTS` as a numpy array, plus weight 0 at 128 (for every code point beyond)."""
-    global _WEIGHT_TABLE
-    if _WEIGHT_TABLE is None:
-        import numpy as np
-
-        _WEIGHT_TABLE = np.asarray(_ASCII_WEIGHTS + (0,), dtype=np.int64)
-    return _WEIGHT_TABLE
 
 
 def _tokens_within(tokens: Sequence[Token], starts: Sequence[int], start: int, end: int) -> Sequence[Token]:
