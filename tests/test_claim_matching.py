@@ -642,3 +642,17 @@ def test_own_claims_without_a_dataset_are_credited_to_their_file(tmp_path) -> No
                     '{"id": "2", "text": "The moon landing was faked", "verdict": "false", "label": "unreliable", '
                     '"dataset": "desk"}\n')
     assert [c.dataset for c in read_claims_jsonl(path)] == ["my-checks", "desk"]
+
+
+def test_card_command_measures_a_bundle_on_the_shared_data(shared_data: Path, tmp_path: Path) -> None:
+    """``python -m newscred.claims.embedder card`` (the documented re-measure step) on a copy of the
+    bundled embedder: it used to stop on a KeyError at the first Flip-O-Meter justification."""
+    bundle = tmp_path / "embedder"
+    shutil.copytree(DEFAULT_EMBEDDER_PATH, bundle)
+    assert embedder_module.main(["card", str(bundle), "--data", str(shared_data)]) == 0
+    metrics = json.loads((bundle / "metrics.json").read_text())
+    assert metrics["queries"] > 1000 and metrics["entries"] > 10000
+    fused, embedding = metrics["methods"]["fused"], metrics["methods"]["embedding"]
+    assert fused["recall@5"] >= embedding["recall@5"] and fused["recall@5"] >= 0.6
+    assert "recall@5" in (bundle / "README.md").read_text()
+    StaticEmbedder.load(bundle)  # the rewritten bundle still verifies
