@@ -88,9 +88,12 @@ def bench_claim_model(model_path: str | os.PathLike[str] | None = None, *, retra
                 continue
             texts = [r.text for r in rows]
             y = np.array([r.y for r in rows])
-            health = np.array([model.domain_probs(t).get("health", 0.0) >= 0.5 for t in texts])
+            # one feature pass for both the gate and the score (domain_probs and predict_proba each
+            # transform again); the gate gives P(first expert), "politics"
+            mixed, gate = model._mixed_logit(model.transform(texts))
+            health = (1.0 - gate) >= 0.5
             picked = health & np.array([plain_short_post(t) for t in texts])
-            p = model.predict_proba(texts)
+            p = 1.0 / (1.0 + np.exp(-mixed))
             confident = picked & ((p >= high) | (p <= low))
             plain[f"{name}/{split}"] = {"texts": len(rows), "plain_health": int(picked.sum()),
                                         "false": int(y[picked].sum()), "confident": int(confident.sum()),
