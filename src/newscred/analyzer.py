@@ -419,7 +419,8 @@ class Analyzer:
         """
         _checkpoint(cancel, "the claim model")
         cm = self.claim_model
-        p_even = cm.p_unreliable(text)  # the claim model reads the whole text (it drops only links)
+        scored = cm.score(text, top_k=12)  # the claim model reads the whole text (it drops only links)
+        p_even = scored["p_unreliable"]
         z = math.log(max(p_even, 1e-12) / max(1.0 - p_even, 1e-12))
         p = _sigmoid(z + math.log(prior / (1.0 - prior)))
         reasons: list[str] = list(first_reasons or ())
@@ -446,7 +447,7 @@ class Analyzer:
                            "statements; to check a claim the question implies, write it as a statement")
         from .model.claim import plain_short_post  # loaded with the claim model anyway
 
-        experts = {k: round(v, 4) for k, v in cm.domain_probs(text).items()}
+        experts = {k: round(v, 4) for k, v in scored["domain"].items()}
         if experts.get("health", 0.0) >= 0.5 and plain_short_post(text):
             # In Constraint a plain short statement is false 713 times in 716: the expert learned
             # who writes that way (not official accounts), and on such statements from elsewhere
@@ -458,8 +459,8 @@ class Analyzer:
         if low < p < high:
             reasons.append(f"calibrated confidence is low: p_unreliable {p:.2f} is inside the uncertain band ({low:.2f}-{high:.2f})")
         label = "uncertain" if reasons else ("unreliable" if p >= 0.5 else "reliable")
-        evidence = tuple(Evidence(term, float(w), ((s, e),), "word") for term, w, s, e in cm.explain(text, top_k=12))
-        ratings = {k: round(v, 4) for k, v in cm.rating_probs(text).items()}
+        evidence = tuple(Evidence(e["term"], float(e["weight"]), ((e["start"], e["end"]),), "word") for e in scored["evidence"])
+        ratings = {k: round(v, 4) for k, v in scored["rating_probs"].items()}
         content = ContentVerdict(p, label, tuple(reasons), evidence, (), mode="claim", prior=prior, ratings=ratings,
                                  experts=experts)
         normalised_input = looks_normalised(text)

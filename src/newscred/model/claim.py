@@ -349,10 +349,16 @@ class ClaimModel:
         """
         self._check(text)
         f = self._analyse(text)
+        X = self._row(f)
+        return self._explain(f, float(self._gate(X)[0]), top_k)
+
+    def _row(self, f: _Features) -> Any:
+        """One analysed text as a (1, n_features) matrix, the same row :meth:`transform` builds."""
         import scipy.sparse as sp
 
-        X = sp.csr_matrix((f.values, f.columns, [0, len(f.columns)]), shape=(1, self.n_features))
-        g = float(self._gate(X)[0])
+        return sp.csr_matrix((f.values, f.columns, [0, len(f.columns)]), shape=(1, self.n_features))
+
+    def _explain(self, f: _Features, g: float, top_k: int) -> list[tuple[str, float, int, int]]:
         mix = np.array([g, 1.0 - g]) if len(self.experts) == 2 else np.ones(1)
         effective = (mix * self.expert_calibration[:, 0]) @ self.expert_coef  # per-column weight
         items: dict[tuple[int, int], list[Any]] = {}
@@ -371,15 +377,22 @@ class ClaimModel:
         return [(term, float(w), s, e) for term, w, s, e in ranked[:top_k] if w != 0.0]
 
     def score(self, text: str, top_k: int = 10) -> dict[str, Any]:
-        """Everything a report needs in one call (probability, label, gate, ratings, evidence)."""
-        p = self.p_unreliable(text)
+        """Everything a report needs from one reading of ``text``: probability, label, gate,
+        ratings and evidence -- the same numbers as :meth:`p_unreliable`, :meth:`domain_probs`,
+        :meth:`rating_probs` and :meth:`explain`, which each read the text again."""
+        self._check(text)
+        f = self._analyse(text)
+        X = self._row(f)
+        mixed, gate = self._mixed_logit(X)
+        p = float(1.0 / (1.0 + np.exp(-mixed[0])))
+        g = float(gate[0])
         n_words = len(tokenize(text))
         return {
             "p_unreliable": p,
             "label": self.label(p),
-            "domain": self.domain_probs(text),
-            "rating_probs": self.rating_probs(text),
-            "evidence": [{"term": t, "weight": w, "start": s, "end": e} for t, w, s, e in self.explain(text, top_k)],
+            "domain": {self.experts[0]: g, self.experts[1]: 1.0 - g} if len(self.experts) == 2 else {self.experts[0]: g},
+            "rating_probs": {r: float(q) for r, q in zip(LIAR_RATINGS, self._rating(X)[0])},
+            "evidence": [{"term": t, "weight": w, "start": s, "end": e} for t, w, s, e in self._explain(f, g, top_k)],
             "words": n_words,
             "too_long": n_words > self.params.max_words,
         }
