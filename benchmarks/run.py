@@ -425,7 +425,7 @@ def render_extras() -> str:
     probe = load("self_training_probe.json")
     if probe:
         lines += ["## Probe: adapting to an unlabelled corpus (`python benchmarks/self_training_probe.py --protocol`)", "",
-                  f"Not shipped. Each leave-one-dataset-out fold's model ("
+                  "Not shipped. Each leave-one-dataset-out fold's model ("
                   + ("the default recipe, consistent terms" if probe.get("recipe") == "default"
                      else "the every-term recipe, the default before consistent terms")
                   + f") scores its held-out set, the most confident "

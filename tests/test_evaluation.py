@@ -143,7 +143,6 @@ def test_one_class_test_sets_are_flagged_and_left_out_of_the_mean() -> None:
         for i, y in enumerate(labels):
             words = [rng.choice(bad if y else good) for _ in range(60)] + [rng.choice(good + bad) for _ in range(40)]
             docs.append(Doc(f"{name}{i}", name, name, "", y, words))
-    clusters = list(range(len(docs)))
     names = ["mixed_a", "mixed_b", "all_fake"]
     folds = [Fold(n, [i for i, d in enumerate(docs) if d.dataset != n], [i for i, d in enumerate(docs) if d.dataset == n])
              for n in names]

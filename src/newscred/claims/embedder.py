@@ -428,38 +428,20 @@ def evaluate_embedder(path: str | os.PathLike[str], root: str | os.PathLike[str]
     import tempfile
 
     from ..errors import DatasetNotFoundError
-    from .matching import ClaimIndex, fact_checked_claims
+    from .matching import ClaimIndex, fact_checked_claims, justification_queries, recall_metrics, target_ranks
 
+    embedder = StaticEmbedder.load(path)
     try:
-        from ..datasets.registry import load_dataset
-
-        rows = [r for r in load_dataset("liar_plus_partial", root, from_raw=True)
-                if r.subset == "val2" and r.extra.get("justification")]
         claims = list(fact_checked_claims(root, ("liar",)))
+        with tempfile.TemporaryDirectory() as tmp:
+            index = ClaimIndex.build(claims, Path(tmp) / "liar", embedder=embedder)
+        rows, targets = justification_queries(index, root)
     except DatasetNotFoundError as exc:
         return {"skipped": str(exc)}
-    embedder = StaticEmbedder.load(path)
-    with tempfile.TemporaryDirectory() as tmp:
-        index = ClaimIndex.build(claims, Path(tmp) / "liar", embedder=embedder)
-    entry_of = {c.id: i for i, entry in enumerate(index.entries) for c in entry}
-    # a Flip-O-Meter topic ("On whether ...") is not indexed, so its justification has nothing to
-    # find (as in benchmarks/claims_bench.py); without this the card command stopped on a KeyError
-    rows = [r for r in rows if f"liar:{r.id}" in entry_of]
-    targets = [entry_of[f"liar:{r.id}"] for r in rows]
-    methods: dict[str, Any] = {}
-    for method in ("embedding", "fused", "lexical"):
-        found = index.query([r.extra["justification"] for r in rows], k=10, min_similarity=0, method=method)
-        ranks = []
-        for target, matches in zip(targets, found):
-            hit = [i for i, m in enumerate(matches, 1) if entry_of[m.claim.id] == target]
-            ranks.append(hit[0] if hit else None)
-        n = len(ranks)
-        methods[method] = {
-            "recall@1": round(sum(r == 1 for r in ranks) / n, 4),
-            "recall@5": round(sum(r is not None and r <= 5 for r in ranks) / n, 4),
-            "recall@10": round(sum(r is not None for r in ranks) / n, 4),
-            "mrr@10": round(sum(1 / r for r in ranks if r) / n, 4),
-        }
+    queries = [r.extra["justification"] for r in rows]
+    methods = {method: {k: v for k, v in recall_metrics(target_ranks(index, queries, targets, method)[0]).items()
+                        if k != "queries"}
+               for method in ("embedding", "fused", "lexical")}
     return {"queries": len(rows), "entries": len(index), "methods": methods,
             "fusion_weight": index.config["fusion_weight"]}
 

@@ -1299,3 +1299,49 @@ def _load_embedder(path: str | os.PathLike[str] | None) -> tuple[Any, str | None
         return StaticEmbedder.load(path), None
     except (ModelError, MissingExtraError) as exc:
         return None, f"claim embedder unavailable: {exc}"
+
+
+# ------------------------------------------------------------------------- measuring retrieval
+def justification_queries(index: ClaimIndex, root: str | os.PathLike[str] | None = None) -> tuple[list[Any], list[int]]:
+    """The paraphrase test set every matching number is measured on: the LIAR-PLUS val2 rows with
+    a justification (PolitiFact's 2-4 sentences written about the claim), and for each the number
+    of the ``index`` entry holding its LIAR claim.
+
+    Raw rows, since the processed data.jsonl lost 16 test2 rows.  A Flip-O-Meter topic ("On
+    whether ...") is not indexed, so its justification has nothing to find and is left out.
+    Raises :class:`~newscred.errors.DatasetNotFoundError` without the shared data.
+    """
+    from ..datasets.registry import load_dataset
+
+    entry_of = {c.id: i for i, entry in enumerate(index.entries) for c in entry}
+    rows = [r for r in load_dataset("liar_plus_partial", root, from_raw=True)
+            if r.subset == "val2" and r.extra.get("justification") and f"liar:{r.id}" in entry_of]
+    return rows, [entry_of[f"liar:{r.id}"] for r in rows]
+
+
+def target_ranks(index: ClaimIndex, queries: Sequence[str], targets: Sequence[int], method: str, *,
+                 depth: int = 10, batch: int = 256) -> tuple[list[int | None], list[tuple[float, bool]]]:
+    """Rank (1-based) of each query's target entry among the ``depth`` best (``None`` = not there),
+    and each query's top-1 score with whether it was the target (for similarity floors)."""
+    ranks: list[int | None] = []
+    top1: list[tuple[float, bool]] = []
+    for start in range(0, len(queries), batch):
+        scores = index.scores(list(queries[start:start + batch]), method)
+        for row, target in zip(scores, targets[start:start + batch]):
+            top = np.argsort(-row, kind="stable")[:depth]
+            hit = np.flatnonzero(top == target)
+            ranks.append(int(hit[0]) + 1 if hit.size else None)
+            top1.append((float(row[top[0]]), bool(top[0] == target)))
+    return ranks, top1
+
+
+def recall_metrics(ranks: Sequence[int | None]) -> dict[str, float]:
+    """recall@1/5/10 and MRR@10 from :func:`target_ranks`' ranks."""
+    n = max(1, len(ranks))
+    return {
+        "recall@1": round(sum(1 for r in ranks if r == 1) / n, 4),
+        "recall@5": round(sum(1 for r in ranks if r is not None and r <= 5) / n, 4),
+        "recall@10": round(sum(1 for r in ranks if r is not None and r <= 10) / n, 4),
+        "mrr@10": round(sum(1.0 / r for r in ranks if r is not None) / n, 4),
+        "queries": len(ranks),
+    }

@@ -25,7 +25,6 @@ lines here, tested against ``TfidfVectorizer``.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import repeat

@@ -533,7 +533,7 @@ _FUNCTION_LLR: dict[str, float] = {
     # reporting and narration words that headlines rarely use
     "according": -2.0, "however": -2.0, "because": -1.5, "although": -2.0, "while": -1.0,
     "if": -0.8, "then": -1.0, "now": -0.3, "even": -0.5, "still": -0.5, "added": -2.0,
-    "explained": -1.8, "noted": -1.8, "reported": -1.0, "stated": -1.5, "says": 1.0,
+    "explained": -1.8, "noted": -1.8, "reported": -1.0, "stated": -1.5,
 }
 _NUMBER_LLR = -0.9
 # content words: P(content | headline) / P(content | prose) = 0.71 / 0.52

@@ -313,7 +313,6 @@ _ERRORS = {
 def _offline_docs(app: FastAPI) -> None:
     """``/docs`` with Swagger UI from the ``swagger-ui-bundle`` package, so it works offline."""
     from fastapi.openapi.docs import get_swagger_ui_html
-    from fastapi.responses import HTMLResponse
     from fastapi.staticfiles import StaticFiles
 
     try:

@@ -12,7 +12,6 @@ and the probabilities are calibrated on the *other* datasets' held-out predictio
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
