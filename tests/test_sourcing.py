@@ -161,6 +161,28 @@ def test_in_text_without_capitals_a_common_word_is_not_a_name(text: str, wrong: 
         assert right in named
 
 
+@pytest.mark.parametrize("text, role", [
+    # lines of the shared corpora (fakenewsnet_crawl_krishg), lower-cased without punctuation
+    ("police in new york say they have an actual case against weinstein", "police"),
+    ("a tv executive in los angeles said they started from the beginning", "executive"),
+    ("infectious virus researchers in south korea recently announced that several suspected cases", "researchers"),
+    ("officials in moscow said the talks would resume next week", "officials"),
+])
+def test_without_capitals_a_title_speaking_from_a_place_of_two_words_is_a_role(text: str, role: str) -> None:
+    named, by_role, _ = _sources(text)
+    assert not named, named  # "york", "angeles", "korea" are where, not who
+    assert role in by_role
+
+
+def test_without_commas_a_name_before_a_title_from_a_place_is_named() -> None:
+    # raw: "Sen. Lindsey Graham, a Republican from South Carolina, said ..." (fakenewsnet_crawl_krishg)
+    named, by_role, _ = _sources("trump missed an opportunity to be very explicit here sen lindsey graham a republican "
+                                 "from south carolina said on fox news sunday")
+    assert named == {"lindsey graham"} and not by_role
+    named, _, _ = _sources("the kremlin said on monday that the talks would resume")
+    assert named == {"kremlin"}  # a body alone is still on the record
+
+
 # ---------------------------------------------------------------------------------------------
 # The profile's lead (finding 2)
 # ---------------------------------------------------------------------------------------------

@@ -1324,6 +1324,10 @@ _PREPOSITIONS = frozenset("of in at from for with on by to near inside outside a
 # prepositions before where a title speaks from ("a spokesman in Washington said")
 _PLACE_PREPOSITIONS = frozenset("in at from near inside outside across within".split())
 _DETERMINERS = frozenset("the a an one another two three four five several some its their his her".split())
+# first words of place names that are no name words themselves ("new york", "los angeles", "south carolina")
+_PLACE_FIRST_WORDS = frozenset("new los las san santa st saint south north east west hong saudi sri costa puerto rio "
+                               "buenos tel abu kuala cape salt palm fort baton little des grand el la le united great "
+                               "upper lower central".split())
 _INDEFINITE = frozenset("a an one another two three four five several some".split())
 # the words of _VERB_RE, one by one
 _REPORTING_VERBS = frozenset("said says say told tells according stated added explained noted testified tweeted wrote "
@@ -1769,11 +1773,22 @@ class _Clauses:
             # without capitals the phrase runs back over anything ("his previous statements dr fauci"):
             # a person's name with evidence is the subject, whatever preposition came before -- except a
             # place after a title: "a spokesman in washington said", "police in paris said" quote the
-            # title, as raw text shows ("Officials in Moscow said"); "moscow said" alone stays the body
-            if (found[1][0] == s and p > 0 and words[p] in _PLACE_PREPOSITIONS and self.joined(p + 1)
-                    and self.joined(p) and depth < 4):
-                head = self.phrase_before(p - 1, depth + 1)
+            # title, as raw text shows ("Officials in Moscow said"); "moscow said" alone stays the body.
+            # The name read may be the end of a longer place ("police in new york said" reads "york",
+            # since "new" is no name word): the preposition may stand before such a place's first words.
+            q = p if found[1][0] == s else found[1][0] - 1
+            while (q > 0 and found[1][0] - q <= 2 and words[q] in _PLACE_FIRST_WORDS and self.joined(q + 1)
+                   and found[1][1] - found[1][0] == 1):
+                q -= 1
+            if q > 0 and words[q] in _PLACE_PREPOSITIONS and self.joined(q + 1) and self.joined(q) and depth < 4:
+                head = self.phrase_before(q - 1, depth + 1)
                 if isinstance(head, tuple) and head[0] == "role":
+                    # "lindsey graham a republican from south carolina said": the apposition's commas
+                    # are gone, but a first name and a surname before "a"/"the" still name the title
+                    d = head[1][0] - 1
+                    if (d >= 2 and words[d] in ("a", "an", "the") and self.joined(d) and self.joined(d + 1)
+                            and self.name_like(d - 1) and words[d - 2] in _GIVEN_NAMES and self.joined(d - 1)):
+                        return "named", (d - 2, d)
                     return head
             return found
         if p >= 0 and self.joined(p + 1) and words[p] in _PREPOSITIONS and depth < 4 and p > 0 and self.joined(p):
