@@ -31,19 +31,6 @@ def _machine() -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------------------------- matching
-def _rank_stats(index: Any, queries: list[str], targets: list[int], method: str) -> dict[str, Any]:
-    from newscred.claims.matching import target_ranks
-
-    ranks, top1 = target_ranks(index, queries, targets, method)
-    return {"ranks": ranks, "top1": top1}
-
-
-def _metrics(ranks: list[int | None]) -> dict[str, float]:
-    from newscred.claims.matching import recall_metrics
-
-    return recall_metrics(ranks)
-
-
 def _threshold_for_precision(top1: list[tuple[float, bool]], precision: float = 0.9) -> dict[str, float] | None:
     """Lowest top-1 score above which at least ``precision`` of top-1 matches are the target."""
     ordered = sorted(top1, key=lambda t: -t[0])
@@ -101,7 +88,8 @@ def bench_matching(weights: tuple[float, ...] = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0
     import numpy as np
 
     from newscred.claims.embedder import StaticEmbedder
-    from newscred.claims.matching import ClaimIndex, dedupe_key, fact_checked_claims, justification_queries
+    from newscred.claims.matching import (ClaimIndex, dedupe_key, fact_checked_claims, justification_queries,
+                                          recall_metrics, target_ranks)
     from newscred.datasets.registry import load_dataset
     from newscred.text.normalise import normalise
 
@@ -137,12 +125,13 @@ def bench_matching(weights: tuple[float, ...] = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0
     result["queries"] = {"tune": half.count("tune"), "report": half.count("report")}
 
     def run(idx: Any, method: str, texts: list[str]) -> dict[str, Any]:
-        return _rank_stats(idx, texts, targets, method)
+        ranks, top1 = target_ranks(idx, texts, targets, method)
+        return {"ranks": ranks, "top1": top1}
 
     def by_half(stats: dict[str, Any]) -> dict[str, Any]:
         out = {}
         for part in ("tune", "report"):
-            out[part] = _metrics([r for r, h in zip(stats["ranks"], half) if h == part])
+            out[part] = recall_metrics([r for r, h in zip(stats["ranks"], half) if h == part])
         return out
 
     emb = run(index, "embedding", queries)

@@ -324,14 +324,19 @@ class ClaimModel:
     def domain_probs(self, text: str) -> dict[str, float]:
         """How much each expert is trusted for ``text`` (the gate's output)."""
         self._check(text)
-        g = float(self._gate(self.transform([text]))[0])
-        return {self.experts[0]: g, self.experts[1]: 1.0 - g}
+        return self._domain(float(self._gate(self.transform([text]))[0]))
+
+    def _domain(self, g: float) -> dict[str, float]:
+        """Expert name -> trust, from the gate's P(first expert)."""
+        return {self.experts[0]: g, self.experts[1]: 1.0 - g} if len(self.experts) == 2 else {self.experts[0]: g}
 
     def rating_probs(self, text: str) -> dict[str, float]:
         """P of each LIAR rating (pants-fire .. true); trained on PolitiFact statements only."""
         self._check(text)
-        probs = self._rating(self.transform([text]))[0]
-        return {r: float(p) for r, p in zip(LIAR_RATINGS, probs)}
+        return self._rating_dict(self.transform([text]))
+
+    def _rating_dict(self, X: Any) -> dict[str, float]:
+        return {r: float(p) for r, p in zip(LIAR_RATINGS, self._rating(X)[0])}
 
     def predict_ratings(self, texts: Sequence[str]) -> np.ndarray:
         """(n, 6) rating probabilities, columns in :data:`LIAR_RATINGS` order."""
@@ -390,8 +395,8 @@ class ClaimModel:
         return {
             "p_unreliable": p,
             "label": self.label(p),
-            "domain": {self.experts[0]: g, self.experts[1]: 1.0 - g} if len(self.experts) == 2 else {self.experts[0]: g},
-            "rating_probs": {r: float(q) for r, q in zip(LIAR_RATINGS, self._rating(X)[0])},
+            "domain": self._domain(g),
+            "rating_probs": self._rating_dict(X),
             "evidence": [{"term": t, "weight": w, "start": s, "end": e} for t, w, s, e in self._explain(f, g, top_k)],
             "words": n_words,
             "too_long": n_words > self.params.max_words,

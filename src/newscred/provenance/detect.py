@@ -1777,9 +1777,9 @@ class _Clauses:
             # The name read may be the end of a longer place ("police in new york said" reads "york",
             # since "new" is no name word): the preposition may stand before such a place's first words.
             q = p if found[1][0] == s else found[1][0] - 1
-            while (q > 0 and found[1][0] - q <= 2 and words[q] in _PLACE_FIRST_WORDS and self.joined(q + 1)
-                   and found[1][1] - found[1][0] == 1):
-                q -= 1
+            if found[1][1] - found[1][0] == 1:  # one name word: it may end "new york", "south carolina"
+                while q > 0 and found[1][0] - q <= 2 and words[q] in _PLACE_FIRST_WORDS and self.joined(q + 1):
+                    q -= 1
             if q > 0 and words[q] in _PLACE_PREPOSITIONS and self.joined(q + 1) and self.joined(q) and depth < 4:
                 head = self.phrase_before(q - 1, depth + 1)
                 if isinstance(head, tuple) and head[0] == "role":
