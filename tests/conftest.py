@@ -17,6 +17,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
     # A user's NEWSCRED_MODEL must not change what the tests load.
     monkeypatch.delenv("NEWSCRED_MODEL", raising=False)
     monkeypatch.delenv("NEWSCRED_CLAIM_MODEL", raising=False)
+    monkeypatch.delenv("NEWSCRED_SENTENCE_MODEL", raising=False)
 
 
 @pytest.fixture(scope="session")

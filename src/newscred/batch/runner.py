@@ -243,7 +243,7 @@ def input_rows(source: str | os.PathLike[str], fmt: str | None = None,
 OPTION_NAMES = {"text_col": "--text-col", "id_col": "--id-col", "title_col": "--title-col", "url_col": "--url-col",
                 "prior": "--prior", "mode": "--mode", "provenance": "--provenance", "claims": "--claims",
                 "claims_index": "--claims-index", "max_chars": "--max-chars", "ratings_file": "--ratings-file",
-                "output_format": "--output-format", "claim_model": "--claim-model"}
+                "output_format": "--output-format", "claim_model": "--claim-model", "sentence_model": "--sentence-model"}
 
 
 def _file_sha256(path: Path) -> str | None:
@@ -276,11 +276,19 @@ def run_options(analyzer: Analyzer, cols: Columns, output_format: str) -> dict[s
         # a claim model is identified by its manifest, which holds the sha256 of each of its files
         "claim_model": None if not settings.get("claim_model") else {
             "path": str(settings["claim_model"]), "sha256": _file_sha256(Path(settings["claim_model"]) / "manifest.json")},
+        # the sentence model shapes only the claims section
+        "sentence_model": None if not (settings.get("sentence_model") and settings["claims"]) else {
+            "path": str(settings["sentence_model"]),
+            "sha256": _file_sha256(Path(settings["sentence_model"]) / "manifest.json")},
     }
 
 
+#: options naming a file or folder, recorded (and compared on --resume) by content
+_FILE_OPTIONS = ("ratings_file", "claims_index", "claim_model", "sentence_model")
+
+
 def _same(key: str, a: Any, b: Any) -> bool:
-    if key in ("ratings_file", "claims_index", "claim_model") and isinstance(a, dict) and isinstance(b, dict):
+    if key in _FILE_OPTIONS and isinstance(a, dict) and isinstance(b, dict):
         return a.get("sha256") == b.get("sha256")
     return bool(a == b)
 
@@ -290,7 +298,7 @@ def _shown(key: str, value: Any) -> str:
     flag = OPTION_NAMES.get(key, key)
     if key in ("provenance", "claims"):
         return flag if value else flag.replace("--", "--no-", 1)
-    if key in ("ratings_file", "claims_index", "claim_model"):
+    if key in _FILE_OPTIONS:
         if value is None:
             return f"no {flag}"
         return f"{flag} {value.get('path')} (sha256 {str(value.get('sha256'))[:12]})"

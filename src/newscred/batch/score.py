@@ -335,6 +335,9 @@ def _init_worker(model_path: str, settings: dict[str, Any], cols: Columns) -> No
         _WORKER["analyzer"] = parent
     else:
         _WORKER["analyzer"] = Analyzer(load_artifact(model_path), **settings)
+    torch = sys.modules.get("torch")
+    if torch is not None:  # a transformer sentence model: torch's own thread pool, one thread per worker too
+        torch.set_num_threads(1)
     _WORKER["cols"] = cols
 
 

@@ -163,10 +163,13 @@ class ClaimsSection:
     items: tuple[CheckWorthySentence, ...]
     index: dict[str, Any] | None = None
     notes: tuple[str, ...] = field(default=())
+    #: the boundary model that split a text without punctuation (None otherwise)
+    sentence_model: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "segmentation": self.segmentation,
+            "sentence_model": self.sentence_model,
             "sentences": self.sentences,
             "threshold": round(self.threshold, 4),
             "index": self.index,
@@ -285,6 +288,7 @@ class ClaimFinder:
                          "check_worthy": score is not None and score >= self.min_score and not inside,
                          "injected": inside, "not_scored": not_scored, "text": sentence.text})
         return {"segmentation": "boundary-model" if is_normalised else "punctuation",
+                "sentence_model": self.sentence_model_info() if is_normalised else None,
                 "threshold": round(self.min_score, 4), "sentences": rows}
 
     def find(self, text: str, *, normalised: bool | None = None,
@@ -304,8 +308,7 @@ class ClaimFinder:
         scored = self.scored_sentences(text, normalised=is_normalised, tokens=tokens)
         notes: list[str] = []
         if is_normalised:
-            notes.append("the text has no punctuation: sentence ends were predicted by the boundary model and are "
-                         "approximate (it finds about half of them), so check where each listed sentence starts and ends")
+            notes.append(self._boundary_note())
         own = scored  # without injected blocks, every sentence (never empty) is the article's own
         if skip_spans:
             own = [(s, score) for s, score in scored if not mostly_inside(s.start, s.end, skip_spans)]
@@ -327,8 +330,20 @@ class ClaimFinder:
         items = tuple(CheckWorthySentence(s.text, s.start, s.end, score, rank, m)
                       for rank, ((s, score), m) in enumerate(zip(chosen, matches), 1))
         return ClaimsSection("boundary-model" if is_normalised else "punctuation", len(scored), self.min_score,
-                             items, self.index_info(), tuple(notes))
+                             items, self.index_info(), tuple(notes),
+                             self.sentence_model_info() if is_normalised else None)
 
+    def sentence_model_info(self) -> dict[str, Any]:
+        """What the report says of the boundary model: {architecture, sha256, heldout_f1}."""
+        info = self.sentence_model.info or {}
+        return {"architecture": info.get("architecture", self.sentence_model.architecture),
+                "sha256": info.get("sha256"), "heldout_f1": info.get("heldout_f1")}
+
+    def _boundary_note(self) -> str:
+        f1 = self.sentence_model_info()["heldout_f1"]
+        how_good = "" if f1 is None else f" (boundary F1 {f1:.2f} on articles from sources it never saw)"
+        return ("the text has no punctuation: sentence ends were predicted by the boundary model" + how_good
+                + " and are approximate, so check where each listed sentence starts and ends")
 
     def _matches(self, texts: list[str], notes: list[str]) -> list[tuple[dict[str, Any], ...]]:
         """The fact-checked matches of each of ``texts`` (empty without an index); adds to ``notes``
@@ -389,8 +404,9 @@ class ClaimFinder:
         items = tuple(CheckWorthySentence(parts[i][0], parts[i][1], parts[i][2], scores[i], rank, found[i])
                       for rank, i in enumerate(order, 1))
         split = "boundary-model" if flat else "punctuation"
-        return ClaimsSection("whole-text" if len(parts) < 2 else split, len(parts), self.min_score, items,
-                             self.index_info(), tuple(notes))
+        segmentation = "whole-text" if len(parts) < 2 else split
+        return ClaimsSection(segmentation, len(parts), self.min_score, items, self.index_info(), tuple(notes),
+                             self.sentence_model_info() if segmentation == "boundary-model" else None)
 
 
 #: Every surface shows this beside the matches.  A match is found by word and meaning overlap: it

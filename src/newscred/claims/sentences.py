@@ -18,7 +18,9 @@ at both ends.  Ordinary splitters find nothing to split on there, so this module
   the held-out sets by only 0.005-0.03 F1 while being ~10x slower and ~3x larger, so it is not
   shipped.  ``benchmarks/boundary_neural.py`` tries bigger taggers on the same data: a
   bidirectional GRU reaches 0.517, a fine-tuned MiniLM-L6 0.617 at ~0.14 s per article with
-  torch; neither is shipped (docs/benchmarks.md).  Both are trained *self-supervised*:
+  torch, a fine-tuned MPNet-base 0.760 at ~0.9 s; none is bundled (docs/benchmarks.md), but the
+  transformer taggers are an option you train locally (``--architecture transformer``, see
+  :mod:`.transformer_boundary`) and pass as ``sentence_model``.  All are trained *self-supervised*:
   punctuated articles are split with the raw splitter (the gold boundaries), then normalised
   with the project's own
   :func:`~newscred.text.normalise.tokenize` -- the very normalisation every input goes through --
@@ -51,7 +53,7 @@ import math
 import re
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar, Iterable, Sequence
@@ -65,6 +67,7 @@ TASK = "sentences"
 MODEL_NAME = "sentences"
 MODEL_VERSION = "1.1.0"  # 1.1: word classes, all training articles, max_words from the data
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[1] / "models" / "sentences"
+#: what a numpy model's bundle must list besides the manifest (a transformer's: see transformer_boundary)
 _REQUIRED_FILES = ("config.json", "vocabulary.json", "arrays.npz")
 
 
@@ -420,6 +423,9 @@ class SentenceBoundaryModel:
     min_words: int = 4
     max_words: int = 60
     manifest: dict[str, Any] | None = None
+    #: what a report says of the model that split a text (set by :meth:`load`): architecture,
+    #: sha256 of its manifest, and its held-out boundary F1 (from its metrics.json)
+    info: dict[str, Any] | None = field(default=None, init=False, repr=False, compare=False)
 
     architecture: ClassVar[str] = ""
 
@@ -445,22 +451,44 @@ class SentenceBoundaryModel:
         before the convolutional model existed have no ``architecture`` key: they are linear.
         """
         from ..errors import IncompatibleArtifactError
-        from ..model.artifact import read_npz, read_verified_artifact
+        from ..model.artifact import MANIFEST, read_verified_artifact, sha256_bytes
 
         root = Path(path) if path is not None else DEFAULT_MODEL_DIR
         # each file read once: what is parsed is exactly what was hashed
-        manifest, files = read_verified_artifact(root, required=_REQUIRED_FILES, task=TASK)
+        manifest, files = read_verified_artifact(root, required=("config.json",), task=TASK)
         try:
             config = json.loads(files["config.json"])
-            kind = _ARCHITECTURES.get(config.get("architecture", "linear"))
-            if kind is None or (cls is not SentenceBoundaryModel and not issubclass(kind, cls)):
-                raise IncompatibleArtifactError(
-                    f"{root} holds a sentence model of architecture {config.get('architecture')!r}, which this "
-                    f"newscred cannot run as {cls.__name__}; retrain it with 'python -m newscred.claims.sentences "
-                    "train'.", path=str(root))
+        except (ValueError, TypeError) as exc:
+            raise CorruptArtifactError(f"{root} could not be read as a sentence model: {exc}", path=str(root)) from exc
+        kind = architecture_class(config.get("architecture", "linear"))
+        if kind is None or (cls is not SentenceBoundaryModel and not issubclass(kind, cls)):
+            raise IncompatibleArtifactError(
+                f"{root} holds a sentence model of architecture {config.get('architecture')!r}, which this "
+                f"newscred cannot run as {cls.__name__}; retrain it with 'python -m newscred.claims.sentences "
+                "train'.", path=str(root))
+        model = kind.from_files(root, config, files, manifest)
+        try:
+            metrics = json.loads(files["metrics.json"]) if "metrics.json" in files else {}
+        except ValueError:
+            metrics = {}
+        model.info = {"architecture": kind.architecture, "sha256": sha256_bytes((root / MANIFEST).read_bytes()),
+                      "heldout_f1": weighted_f1(metrics.get("heldout") or {})}
+        return model
+
+    @classmethod
+    def from_files(cls, root: Path, config: dict[str, Any], files: dict[str, bytes],
+                   manifest: dict[str, Any]) -> SentenceBoundaryModel:
+        """Build the model from its verified files (numpy models: vocabulary.json and arrays.npz)."""
+        from ..model.artifact import read_npz
+
+        missing = [name for name in _REQUIRED_FILES if name not in files]
+        if missing:
+            raise CorruptArtifactError(f"{root / 'manifest.json'} does not list required file {', '.join(missing)}",
+                                       path=str(root))
+        try:
             vocabulary = json.loads(files["vocabulary.json"])
             arrays = {name: a.astype(np.float32) for name, a in read_npz(files["arrays.npz"]).items()}
-            return kind._from_bundle(root, config, list(vocabulary), arrays, manifest)
+            return cls._from_bundle(root, config, list(vocabulary), arrays, manifest)
         except (KeyError, ValueError, TypeError, json.JSONDecodeError) as exc:
             raise CorruptArtifactError(f"{root} could not be read as a sentence model: {exc}", path=str(root)) from exc
 
@@ -481,18 +509,23 @@ class SentenceBoundaryModel:
         """The numeric parameters stored (as float16) in arrays.npz."""
         raise NotImplementedError
 
-    def save(self, path: str | Path, *, metrics: dict[str, Any] | None = None,
-             training_data: list[dict[str, Any]] | None = None, card: str | None = None) -> Path:
-        """Write the model with :func:`~newscred.model.artifact.write_bundle` (hashed manifest)."""
-        from ..model.artifact import npz_bytes, write_bundle
+    def payload(self) -> dict[str, bytes]:
+        """The model's own files (config, vocabulary, weights) as bytes, for :meth:`save`."""
+        from ..model.artifact import npz_bytes
 
-        files = {
+        return {
             "config.json": json.dumps(self.config(), indent=2, sort_keys=True).encode(),
             "vocabulary.json": json.dumps(self.vocabulary, ensure_ascii=True).encode(),
             # float16: half the size; boundary decisions are unchanged (scores move < 1e-2)
             "arrays.npz": npz_bytes({k: v.astype(np.float16) for k, v in self.arrays().items()}),
-            "metrics.json": json.dumps(metrics or {}, indent=2, sort_keys=True).encode(),
         }
+
+    def save(self, path: str | Path, *, metrics: dict[str, Any] | None = None,
+             training_data: list[dict[str, Any]] | None = None, card: str | None = None) -> Path:
+        """Write the model with :func:`~newscred.model.artifact.write_bundle` (hashed manifest)."""
+        from ..model.artifact import write_bundle
+
+        files = {**self.payload(), "metrics.json": json.dumps(metrics or {}, indent=2, sort_keys=True).encode()}
         if card is not None:
             files["README.md"] = card.encode()
         return write_bundle(path, files, name=MODEL_NAME, version=MODEL_VERSION, task=TASK,
@@ -707,6 +740,17 @@ class ConvBoundaryModel(SentenceBoundaryModel):
 
 
 _ARCHITECTURES: dict[str, type[SentenceBoundaryModel]] = {"linear": LinearBoundaryModel, "conv": ConvBoundaryModel}
+#: every architecture a bundle may name; "transformer" lives in its own module (it needs torch)
+ARCHITECTURES = ("linear", "conv", "transformer")
+
+
+def architecture_class(name: str) -> type[SentenceBoundaryModel] | None:
+    """The model class of an architecture name (None for one this newscred does not know)."""
+    if name == "transformer":
+        from .transformer_boundary import TransformerBoundaryModel
+
+        return TransformerBoundaryModel
+    return _ARCHITECTURES.get(name)
 
 
 def decode(scores: np.ndarray, *, threshold: float, min_words: int, max_words: int) -> list[int]:
@@ -1154,6 +1198,13 @@ def fit_conv(docs: Sequence[LabelledDoc], params: ConvParams = ConvParams(), log
                              dilation2=params.dilation2)
 
 
+def weighted_f1(heldout: dict[str, Any]) -> float | None:
+    """Boundary F1 over held-out sets, each weighted by its gold boundaries (None without any)."""
+    sets = [r for r in heldout.values() if isinstance(r, dict) and "model" in r and r.get("gold_boundaries")]
+    total = sum(r["gold_boundaries"] for r in sets)
+    return round(sum(r["model"]["f1"] * r["gold_boundaries"] for r in sets) / total, 4) if total else None
+
+
 def _gap_counts(pred: Sequence[int], gold: Sequence[int]) -> tuple[int, int, int]:
     """(true positives, predicted, gold) boundary counts of one document."""
     return len(set(pred) & set(gold)), len(pred), len(gold)
@@ -1262,46 +1313,81 @@ def _seed_check(model: SentenceBoundaryModel, path: Path = SEED_ARTICLE) -> dict
 
 
 def _fit_tune_measure(architecture: str, fit_docs: Sequence[LabelledDoc], val_docs: Sequence[LabelledDoc],
-                      heldout_datasets: Sequence[str], params: TrainParams | ConvParams,
+                      heldout_datasets: Sequence[str], params: Any,
                       log: Any) -> tuple[SentenceBoundaryModel, dict[str, Any]]:
     """Fit one architecture, tune its decoding on ``val_docs`` and measure it on the held-out sets."""
     started = time.time()
     model: SentenceBoundaryModel
+    if architecture == "transformer":
+        from dataclasses import replace
+
+        from .transformer_boundary import TransformerParams, bf16_available, fit_transformer, parameter_count
+
+        assert isinstance(params, TransformerParams)
+        if params.bf16 is None:  # recorded as decided
+            params = replace(params, bf16=bf16_available())
+        transformer = fit_transformer(fit_docs, params, log=log)
+        # about a second per article: score each validation article once for tuning and measuring
+        # (val_docs outlive both); held-out articles are read once anyway
+        transformer.remember_scores(True)
+        for i, doc in enumerate(val_docs):
+            transformer.scores(doc.words)
+            if i % 100 == 99:
+                log(f"  scored {i + 1}/{len(val_docs)} validation articles ({time.time() - started:.0f}s)")
+        decoding = tune_decoding(transformer, val_docs)
+        validation = evaluate_docs(transformer, val_docs)
+        transformer.remember_scores(False)
+        model = transformer
+        log(f"{architecture}: decoding {decoding}, validation {validation['model']} ({time.time() - started:.0f}s)")
+        measured = _measure_heldout(architecture, model, params, decoding, validation, heldout_datasets, started, log)
+        return model, {**measured, "parameters": parameter_count(transformer)}
     if architecture == "conv":
         assert isinstance(params, ConvParams)
-        model = fit_conv(fit_docs, params, log=log)
+        conv = fit_conv(fit_docs, params, log=log)
         # what is shipped is float16: tune and measure the model exactly as it will be loaded
-        model.params = {k: v.astype(np.float16).astype(np.float32) for k, v in model.params.items()}
+        conv.params = {k: v.astype(np.float16).astype(np.float32) for k, v in conv.params.items()}
+        model = conv
     else:
         assert isinstance(params, TrainParams)
-        model = fit(fit_docs, params, log=log)
-        model.weights = model.weights.astype(np.float16).astype(np.float32)
+        linear = fit(fit_docs, params, log=log)
+        linear.weights = linear.weights.astype(np.float16).astype(np.float32)
+        model = linear
     decoding = tune_decoding(model, val_docs)
     log(f"{architecture}: decoding {decoding} ({time.time() - started:.0f}s)")
     validation = evaluate_docs(model, val_docs)
+    return model, _measure_heldout(architecture, model, params, decoding, validation, heldout_datasets, started, log)
+
+
+def _measure_heldout(architecture: str, model: SentenceBoundaryModel, params: Any, decoding: dict[str, Any],
+                     validation: dict[str, Any], heldout_datasets: Sequence[str], started: float,
+                     log: Any) -> dict[str, Any]:
     heldout = evaluate_heldout(model, heldout_datasets, max_docs=None)
     for name, res in heldout.items():
         log(f"{architecture}: held out {name}: {res.get('model', res)}")
-    return model, {"architecture": architecture,
-                   "params": {k: getattr(params, k) for k in params.__dataclass_fields__},
-                   "decoding": decoding, "validation": validation, "heldout": heldout,
-                   "training_seconds": round(time.time() - started, 1)}
+    return {"architecture": architecture, "params": {k: getattr(params, k) for k in params.__dataclass_fields__},
+            "decoding": decoding, "validation": validation, "heldout": heldout,
+            "training_seconds": round(time.time() - started, 1)}
 
 
-def train(output: str | Path, *, architecture: str = "linear", params: TrainParams | ConvParams | None = None,
+def train(output: str | Path, *, architecture: str = "linear", params: Any = None,
           train_datasets: Sequence[str] = TRAIN_DATASETS, heldout_datasets: Sequence[str] = HELDOUT_DATASETS,
           max_docs: int | None = MAX_DOCS_PER_DATASET, compare_linear: bool = True,
           log: Any = print) -> SentenceBoundaryModel:
     """Self-supervised training end to end: label, fit, tune decoding, evaluate, write the bundle.
 
-    ``architecture="conv"`` (experimental) needs torch; with ``compare_linear`` the linear
-    model is fitted on the same articles too and its held-out numbers are stored in metrics.json
-    (``linear_baseline``) -- the benchmark's comparison row.
+    ``architecture="conv"`` (experimental) needs torch to train; ``"transformer"`` needs torch
+    and transformers to train and to run, and ``params`` a
+    :class:`~newscred.claims.transformer_boundary.TransformerParams` naming the base model folder.
+    With ``compare_linear`` the linear model is fitted on the same articles too and its held-out
+    numbers are stored in metrics.json (``linear_baseline``) -- the benchmark's comparison row.
     """
     from ..datasets.registry import get_spec
 
-    if architecture not in _ARCHITECTURES:
-        raise ValueError(f"unknown architecture {architecture!r}; known: {', '.join(_ARCHITECTURES)}")
+    if architecture not in ARCHITECTURES:
+        raise ValueError(f"unknown architecture {architecture!r}; known: {', '.join(ARCHITECTURES)}")
+    if architecture == "transformer" and (params is None or not getattr(params, "base_model", "")):
+        raise ValueError("the transformer architecture fine-tunes a pre-trained encoder: give TransformerParams("
+                         "base_model=FOLDER) (the CLI: --base-model FOLDER)")
     params = params or (ConvParams() if architecture == "conv" else TrainParams())
     started = time.time()
     seen: set[str] = set()
@@ -1317,7 +1403,7 @@ def train(output: str | Path, *, architecture: str = "linear", params: TrainPara
                               "sentence_ends": sum(len(d.ends) for d in docs), "licence": get_spec(name).licence})
         log(f"{name}: {len(docs)} articles ({time.time() - started:.0f}s)")
     model, metrics = _fit_tune_measure(architecture, fit_docs, val_docs, heldout_datasets, params, log)
-    if architecture == "conv" and compare_linear:
+    if architecture != "linear" and compare_linear:
         _, linear = _fit_tune_measure("linear", fit_docs, val_docs, heldout_datasets, TrainParams(), log)
         metrics["linear_baseline"] = {k: linear[k] for k in ("params", "decoding", "validation", "heldout")}
     metrics["max_docs"] = max_docs
@@ -1352,6 +1438,22 @@ def markdown_table(heldout: dict[str, Any], linear: dict[str, Any] | None = None
 
 def _model_description(metrics: dict[str, Any]) -> str:
     p = metrics["params"]
+    if metrics.get("architecture") == "transformer":
+        return f"""**Model.** `{Path(p['base_model']).name}` fine-tuned as a tagger: the last word-piece of every word
+gets the logit "a sentence ends after this word" from a linear head on the encoder's output
+({metrics.get('parameters', 0) / 1e6:.1f} M parameters). Trained with torch on CPU ({p['threads']} threads):
+{p['steps']} AdamW steps (one-cycle learning rate {p['learning_rate']}, weight decay {p['weight_decay']}) of
+{p['batch']} random windows of {p['window'] - 2} word-pieces, seed {p['seed']}, products in
+{'bfloat16' if p.get('bf16') else 'float32'}. At run time the encoder runs in bfloat16 where the CPU multiplies
+it natively (`NEWSCRED_TORCH_BF16=0` or `1` decides), else float32. At run time half-overlapping
+windows slide over the article. Weights are float32 in `weights.safetensors`, the tokenizer in
+`tokenizer.json`, the encoder's configuration in `config.json`; no pickle. Needs torch and
+transformers at run time (`pip install 'newscred[neural]'`).
+
+**Reproduce** (needs `../shared/data` and the base model folder; for MPNet-base on 2 cores about 1.7 s
+per step in bfloat16 or 7 s in float32, plus 20-60 minutes to tune and measure):
+
+    python -m newscred.claims.sentences train --architecture transformer --base-model {Path(p['base_model']).name} --steps {p['steps']} -o DIR"""
     if metrics.get("architecture") == "conv":
         reach = p["width1"] // 2 + (p["width2"] // 2) * p["dilation2"]
         return f"""**Model.** A small convolutional network read by plain numpy at run time. Each word is a
@@ -1408,7 +1510,7 @@ def model_card(metrics: dict[str, Any], training_data: list[dict[str, Any]]) -> 
                        f"fitted on the same articles at the same time (validation F1 {lv['f1']:.3f}).\n")
     return f"""# Sentence boundaries in normalised text (`{MODEL_NAME}` {MODEL_VERSION}, {metrics.get('architecture', 'linear')})
 
-Generated by `python -m newscred.claims.sentences train -o src/newscred/models/sentences`; do not edit.
+Generated by `python -m newscred.claims.sentences train{_architecture_flag(metrics)}`; do not edit.
 
 **What it does.** Given the canonical normalised words of a text (lower-case, no punctuation, see
 `newscred.text.normalise`), it scores every gap between two words for "a sentence ends here" and
@@ -1446,8 +1548,15 @@ the maintainers to decide.
 """
 
 
+def _architecture_flag(metrics: dict[str, Any]) -> str:
+    architecture = metrics.get("architecture", "linear")
+    return " -o src/newscred/models/sentences" if architecture == "linear" else f" --architecture {architecture} -o DIR"
+
+
 def _reach_text(metrics: dict[str, Any]) -> str:
     p = metrics["params"]
+    if metrics.get("architecture") == "transformer":
+        return f"{(p['window'] - 2) // 4} word-pieces (at least)"
     if metrics.get("architecture") == "conv":
         return str(p["width1"] // 2 + (p["width2"] // 2) * p["dilation2"])
     return "3"
@@ -1462,10 +1571,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_train.add_argument("-o", "--output", required=True, help="model directory to write")
     p_train.add_argument("--max-docs", type=int, default=MAX_DOCS_PER_DATASET,
                          help="articles per training set (default: all)")
-    p_train.add_argument("--architecture", choices=sorted(_ARCHITECTURES), default="linear",
-                         help="linear (default, the bundled model) or conv (experimental; needs torch to train)")
+    p_train.add_argument("--architecture", choices=ARCHITECTURES, default="linear",
+                         help="linear (default, the bundled model); conv (experimental; needs torch to train); "
+                              "transformer (fine-tunes --base-model; needs torch and transformers to train and to run)")
     p_train.add_argument("--no-linear-baseline", dest="compare_linear", action="store_false",
-                         help="skip fitting the linear model for comparison (conv only)")
+                         help="skip fitting the linear model for comparison (conv and transformer only)")
+    p_train.add_argument("--base-model", type=Path, default=None,
+                         help="transformer: a local encoder folder (config.json, tokenizer.json, model.safetensors), "
+                              "e.g. all-mpnet-base-v2; nothing is downloaded")
+    p_train.add_argument("--steps", type=int, default=700,
+                         help="transformer: optimiser steps (default 700: about 80 minutes for MPNet-base on 2 cores)")
+    p_train.add_argument("--batch", type=int, default=16, help="transformer: windows per step")
+    p_train.add_argument("--window", type=int, default=128, help="transformer: word-pieces per window")
+    p_train.add_argument("--threads", type=int, default=2, help="transformer: torch threads")
+    p_train.add_argument("--bf16", action=argparse.BooleanOptionalAction, default=None,
+                         help="transformer: train in bfloat16 (default: where the CPU multiplies it natively, "
+                              "3-4x faster there)")
     p_split = sub.add_parser("split", help="print the sentences of a file (or stdin), one per line")
     p_split.add_argument("file", nargs="?", help="text file (default: stdin)")
     mode = p_split.add_mutually_exclusive_group()
@@ -1474,7 +1595,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_split.add_argument("--model", help="model directory (default: the bundled one)")
     args = parser.parse_args(argv)
     if args.command == "train":
-        train(args.output, architecture=args.architecture, max_docs=args.max_docs, compare_linear=args.compare_linear)
+        params = None
+        if args.architecture == "transformer":
+            from .transformer_boundary import TransformerParams
+
+            if args.base_model is None:
+                parser.error("--architecture transformer needs --base-model FOLDER (a local encoder such as "
+                             "all-mpnet-base-v2; benchmarks/boundary_neural.py's docstring shows how to assemble it)")
+            params = TransformerParams(base_model=str(args.base_model), steps=args.steps, batch=args.batch,
+                                       window=args.window, threads=args.threads, bf16=args.bf16)
+        train(args.output, architecture=args.architecture, params=params, max_docs=args.max_docs,
+              compare_linear=args.compare_linear)
         return 0
     text = Path(args.file).read_text() if args.file else sys.stdin.read()
     model = SentenceBoundaryModel.load(args.model) if args.model else None

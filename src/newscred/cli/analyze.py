@@ -85,7 +85,7 @@ def raise_too_large(name: str, size: int, max_chars: int, *, more: bool = False)
 @handle_errors
 def analyze(article: str, model: str | None, as_json: bool, title: str | None, url: str | None, ratings_file: str | None,
             index_path: str | None, as_html: bool | None, max_chars: int, prior: float, claims: bool,
-            claims_index: str | None, mode: str, claim_model: str | None) -> None:
+            claims_index: str | None, mode: str, claim_model: str | None, sentence_model: str | None) -> None:
     """Analyse one ARTICLE (a text file, or '-' for standard input).
 
     \b
@@ -109,7 +109,7 @@ def analyze(article: str, model: str | None, as_json: bool, title: str | None, u
 
     text, name = _read_input(article, max_chars)
     analyzer = load(model, max_chars=max_chars, prior=prior, ratings_file=ratings_file, claims=claims,
-                    claims_index=claims_index, mode=mode, claim_model=claim_model)
+                    claims_index=claims_index, mode=mode, claim_model=claim_model, sentence_model=sentence_model)
     report = analyzer.analyze(text, title=title, url=url, id=None if article == "-" else name,
                               html=treat_as_html(article, as_html))
     if report.page is not None:

@@ -44,9 +44,13 @@ def claims_group() -> None:
               help="One JSON object per line: start, end, score (null when not scored), check_worthy, injected, not_scored "
                    "(short or furniture), text.")
 @click.option("--max-chars", default=DEFAULT_MAX_CHARS, show_default=True, help="Refuse inputs longer than this.")
+@click.option("--sentence-model", "sentence_model", type=click.Path(exists=True, file_okay=False), default=None,
+              envvar="NEWSCRED_SENTENCE_MODEL", show_envvar=True,
+              help="A sentence boundary model you trained (python -m newscred.claims.sentences train --architecture "
+                   "transformer ...) instead of the bundled one, for text without punctuation.")
 @handle_errors
 def sentences_cmd(article: str, normalised: bool | None, as_html: bool | None, by_score: bool, as_json: bool,
-                  max_chars: int) -> None:
+                  max_chars: int, sentence_model: str | None) -> None:
     """Every sentence of ARTICLE ('-' reads standard input) with its check-worthiness.
 
     The report of 'newscred analyze' lists the ten most check-worthy sentences above the model's
@@ -61,14 +65,16 @@ def sentences_cmd(article: str, normalised: bool | None, as_html: bool | None, b
       newscred claims sentences scraped.txt --by-score | head
       cat article.txt | newscred claims sentences - --json
       newscred claims sentences saved-page.html
+      newscred claims sentences scraped.txt --sentence-model models/sentences-mpnet
     """
     from ..claims.extract import ClaimFinder
+    from ..claims.sentences import SentenceBoundaryModel
     from ..provenance.html import text_to_analyse
     from .analyze import _read_input, treat_as_html
 
     text, _ = _read_input(article, max_chars)
     text, _ = text_to_analyse(text, treat_as_html(article, as_html), max_chars=max_chars)
-    finder = ClaimFinder()
+    finder = ClaimFinder(sentence_model=SentenceBoundaryModel.load(sentence_model) if sentence_model else None)
     listing = finder.sentence_list(text, normalised=normalised)
     rows = listing["sentences"]
     if by_score:

@@ -79,7 +79,8 @@ def _check_output_name(output: str, output_format: str, output_format_given: boo
 def score(ctx: click.Context, input: str, output: str, model: str | None, fmt: str | None, text_col: str, title_col: str,
           id_col: str, url_col: str, prior: float, max_chars: int, workers: int | None, part_size: int, output_format: str,
           backend: str, master: str | None, resume: bool, ratings_file: str | None, provenance: bool, progress: bool | None,
-          claims: bool, claims_index: str | None, mode: str, claim_model: str | None) -> None:
+          claims: bool, claims_index: str | None, mode: str, claim_model: str | None,
+          sentence_model: str | None) -> None:
     """Score every row of INPUT: a JSONL, CSV, TSV or Parquet file, a folder of them, or '-' for standard input.
     In a folder, each .txt, .md or .html file is one article (its id is its path in the folder), and
     every output row names the file it came from ("file").
@@ -124,6 +125,9 @@ def score(ctx: click.Context, input: str, output: str, model: str | None, fmt: s
     if backend == "spark":
         if _is_single_file(output) or resume:
             raise click.UsageError("--backend spark writes a folder (give -o FOLDER) and has no --resume (Spark retries tasks itself)")
+        if sentence_model and claims:
+            raise click.UsageError("--sentence-model is not sent to Spark executors: use the local backend, or leave "
+                                   "it out (the bundled sentence model is used)")
         from ..batch.spark import score_with_spark
 
         result = score_with_spark(input, output, model=model, master=master, fmt=fmt, text_col=text_col, id_col=id_col,
@@ -152,7 +156,8 @@ def score(ctx: click.Context, input: str, output: str, model: str | None, fmt: s
     with stop_on_signals() as stopped:
         try:
             analyzer = load(model, prior=prior, provenance=provenance, ratings_file=ratings_file, claims=claims,
-                            claims_index=claims_index, mode=mode, max_chars=max_chars, claim_model=claim_model)
+                            claims_index=claims_index, mode=mode, max_chars=max_chars, claim_model=claim_model,
+                            sentence_model=sentence_model)
             summary, where = _run(analyzer, input, output, fmt, cols, workers, part_size, output_format, resume, progress)
         except stopped as stop:
             click.echo(stopped_message(stop, output), err=True)

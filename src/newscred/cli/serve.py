@@ -45,7 +45,7 @@ from ._common import claims_options, handle_errors, model_option
 @handle_errors
 def serve(model: str | None, host: str, port: int, workers: int, max_batch: int, max_body_bytes: int, max_chars: int,
           timeout_s: float, cors_origins: tuple[str, ...], log_level: str, access_log: bool, claims: bool,
-          claims_index: str | None, mode: str, claim_model: str | None) -> None:
+          claims_index: str | None, mode: str, claim_model: str | None, sentence_model: str | None) -> None:
     """Serve the REST API and the web page.
 
     \b
@@ -80,7 +80,8 @@ def serve(model: str | None, host: str, port: int, workers: int, max_batch: int,
                                cors_origins=tuple(cors_origins))
     # Load once here so that a bad model fails now, with a one-line error, not in every worker.
     analyzer_settings = {"claims": claims, "claims_index": claims_index, "mode": mode, "max_chars": max_chars,
-                         "claim_model": None if claim_model is None else str(Path(claim_model).resolve())}
+                         "claim_model": None if claim_model is None else str(Path(claim_model).resolve()),
+                         "sentence_model": None if sentence_model is None else str(Path(sentence_model).resolve())}
     analyzer = load(model, **analyzer_settings)
     options = dict(host=host, port=port, log_level=log_level, access_log=access_log, server_header=False)
     if workers == 1:

@@ -121,8 +121,17 @@ class SentenceOut(BaseModel):
     text: str = Field(description="text[start:end] of the analysed text (see /v1/extract for HTML input).")
 
 
+class SentenceModelOut(BaseModel):
+    architecture: str = Field(description="'linear' (the bundled model) or 'transformer' (one you trained: "
+                              "python -m newscred.claims.sentences train --architecture transformer).")
+    sha256: str | None = Field(description="sha256 of the model's manifest.json (which lists every file's sha256).")
+    heldout_f1: float | None = Field(description="Its boundary F1 on articles from datasets it was not trained on.")
+
+
 class SentencesResponse(BaseModel):
     segmentation: Literal["punctuation", "boundary-model"]
+    sentence_model: SentenceModelOut | None = Field(
+        default=None, description="The boundary model that split a text without punctuation; null for punctuated text.")
     threshold: float
     sentences: list[SentenceOut]
 
