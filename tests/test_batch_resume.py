@@ -72,7 +72,7 @@ def test_the_manifest_records_version_and_every_option_that_shapes_a_row(analyze
     assert manifest["newscred_version"] == newscred.__version__
     assert set(manifest["options"]) == {"text_col", "id_col", "title_col", "url_col", "prior", "mode", "provenance",
                                         "claims", "claims_index", "max_chars", "ratings_file", "output_format",
-                                        "claim_model"}
+                                        "claim_model", "sentence_model"}
 
 
 def test_resume_refuses_a_changed_ratings_file_another_version_and_an_old_manifest(analyzer, tmp_path: Path) -> None:
@@ -154,6 +154,23 @@ def test_resume_with_another_claim_model_is_refused(tmp_path: Path) -> None:
     assert len(_rows(out)) == 4
     assert _score(str(src), "-o", str(out), "--part-size", "4", "--claim-model", str(mine), "--resume").exit_code == 0
     assert len(_rows(out)) == 8
+
+
+def test_resume_with_another_sentence_model_is_refused(tmp_path: Path) -> None:
+    from newscred.claims.sentences import DEFAULT_MODEL_DIR
+
+    src, out, mine = tmp_path / "in.jsonl", tmp_path / "out", tmp_path / "mine"
+    _write_input(src, 8)
+    shutil.copytree(DEFAULT_MODEL_DIR, mine)
+    manifest = json.loads((mine / "manifest.json").read_text())
+    (mine / "manifest.json").write_text(json.dumps({**manifest, "name": "my-sentences"}))
+    assert _score(str(src), "-o", str(out), "--part-size", "4", "--claims", "--sentence-model", str(mine)).exit_code == 0
+    _interrupt(out, keep=1)
+    other = _score(str(src), "-o", str(out), "--part-size", "4", "--claims", "--resume")
+    assert other.exit_code == 1 and "--sentence-model" in other.stderr
+    assert len(_rows(out)) == 4
+    resumed = _score(str(src), "-o", str(out), "--part-size", "4", "--claims", "--sentence-model", str(mine), "--resume")
+    assert resumed.exit_code == 0 and len(_rows(out)) == 8
 
 
 def test_resume_refuses_a_folder_whose_rows_were_written_in_another_row_format(tmp_path: Path) -> None:
