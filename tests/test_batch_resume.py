@@ -184,3 +184,23 @@ def test_resume_refuses_a_folder_whose_rows_were_written_in_another_row_format(t
     resumed = _score(str(src), "-o", str(out), "--part-size", "4", "--resume")
     assert resumed.exit_code == 1 and "wrote some ids differently" in resumed.stderr
     assert len(_rows(out)) == 4  # nothing was added
+
+
+def test_an_interrupt_while_the_manifest_is_renamed_leaves_the_old_one_and_no_tmp(tmp_path: Path,
+                                                                                 monkeypatch) -> None:
+    # A Ctrl-C landing between writing _manifest.json.tmp and renaming it (seen once in CI)
+    from newscred.batch import runner
+
+    manifest = runner.Manifest(model={"name": "m"}, input={"path": "in.jsonl"}, part_size=4, output_format="jsonl")
+    manifest.write(tmp_path)
+    before = (tmp_path / MANIFEST).read_text()
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(runner.os, "replace", interrupted)
+    manifest.complete = True
+    with pytest.raises(KeyboardInterrupt):
+        manifest.write(tmp_path)
+    assert (tmp_path / MANIFEST).read_text() == before
+    assert not list(tmp_path.glob("*.tmp"))

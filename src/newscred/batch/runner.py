@@ -360,8 +360,14 @@ class Manifest:
 
     def write(self, out_dir: Path) -> None:
         tmp = out_dir / (MANIFEST + ".tmp")
-        tmp.write_text(json.dumps(self.to_dict(), indent=1))
-        os.replace(tmp, out_dir / MANIFEST)
+        try:
+            tmp.write_text(json.dumps(self.to_dict(), indent=1))
+            os.replace(tmp, out_dir / MANIFEST)
+        except BaseException:
+            # Ctrl-C or SIGTERM (raised as an exception here) between the two steps: the previous
+            # manifest is intact; leave no half-written copy beside it
+            tmp.unlink(missing_ok=True)
+            raise
 
     @classmethod
     def read(cls, out_dir: Path) -> "Manifest":
