@@ -139,38 +139,26 @@ def test_parts_scored_again_by_workers_keep_their_rows_apart_from_the_rest(analy
     assert [json.loads(p.read_text().splitlines()[0])["row"] for p in sorted(out.glob("part-*.jsonl"))] == list(range(0, 30, 5))
 
 
-def test_resume_with_another_claim_model_is_refused(tmp_path: Path) -> None:
-    from newscred.model.claim import DEFAULT_PATH
+@pytest.mark.parametrize("flag", ["--claim-model", "--sentence-model"])
+def test_resume_with_another_claim_or_sentence_model_is_refused(tmp_path: Path, flag: str) -> None:
+    from newscred.claims.sentences import DEFAULT_MODEL_DIR as SENTENCES
+    from newscred.model.claim import DEFAULT_PATH as CLAIMS
 
     src, out, mine = tmp_path / "in.jsonl", tmp_path / "out", tmp_path / "mine"
     _write_input(src, 8)
-    shutil.copytree(DEFAULT_PATH, mine)
+    # the bundled model under another name: another manifest, so another model to a resumed run
+    shutil.copytree(CLAIMS if flag == "--claim-model" else SENTENCES, mine)
     manifest = json.loads((mine / "manifest.json").read_text())
-    (mine / "manifest.json").write_text(json.dumps({**manifest, "name": "my-claims"}))
-    assert _score(str(src), "-o", str(out), "--part-size", "4", "--claim-model", str(mine)).exit_code == 0
+    (mine / "manifest.json").write_text(json.dumps({**manifest, "name": "mine"}))
+    # the sentence model shapes only the claims section, so it is recorded only with --claims
+    common = ["-o", str(out), "--part-size", "4"] + (["--claims"] if flag == "--sentence-model" else [])
+    assert _score(str(src), *common, flag, str(mine)).exit_code == 0
     _interrupt(out, keep=1)
-    other = _score(str(src), "-o", str(out), "--part-size", "4", "--resume")
-    assert other.exit_code == 1 and "--claim-model" in other.stderr
+    other = _score(str(src), *common, "--resume")
+    assert other.exit_code == 1 and flag in other.stderr
     assert len(_rows(out)) == 4
-    assert _score(str(src), "-o", str(out), "--part-size", "4", "--claim-model", str(mine), "--resume").exit_code == 0
+    assert _score(str(src), *common, flag, str(mine), "--resume").exit_code == 0
     assert len(_rows(out)) == 8
-
-
-def test_resume_with_another_sentence_model_is_refused(tmp_path: Path) -> None:
-    from newscred.claims.sentences import DEFAULT_MODEL_DIR
-
-    src, out, mine = tmp_path / "in.jsonl", tmp_path / "out", tmp_path / "mine"
-    _write_input(src, 8)
-    shutil.copytree(DEFAULT_MODEL_DIR, mine)
-    manifest = json.loads((mine / "manifest.json").read_text())
-    (mine / "manifest.json").write_text(json.dumps({**manifest, "name": "my-sentences"}))
-    assert _score(str(src), "-o", str(out), "--part-size", "4", "--claims", "--sentence-model", str(mine)).exit_code == 0
-    _interrupt(out, keep=1)
-    other = _score(str(src), "-o", str(out), "--part-size", "4", "--claims", "--resume")
-    assert other.exit_code == 1 and "--sentence-model" in other.stderr
-    assert len(_rows(out)) == 4
-    resumed = _score(str(src), "-o", str(out), "--part-size", "4", "--claims", "--sentence-model", str(mine), "--resume")
-    assert resumed.exit_code == 0 and len(_rows(out)) == 8
 
 
 def test_resume_refuses_a_folder_whose_rows_were_written_in_another_row_format(tmp_path: Path) -> None:

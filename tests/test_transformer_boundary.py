@@ -64,15 +64,21 @@ def base_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-@pytest.fixture(scope="module")
-def trained(base_model: Path) -> TransformerBoundaryModel:
+def fit_tiny(base_model: Path, *, bf16: bool) -> TransformerBoundaryModel:
+    """150 steps on 60 synthetic articles, decoding tuned on ten of them (one thread: a test
+    beside other work must not fight it for cores)."""
     rng = random.Random(0)
     docs = [synthetic_doc(rng, i) for i in range(60)]
     model = fit_transformer(docs, TransformerParams(base_model=str(base_model), steps=150, batch=8, window=32, threads=1,
-                                                    learning_rate=3e-3, bf16=False), log=lambda line: None)
-    assert model.bf16 is False
+                                                    learning_rate=3e-3, bf16=bf16), log=lambda line: None)
+    assert model.bf16 is bf16
     S.tune_decoding(model, docs[:10])
     return model
+
+
+@pytest.fixture(scope="module")
+def trained(base_model: Path) -> TransformerBoundaryModel:
+    return fit_tiny(base_model, bf16=False)
 
 
 @pytest.fixture(scope="module")
@@ -119,12 +125,7 @@ def test_bfloat16_training_and_inference(base_model: Path, trained: TransformerB
     assert bf16_available() is False
     monkeypatch.setenv("NEWSCRED_TORCH_BF16", "1")
     assert bf16_available() is True
-    rng = random.Random(0)
-    docs = [synthetic_doc(rng, i) for i in range(60)]
-    half = fit_transformer(docs, TransformerParams(base_model=str(base_model), steps=150, batch=8, window=32, threads=1,
-                                                   learning_rate=3e-3, bf16=True), log=lambda line: None)
-    assert half.bf16 is True
-    S.tune_decoding(half, docs[:10])
+    half = fit_tiny(base_model, bf16=True)
     fresh = [synthetic_doc(random.Random(1), 100 + i) for i in range(20)]
     assert S.evaluate_docs(half, fresh)["model"]["f1"] >= 0.95
     # the float32 model read in bfloat16 keeps its decisions: scores move by a rounding error, not a verdict
