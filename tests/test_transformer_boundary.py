@@ -245,6 +245,9 @@ def test_the_environment_variable_and_a_wrong_folder(saved: Path, tmp_path: Path
     assert newscred.load().claim_finder.sentence_model_info()["architecture"] == "linear"
     with pytest.raises(ModelNotFoundError, match="no sentence model"):
         newscred.load(sentence_model=tmp_path)
+    # claims off: not loaded up front, but the sentence listing (the API's /v1/claims/sentences) still uses it
+    quiet = newscred.load(sentence_model=saved, claims=False)
+    assert quiet.claim_finder.sentence_list(TEXT)["sentence_model"]["architecture"] == "transformer"
 
 
 def test_cli_uses_the_sentence_model(saved: Path, tmp_path: Path) -> None:

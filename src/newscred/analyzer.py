@@ -323,6 +323,11 @@ class Analyzer:
         if self._claim_finder is None:
             from .claims.extract import ClaimFinder
 
+            if self._sentence_model is None and self.sentence_model_path is not None:
+                # claims off (so not loaded up front), yet asked for sentences (the API's /v1/claims/sentences)
+                from .claims.sentences import SentenceBoundaryModel
+
+                self._sentence_model = SentenceBoundaryModel.load(self.sentence_model_path)
             self._claim_finder = ClaimFinder.load(self.claims_index, sentence_model=self._sentence_model)
         return self._claim_finder
 
