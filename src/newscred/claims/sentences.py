@@ -18,7 +18,7 @@ at both ends.  Ordinary splitters find nothing to split on there, so this module
   the held-out sets by only 0.005-0.03 F1 while being ~10x slower and ~3x larger, so it is not
   shipped.  ``benchmarks/boundary_neural.py`` tries bigger taggers on the same data: a
   bidirectional GRU reaches 0.517, a fine-tuned MiniLM-L6 0.617 at ~0.14 s per article with
-  torch, a fine-tuned MPNet-base 0.760 at ~0.9 s; none is bundled (docs/benchmarks.md), but the
+  torch, a fine-tuned MPNet-base 0.800 after one pass (~0.25 s in bfloat16); none is bundled (docs/benchmarks.md), but the
   transformer taggers are an option you train locally (``--architecture transformer``, see
   :mod:`.transformer_boundary`) and pass as ``sentence_model``.  All are trained *self-supervised*:
   punctuated articles are split with the raw splitter (the gold boundaries), then normalised
@@ -1579,8 +1579,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_train.add_argument("--base-model", type=Path, default=None,
                          help="transformer: a local encoder folder (config.json, tokenizer.json, model.safetensors), "
                               "e.g. all-mpnet-base-v2; nothing is downloaded")
-    p_train.add_argument("--steps", type=int, default=700,
-                         help="transformer: optimiser steps (default 700: about 80 minutes for MPNet-base on 2 cores)")
+    p_train.add_argument("--steps", type=int, default=2900,
+                         help="transformer: optimiser steps of 16 windows (default 2900: one pass over the shared "
+                              "articles; about 2 hours for MPNet-base on 2 cores in bfloat16, held-out F1 0.800)")
     p_train.add_argument("--batch", type=int, default=16, help="transformer: windows per step")
     p_train.add_argument("--window", type=int, default=128, help="transformer: word-pieces per window")
     p_train.add_argument("--threads", type=int, default=2, help="transformer: torch threads")

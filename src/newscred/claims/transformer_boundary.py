@@ -3,14 +3,14 @@
 The bundled splitter (:class:`~newscred.claims.sentences.LinearBoundaryModel`) finds sentence ends
 in lower-cased, punctuation-less text at held-out F1 0.525, in about a millisecond per article.
 A pre-trained transformer fine-tuned as a tagger on the very same self-labelled articles already
-knows English clause structure: all-mpnet-base-v2 fine-tuned for 700 steps reaches held-out F1
-0.760 (``benchmarks/boundary_neural.py``, docs/benchmarks.md), at about 0.9 s per 4 KB article
-on 2 cores.  That is too slow, too big (440 MB) and too heavy (torch) to bundle, so it is an
+knows English clause structure: all-mpnet-base-v2 fine-tuned for one pass over the training
+word-pieces (2,900 steps) reaches held-out F1 0.800 (``benchmarks/boundary_neural.py``,
+docs/benchmarks.md), at about 0.25 s per article on 2 cores in bfloat16.  That is too slow, too big (440 MB) and too heavy (torch) to bundle, so it is an
 option you train once, locally, and then point newscred at::
 
     pip install 'newscred[neural]'          # torch and transformers
     python -m newscred.claims.sentences train --architecture transformer \\
-        --base-model models/all-mpnet-base-v2 --steps 700 -o models/sentences-mpnet
+        --base-model models/all-mpnet-base-v2 --steps 2900 -o models/sentences-mpnet
     newscred analyze --sentence-model models/sentences-mpnet article.txt
     # or: newscred.load(sentence_model=...), or NEWSCRED_SENTENCE_MODEL=models/sentences-mpnet
 
@@ -107,7 +107,7 @@ class TransformerParams:
     """How :func:`fit_transformer` fine-tunes (recorded in the model's metrics)."""
 
     base_model: str = ""
-    steps: int = 700
+    steps: int = 2900  # one pass over the shared training articles' 5.9 M word-pieces
     batch: int = 16
     window: int = 128  # word-pieces per window, [CLS] and [SEP] included
     bf16: bool | None = None  # None: where the CPU supports it (see bf16_available)

@@ -74,7 +74,7 @@ def claims_options(default: bool = True) -> Callable[[Callable[..., Any]], Calla
                           default=None, envvar="NEWSCRED_SENTENCE_MODEL", show_envvar=True,
                           help="A sentence boundary model you trained (python -m newscred.claims.sentences train "
                                "--architecture transformer ...) to split text without punctuation into the claims "
-                               "section's sentences: more accurate than the bundled one, about a second per article, "
+                               "section's sentences: more accurate than the bundled one, about 0.25 s per article, "
                                "needs newscred[neural].")(fn)
         fn = click.option("--claims/--no-claims", "claims", default=default, show_default=True,
                           help="List the check-worthy sentences (the report's 'claims' section; off gives claims: null).")(fn)
