@@ -196,18 +196,19 @@ def train_encoder(fit_docs: Sequence[S.LabelledDoc], folder: Path, *, steps: int
     ``tokenizer.json``) as a tagger on the last word-piece of every word: newscred's own
     :func:`~newscred.claims.transformer_boundary.fit_transformer`, so the numbers are those of the
     model ``python -m newscred.claims.sentences train --architecture transformer`` writes."""
-    from newscred.claims.transformer_boundary import TransformerParams, fit_transformer, parameter_count
+    from dataclasses import asdict
 
-    from newscred.claims.transformer_boundary import bf16_available
+    import torch
+
+    from newscred.claims.transformer_boundary import TransformerParams, bf16_available, fit_transformer, parameter_count
 
     params = TransformerParams(base_model=str(folder), steps=steps, batch=batch, window=seq, seed=seed,
-                               threads=int(__import__("torch").get_num_threads()),
-                               bf16=bf16_available() if bf16 is None else bf16)
+                               threads=torch.get_num_threads(), bf16=bf16_available() if bf16 is None else bf16)
     model = fit_transformer(fit_docs, params, log=log)
     inner = seq - 2
     ids_in_training = sum(len(model._pieces.flatten(d.words)[0]) + 2 for d in fit_docs)
     return _Tagger(model.scores), {"steps": steps, "batch": batch, "sequence": seq, "parameters": parameter_count(model),
-                                   "bf16": params.bf16, "params": {k: getattr(params, k) for k in params.__dataclass_fields__},
+                                   "bf16": params.bf16, "params": asdict(params),
                                    "word_pieces_seen": steps * batch * inner,
                                    "word_pieces_in_training_set": ids_in_training}, model
 
