@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
@@ -192,3 +193,29 @@ def test_an_interrupt_while_the_manifest_is_renamed_leaves_the_old_one_and_no_tm
         manifest.write(tmp_path)
     assert (tmp_path / MANIFEST).read_text() == before
     assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_an_interrupt_just_after_a_part_file_is_opened_leaves_no_tmp_and_resume_finishes(tmp_path: Path,
+                                                                                      monkeypatch) -> None:
+    # A Ctrl-C landing inside _PartWriter() after it opened part-NNNNN.jsonl.tmp, before the
+    # run held the writer (seen once in CI): the unfinished part must still be removed.
+    from newscred.batch import runner
+
+    src, out = tmp_path / "in.jsonl", tmp_path / "out"
+    _write_input(src, 8)
+    real = runner._PartWriter
+
+    class OpenedThenInterrupted(real):
+        def __init__(self, out_dir: Path, number: int, fmt: str) -> None:
+            super().__init__(out_dir, number, fmt)
+            if number == 1:
+                raise runner.Stopped(signal.SIGINT)  # what stop_on_signals raises on Ctrl-C
+
+    monkeypatch.setattr(runner, "_PartWriter", OpenedThenInterrupted)
+    stopped = _score(str(src), "-o", str(out), "--part-size", "4")
+    assert stopped.exit_code == 130 and "stopped by Ctrl-C" in stopped.stderr
+    assert not list(out.glob("*.tmp"))
+    assert [p.name for p in out.glob("part-*")] == ["part-00000.jsonl"]
+    monkeypatch.setattr(runner, "_PartWriter", real)
+    assert _score(str(src), "-o", str(out), "--part-size", "4", "--resume").exit_code == 0
+    assert [r["id"] for r in _rows(out)] == [f"a{i}" for i in range(8)]

@@ -680,6 +680,10 @@ def score_corpus(
     except BaseException:
         if writer is not None:
             writer.discard()
+        # A signal can land inside _PartWriter() after its file was opened but before `writer`
+        # names it; the folder is this run's, so every unfinished part goes.
+        for stale in out.glob("part-*.tmp"):
+            stale.unlink(missing_ok=True)
         raise
     if set(problems) - rewritten or seen[0] != manifest.committed_rows:
         raise OutputError(f"{out}: the input has {seen[0]:,} rows but the parts hold {manifest.committed_rows:,}; the folder "
