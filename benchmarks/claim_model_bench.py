@@ -88,12 +88,10 @@ def bench_claim_model(model_path: str | os.PathLike[str] | None = None, *, retra
                 continue
             texts = [r.text for r in rows]
             y = np.array([r.y for r in rows])
-            # one feature pass for both the gate and the score (domain_probs and predict_proba each
-            # transform again); the gate gives P(first expert), "politics"
-            mixed, gate = model._mixed_logit(model.transform(texts))
+            # the gate gives P(first expert), "politics"
+            p, gate = model.predict_proba_and_gate(texts)
             health = (1.0 - gate) >= 0.5
             picked = health & np.array([plain_short_post(t) for t in texts])
-            p = 1.0 / (1.0 + np.exp(-mixed))
             confident = picked & ((p >= high) | (p <= low))
             plain[f"{name}/{split}"] = {"texts": len(rows), "plain_health": int(picked.sum()),
                                         "false": int(y[picked].sum()), "confident": int(confident.sum()),

@@ -23,6 +23,7 @@ import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
@@ -318,8 +319,12 @@ def render_claim_neural(bundled: dict) -> list[str]:
     for key, name in names.items():
         m = r["headline"].get(key)
         if m:
-            speed = "–" if m.get("claims_per_second") is None else f"{m['claims_per_second']:.0f}"
-            rows.append(f"| {name} | {num(m['liar_six_way_accuracy'])} | {binary(m)} | {num(m['constraint_weighted_f1'], 4)} | {speed} | yes |")
+            rows.append(_claim_neural_row(name, m, binary))
+    # other encoders fine-tuned the same way (claim_neural.py --base-model FOLDER --name NAME)
+    others = {"mpnet": "all-mpnet-base-v2 fine-tuned, bfloat16"}
+    extra = {key: o for key in others if (o := _result(f"claim_{key}.json")) and o.get("headline", {}).get("finetuned")}
+    for key, o in extra.items():
+        rows.append(_claim_neural_row(others[key], o["headline"]["finetuned"], binary))
     rows.append(f"| target (issue #4) | {t['liar_six_way_accuracy']} | {t['liar_binary_accuracy']} | {t['constraint_weighted_f1']} | | |")
     dev = (r.get("bundled_linear") or {}).get("train_only_test")
     ft = r.get("finetuned", {})
@@ -334,9 +339,27 @@ def render_claim_neural(bundled: dict) -> list[str]:
             "model's numbers come from a refit on train + validation"
             + (f" (trained on train only it scores {dev['liar_six_way_accuracy']:.3f} / {dev['liar_binary_accuracy']:.3f} / "
                f"{dev['constraint_weighted_f1']:.4f})" if dev else "")
-            + f". Claims/s: one claim at a time on one thread. Machine: {_machine_text(r['machine'])}. Nothing here is shipped.", "",
+            + f". Claims/s: one claim at a time on one thread. Machine: {_machine_text(r['machine'])}. Nothing here is shipped."
+            + "".join(_claim_neural_other(others[key], o) for key, o in extra.items()), "",
             "| model | LIAR 6-way accuracy | LIAR binary accuracy | Constraint weighted F1 | claims/s | needs torch |",
             "|---|---|---|---|---|---|", *rows, ""]
+
+
+def _claim_neural_row(name: str, m: dict, binary: Callable[[dict], str]) -> str:
+    num = lambda x, d=3: "–" if x is None else f"{x:.{d}f}"  # noqa: E731
+    speed = "–" if m.get("claims_per_second") is None else f"{m['claims_per_second']:.0f}"
+    return f"| {name} | {num(m['liar_six_way_accuracy'])} | {binary(m)} | {num(m['constraint_weighted_f1'], 4)} | {speed} | yes |"
+
+
+def _claim_neural_other(name: str, r: dict) -> str:
+    """How another encoder's row was made: its command, what was chosen, when."""
+    ft, st = r.get("finetuned", {}), r.get("settings", {})
+    chosen = "; ".join(f"{task}: lr {v['chosen']['lr']:g}, {v['chosen']['epochs']} epoch(s)" for task in ("liar6", "liar2", "constraint")
+                       if (v := ft.get(task)))
+    return (f" The {name} row (`python benchmarks/claim_neural.py --base-model FOLDER --name {r.get('name', 'mpnet')} --bf16`, "
+            f"{st.get('parameters', 0) / 1e6:.1f} M parameters, {st.get('threads')} thread(s) for training and speed; "
+            f"learning rates tried {', '.join(f'{x:g}' for x in st.get('learning_rates', []))}; chosen on validation: {chosen}; "
+            f"tasks not run show –) was measured {r.get('date')}.")
 
 
 _BOUNDARY_NAMES = {"linear": "linear window model (bundled)", "bigru": "bidirectional GRU", "minilm": "MiniLM-L6 fine-tuned",

@@ -128,6 +128,16 @@ def test_score_reads_once_and_agrees_with_the_separate_calls(model: ClaimModel, 
     assert analyses == len(texts)
 
 
+def test_batch_probability_and_gate_agree_with_the_single_calls(model: ClaimModel) -> None:
+    texts = [*RAW_CLAIMS, "5G mobile networks DO NOT spread COVID-19 https://t.co/x", "covid is a virus"]
+    p, gate = model.predict_proba_and_gate(texts)
+    assert p == pytest.approx([model.p_unreliable(t) for t in texts], abs=1e-12)
+    assert gate == pytest.approx([model.domain_probs(t)[model.experts[0]] for t in texts], abs=1e-12)
+    assert len(set(np.round(gate, 6))) > 1  # the gate does tell the texts apart
+    with pytest.raises(EmptyInputError):
+        model.predict_proba_and_gate(["a claim", " "])
+
+
 @pytest.mark.parametrize("text", ["", "   ", "!!! ... ???", "\n\t"])
 def test_empty_claim_raises(model: ClaimModel, text: str) -> None:
     with pytest.raises(EmptyInputError):

@@ -309,6 +309,14 @@ class ClaimModel:
         mixed, _ = self._mixed_logit(self.transform(texts))
         return 1.0 / (1.0 + np.exp(-mixed))
 
+    def predict_proba_and_gate(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`predict_proba` and the gate's trust in the first expert for each text, from one
+        reading of the texts (evaluation over whole splits)."""
+        for t in texts:
+            self._check(t)
+        mixed, gate = self._mixed_logit(self.transform(texts))
+        return 1.0 / (1.0 + np.exp(-mixed)), gate
+
     def p_unreliable(self, text: str) -> float:
         """Calibrated probability that the claim is false or misleading."""
         return float(self.predict_proba([text])[0])
