@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from newscred.text.artefacts import find_artefacts, strip_artefacts
 from newscred.text.normalise import tokenize
 
@@ -53,7 +55,10 @@ def test_link_syntax_never_reaches_the_model() -> None:
     assert "com" in [t.text for t in strip_artefacts(tokens, find_artefacts(tokens), drop_links=False)]
 
 
-def test_models_saved_before_link_dropping_keep_reading_links() -> None:
+# Switches added to the recipe after artifacts were first saved: an artifact without the key was
+# made before it and must say (and, for link syntax, keep reading) what it was trained with.
+@pytest.mark.parametrize("key", ["drop_link_syntax", "balance_subsets"])
+def test_models_saved_before_a_recipe_switch_keep_its_old_setting(key: str) -> None:
     import json
 
     from newscred.model.artifact import load_artifact, read_npz
@@ -62,9 +67,9 @@ def test_models_saved_before_link_dropping_keep_reading_links() -> None:
 
     root = resolve_model_path(None)
     config = json.loads((root / "config.json").read_text())
-    assert config["params"]["drop_link_syntax"] is True  # the bundled model is trained without them
-    del config["params"]["drop_link_syntax"]
+    assert config["params"][key] is True  # the bundled model is trained with the switch on
+    del config["params"][key]
     vocab = json.loads((root / "vocabulary.json").read_text())
     old = ContentModel.from_state(config, read_npz((root / "arrays.npz").read_bytes()), vocab)
-    assert old.params.drop_link_syntax is False
-    assert load_artifact(root).model.params.drop_link_syntax is True
+    assert getattr(old.params, key) is False
+    assert getattr(load_artifact(root).model.params, key) is True

@@ -525,3 +525,29 @@ def test_every_data_file_is_its_own_dataset_whatever_its_name() -> None:
         source_names(["a/data.csv", "./a/data.csv"])
     with pytest.raises(ConfigError, match="single string"):
         source_names("a/data.csv")  # type: ignore[arg-type]
+
+
+def test_training_weights_balance_sub_collections_when_asked() -> None:
+    # the FakeNewsNet crawl's shape: one lopsided collection (9 fakes to 1) and one even one
+    from newscred.training.prepare import balanced_weights
+
+    spec = [("gossipcop", 1)] * 90 + [("gossipcop", 0)] * 10 + [("politifact", 1)] * 20 + [("politifact", 0)] * 20
+    crawl = [Doc(f"c{i}", "crawl", "crawl", f"c{i}", y, ["w"] * 60, subset=s) for i, (s, y) in enumerate(spec)]
+    other = [Doc(f"o{i}", "other", "other", f"o{i}", i % 2, ["w"] * 60) for i in range(30)]
+    docs = crawl + other
+
+    def totals(w, key):
+        out: dict = {}
+        for d, x in zip(docs, w):
+            out[key(d)] = out.get(key(d), 0.0) + x
+        return out
+
+    by_dataset = totals(balanced_weights(docs), lambda d: (d.dataset, d.y))
+    assert len(by_dataset) == 4 and max(by_dataset.values()) == pytest.approx(min(by_dataset.values()))
+    by_subset = totals(balanced_weights(docs, subsets=True), lambda d: (d.dataset, d.subset, d.y))
+    assert len(by_subset) == 6 and max(by_subset.values()) == pytest.approx(min(by_subset.values()))
+    # with dataset cells GossipCop still makes up 90 of the crawl's 110 fakes; with sub-collection cells, half
+    fakes = [d.subset == "gossipcop" for d in crawl if d.y == 1]
+    for subsets, share in ((False, 90 / 110), (True, 0.5)):
+        w = balanced_weights(docs, subsets=subsets)[:len(crawl)][[d.y == 1 for d in crawl]]
+        assert w[fakes].sum() / w.sum() == pytest.approx(share)

@@ -21,7 +21,7 @@ from .protocol import Progress, cross_dataset_matrix, cross_validate
 from .splits import Fold, group_folds, purge, random_folds
 
 BASELINES: dict[str, ContentParams] = {
-    "previous default (every term)": ContentParams(consistent_terms=False),
+    "previous default (dataset cells)": ContentParams(balance_subsets=False),
     "plain TF-IDF + LR": ContentParams(fw_top_k=0, style_scale=0.0, balance=False, consistent_terms=False),
     "style signals only": ContentParams(use_words=False, fw_top_k=0, consistent_terms=False),
 }

@@ -35,7 +35,7 @@ def calibration_weights(ds: Sequence[str], y: Sequence[int]) -> np.ndarray:
 
 
 def fit_model(docs: Sequence[Doc], params: ContentParams) -> ContentModel:
-    weights = balanced_weights(docs) if params.balance else None
+    weights = balanced_weights(docs, subsets=params.balance_subsets) if params.balance else None
     return ContentModel(params=params).fit([d.words for d in docs], [d.y for d in docs], weights,
                                            groups=[d.dataset for d in docs])
 

@@ -85,7 +85,8 @@ def render_card(name: str, version: str, metrics: dict[str, Any], *, recipe: boo
         f"plus {len(metrics.get('style_features', [])) or 16} style signals "
         f"(attribution, anonymous sourcing, hedging, certainty, sensational vocabulary, first/second person, calls to "
         f"action, numbers, time references, word length, lexical diversity, length), logistic regression with every "
-        f"(dataset, class) cell weighted equally, Platt calibration (slope only: the even-prior boundary stays at z = 0) {calibration}. "
+        f"{'(dataset, sub-collection, class)' if params.get('balance_subsets') else '(dataset, class)'} cell weighted "
+        f"equally, Platt calibration (slope only: the even-prior boundary stays at z = 0) {calibration}. "
         f"{_consistency_sentence(params, metrics.get('terms', {}))}"
         f"Uncertain band: {params.get('uncertain_low')}–{params.get('uncertain_high')}. Hyper-parameters: `{params}`.",
         "",

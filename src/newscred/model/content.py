@@ -58,6 +58,9 @@ class ContentParams:
     max_fw_features: int = 50000
     style_scale: float = 0.3  # 0 switches the style signals off
     balance: bool = True  # weight every (dataset, class) cell equally when training
+    # ... and split those cells by sub-collection (GossipCop / PolitiFact in the FakeNewsNet crawl):
+    # see training.prepare.balanced_weights.  Training only; False in artifacts made before it.
+    balance_subsets: bool = True
     uncertain_low: float = 0.35
     uncertain_high: float = 0.65
     min_words: int = 50
@@ -389,7 +392,7 @@ class ContentModel:
             blocks.append(Block(prefix, terms, idf, offset))
             offset += len(terms)
         return cls(
-            params=ContentParams(**{"drop_link_syntax": False, **config["params"]}),
+            params=ContentParams(**{"drop_link_syntax": False, "balance_subsets": False, **config["params"]}),
             function_words_=list(vocab.get("function_words", [])),
             blocks_=blocks,
             style_mean_=np.asarray(arrays["style_mean"], dtype=np.float64),
