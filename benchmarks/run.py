@@ -198,6 +198,12 @@ def render(quality: dict | None, speed: dict | None) -> str:
             lines += ["", f"Even a threshold picked per held-out set with its own labels (not possible in use) would reach a mean "
                       f"macro-F1 of {sum(oracle) / len(oracle):.3f}: the remaining gap to the targets is in the ranking (ROC-AUC), "
                       "not in the choice of threshold or prior."]
+        pooled = quality["pooled"]
+        ok = lambda met: "met" if met else "not met"  # noqa: E731
+        lines += ["", f"Issue #4's calibration targets, on the pooled held-out predictions: ECE at most 0.05 ({_f(pooled['ece_balanced'])} "
+                  f"at the even prior the probabilities are calibrated for: {ok(pooled['ece_balanced'] <= 0.05)}; "
+                  f"{_f(pooled['ece'])} at the corpora's own mix) and confident errors at most 8% "
+                  f"({pooled['confident_error_rate']:.1%}: {ok(pooled['confident_error_rate'] <= 0.08)})."]
         if all("mean_p_unreliable" in quality["results"][d]["model"] for d in names):
             lines += _prevalence_table(quality, names)
         matrix = quality.get("matrix")
@@ -459,8 +465,9 @@ def render_extras() -> str:
     if probe:
         lines += ["## Probe: adapting to an unlabelled corpus (`python benchmarks/self_training_probe.py --protocol`)", "",
                   "Not shipped. Each leave-one-dataset-out fold's model ("
-                  + ("the default recipe, consistent terms" if probe.get("recipe") == "default"
-                     else "the every-term recipe, the default before consistent terms")
+                  + {"default": "the default recipe: consistent terms, sub-collection weight cells",
+                     "dataset-cells": "the previous default recipe: consistent terms, (dataset, class) weight cells",
+                     "every-term": "the every-term recipe, the default before consistent terms"}.get(probe.get("recipe"), probe.get("recipe"))
                   + f") scores its held-out set, the most confident "
                   f"{probe['share'] / 2:.0%} at each end become pseudo-labels (no held-out labels used), and the model is "
                   f"retrained with them (total weight {probe['weight']:g} training cells). Run {probe['date']}.", "",
