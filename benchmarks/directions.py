@@ -257,7 +257,7 @@ def subset_fit(weights_by_subset: bool, groups_by_subset: bool) -> Callable[[Seq
     from dataclasses import replace
 
     def name(d: Doc) -> str:
-        return f"{d.dataset}:{d.subset}" if d.subset else d.dataset
+        return f"{d.dataset}:{d.collection}" if d.collection else d.dataset
 
     def fit(docs: Sequence[Doc], params: ContentParams) -> ContentModel:
         split = [replace(d, dataset=name(d)) for d in docs]
@@ -277,7 +277,7 @@ def source_damped_fit(power: float) -> Callable[[Sequence[Doc], ContentParams], 
     from collections import Counter
 
     def fit(docs: Sequence[Doc], params: ContentParams) -> ContentModel:
-        cells = [(d.dataset, d.subset if params.balance_subsets else None, d.y) for d in docs]
+        cells = [(d.dataset, d.collection if params.balance_subsets else None, d.y) for d in docs]
         per_source = Counter((c, d.group) for c, d in zip(cells, docs))
         raw = np.array([per_source[(c, d.group)] ** -power for c, d in zip(cells, docs)])
         totals = Counter()

@@ -532,8 +532,9 @@ def test_training_weights_balance_sub_collections_when_asked() -> None:
     from newscred.training.prepare import balanced_weights
 
     spec = [("gossipcop", 1)] * 90 + [("gossipcop", 0)] * 10 + [("politifact", 1)] * 20 + [("politifact", 0)] * 20
-    crawl = [Doc(f"c{i}", "crawl", "crawl", f"c{i}", y, ["w"] * 60, subset=s) for i, (s, y) in enumerate(spec)]
-    other = [Doc(f"o{i}", "other", "other", f"o{i}", i % 2, ["w"] * 60) for i in range(30)]
+    crawl = [Doc(f"c{i}", "crawl", "crawl", f"c{i}", y, ["w"] * 60, subset=s, collection=s) for i, (s, y) in enumerate(spec)]
+    # an official split is not a collection: LIAR's train and valid halves must not become cells
+    other = [Doc(f"o{i}", "other", "other", f"o{i}", i % 2, ["w"] * 60, subset="valid" if i < 6 else "train") for i in range(30)]
     docs = crawl + other
 
     def totals(w, key):
@@ -544,10 +545,24 @@ def test_training_weights_balance_sub_collections_when_asked() -> None:
 
     by_dataset = totals(balanced_weights(docs), lambda d: (d.dataset, d.y))
     assert len(by_dataset) == 4 and max(by_dataset.values()) == pytest.approx(min(by_dataset.values()))
-    by_subset = totals(balanced_weights(docs, subsets=True), lambda d: (d.dataset, d.subset, d.y))
+    by_subset = totals(balanced_weights(docs, subsets=True), lambda d: (d.dataset, d.collection, d.y))
     assert len(by_subset) == 6 and max(by_subset.values()) == pytest.approx(min(by_subset.values()))
     # with dataset cells GossipCop still makes up 90 of the crawl's 110 fakes; with sub-collection cells, half
     fakes = [d.subset == "gossipcop" for d in crawl if d.y == 1]
     for subsets, share in ((False, 90 / 110), (True, 0.5)):
         w = balanced_weights(docs, subsets=subsets)[:len(crawl)][[d.y == 1 for d in crawl]]
         assert w[fakes].sum() / w.sum() == pytest.approx(share)
+
+
+def test_only_sub_collections_become_weight_cells_never_official_splits(shared_data: Path) -> None:
+    from newscred.datasets.registry import load_dataset
+    from newscred.training.prepare import prepare
+
+    def collections(name: str, n: int = 4000) -> set:
+        docs, _ = prepare((r for i, r in zip(range(n), load_dataset(name, shared_data))), min_words=1)
+        return {d.collection for d in docs}
+
+    assert collections("fakenewsnet_crawl_krishg", 10**6) == {"gossipcop", "politifact"}
+    assert collections("misinfotext_sfu") == {"buzzfeed", "snopes312"}
+    for name in ("liar", "constraint_covid19", "recovery_covid19"):  # train/valid/test there is a split
+        assert collections(name) == {None}, name

@@ -61,6 +61,10 @@ class DatasetSpec:
     jsonl: str = "data.jsonl"
     #: False when ``raw/`` holds only part of the rows (``data.jsonl`` is then the full set)
     raw_complete: bool = True
+    #: True when ``Record.subset`` names a sub-collection with its own class mix (FakeNewsNet's
+    #: GossipCop and PolitiFact halves); elsewhere it is an official split or a snapshot date.
+    #: Training balances such sub-collections like datasets (training.prepare.balanced_weights).
+    subset_is_collection: bool = False
 
     @property
     def directory(self) -> str:
@@ -93,6 +97,7 @@ _SPECS = [
         licence="none stated; research use, cite Shu et al. 2017/2018",
         citation="Shu, Sliva, Wang, Tang, Liu 2017, Fake News Detection on Social Media: A Data Mining Perspective, SIGKDD Explorations",
         notes="91+91 BuzzFeed and 120+120 PolitiFact articles; BuzzFeed half overlaps buzzfeed_webis_2016; dates only in raw/.",
+        subset_is_collection=True,
     ),
     _spec(
         name="fakenewsnet_crawl_krishg",
@@ -105,6 +110,7 @@ _SPECS = [
         citation="Shu, Mahudeswaran, Wang, Lee, Liu 2018, FakeNewsNet (arXiv:1809.01286)",
         notes="raw/ is a 20-file sample; GossipCop is 4942 fake vs 530 real (partial crawl), many empty/boilerplate pages.",
         raw_complete=False,
+        subset_is_collection=True,
     ),
     _spec(
         name="perez_rosas_fakenewsamt",
@@ -171,6 +177,7 @@ _SPECS = [
         licence="GPL-3.0 on the MisInfoText repo, none on the data repo; research use",
         citation="Torabi Asr & Taboada 2019, Big Data and quality data for fake news and misinformation detection, Big Data & Society",
         notes="BuzzFeed half = same items as buzzfeed_webis_2016; Snopes rows labelled only when most annotators say the article makes the claim.",
+        subset_is_collection=True,
     ),
     _spec(
         name="semeval2019_hyperpartisan_byarticle",

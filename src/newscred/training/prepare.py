@@ -44,6 +44,9 @@ class Doc:
     probe_words: list[str] = field(default_factory=list)
     date: str | None = None
     subset: str | None = None
+    #: the sub-collection of a dataset made of several (FakeNewsNet: gossipcop / politifact);
+    #: None where ``subset`` is an official split or a snapshot (see DatasetSpec.subset_is_collection)
+    collection: str | None = None
 
 
 def _cell_weights(cells: Sequence[Hashable]) -> np.ndarray:
@@ -55,7 +58,7 @@ def _cell_weights(cells: Sequence[Hashable]) -> np.ndarray:
 
 def balanced_weights(docs: Sequence[Doc], subsets: bool = False) -> np.ndarray:
     """Every (dataset, class) cell gets the same total weight; with ``subsets``, every (dataset,
-    sub-collection, class) cell.
+    sub-collection, class) cell (``Doc.collection``: never an official split).
 
     Without this the biggest, most lopsided corpus (GossipCop: 9 fakes to 1 real) teaches the
     model that celebrity news is fake, and a "cross-dataset" score measures topic priors.  A
@@ -63,7 +66,7 @@ def balanced_weights(docs: Sequence[Doc], subsets: bool = False) -> np.ndarray:
     9 to 1 and PolitiFact at 1 to 1) still teaches it inside one (dataset, class) cell, hence
     ``subsets``; documents without a sub-collection form one per dataset.
     """
-    return _cell_weights([(d.dataset, d.subset if subsets else None, d.y) for d in docs])
+    return _cell_weights([(d.dataset, d.collection if subsets else None, d.y) for d in docs])
 
 
 def model_words(text: str) -> list[str]:
@@ -77,6 +80,13 @@ def _probe_words(tokens: list, artefacts: list, domain: str | None) -> list[str]
     tail = [t.text for t in tokens[-PROBE_EDGE_WORDS:]] if len(tokens) > PROBE_EDGE_WORDS else []
     marks = [f"artefact:{a.kind}" for a in artefacts] + [f"agency:{a.agency}" for a in artefacts if a.agency]
     return head + tail + marks + ([f"domain:{domain}"] if domain else [])
+
+
+def _subset_is_collection(dataset: str) -> bool:
+    from ..datasets.registry import DATASETS
+
+    spec = DATASETS.get(dataset)
+    return spec is not None and spec.subset_is_collection
 
 
 def prepare(records: Iterable[Record], *, min_words: int = 50) -> tuple[list[Doc], dict[str, dict[str, int]]]:
@@ -103,6 +113,7 @@ def prepare(records: Iterable[Record], *, min_words: int = 50) -> tuple[list[Doc
         s["kept"] += 1
         docs.append(
             Doc(rec.id, rec.dataset, overlap_family(rec), rec.group or rec.domain or "", rec.y, words,
-                _probe_words(tokens, artefacts, rec.domain), rec.date, rec.subset)
+                _probe_words(tokens, artefacts, rec.domain), rec.date, rec.subset,
+                rec.subset if _subset_is_collection(rec.dataset) else None)
         )
     return docs, stats
