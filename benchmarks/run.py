@@ -366,8 +366,11 @@ def _claim_neural_other(name: str, r: dict) -> str:
                        if (v := ft.get(task)))
     return (f" The {name} row (`python benchmarks/claim_neural.py --base-model FOLDER --name {r.get('name', 'mpnet')} --bf16`, "
             f"{st.get('parameters', 0) / 1e6:.1f} M parameters, {st.get('threads')} thread(s) for training and speed; "
-            f"learning rates tried {', '.join(f'{x:g}' for x in st.get('learning_rates', []))}; chosen on validation: {chosen}; "
-            f"tasks not run show –) was measured {r.get('date')}.")
+            f"learning rates tried {', '.join(f'{x:g}' for x in st.get('learning_rates', []))}"
+            + (" (liar2: only the one chosen for liar6)" if isinstance(st.get("liar2_learning_rates"), str) else "")
+            + f"; chosen on validation: {chosen}"
+            + ("; tasks not run show –" if not all(t in ft for t in ("liar6", "liar2", "constraint")) else "")
+            + f") was measured {r.get('date')}.")
 
 
 _BOUNDARY_NAMES = {"linear": "linear window model (bundled)", "bigru": "bidirectional GRU", "minilm": "MiniLM-L6 fine-tuned",
