@@ -70,7 +70,7 @@ if str(ROOT / "src") not in sys.path:
 
 from newscred.evaluation.protocol import fit_model  # noqa: E402
 from newscred.model.content import ContentModel, ContentParams  # noqa: E402
-from newscred.training.prepare import Doc, balanced_weights  # noqa: E402
+from newscred.training.prepare import Doc, balanced_weights, weight_cell  # noqa: E402
 
 Encoder = Callable[[Sequence[Sequence[str]]], np.ndarray]
 
@@ -277,7 +277,7 @@ def source_damped_fit(power: float) -> Callable[[Sequence[Doc], ContentParams], 
     from collections import Counter
 
     def fit(docs: Sequence[Doc], params: ContentParams) -> ContentModel:
-        cells = [(d.dataset, d.collection if params.balance_subsets else None, d.y) for d in docs]
+        cells = [weight_cell(d, params.balance_subsets) for d in docs]
         per_source = Counter((c, d.group) for c, d in zip(cells, docs))
         raw = np.array([per_source[(c, d.group)] ** -power for c, d in zip(cells, docs)])
         totals = Counter()

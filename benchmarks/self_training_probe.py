@@ -42,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from newscred.evaluation.protocol import fit_model
     from newscred.evaluation.splits import cross_dataset_folds
     from newscred.model.content import ContentModel, ContentParams
-    from newscred.training.prepare import balanced_weights
+    from newscred.training.prepare import balanced_weights, weight_cell
     from newscred.training.recipe import load_corpus
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -67,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         neg, pos = order[:k], order[len(order) - k:]
         pseudo = [dataclasses.replace(test[i], y=0) for i in neg] + [dataclasses.replace(test[i], y=1) for i in pos]
         train_weights = balanced_weights(train, subsets=params.balance_subsets)
-        n_cells = len({(d.dataset, d.collection if params.balance_subsets else None, d.y) for d in train})
+        n_cells = len({weight_cell(d, params.balance_subsets) for d in train})
         pseudo_weight = args.weight * train_weights.sum() / n_cells / max(1, len(pseudo))
         weights = np.concatenate([train_weights, np.full(len(pseudo), pseudo_weight)])
         adapted = ContentModel(params=params).fit([d.words for d in train + pseudo], [d.y for d in train + pseudo], weights)

@@ -154,13 +154,8 @@ class Analyzer:
         self.sentence_model_path = None if sentence_model is None else str(sentence_model)
         self._sentence_model: Any = None
         if self.sentence_model_path is not None and claims:
-            if not (Path(self.sentence_model_path) / "manifest.json").is_file():
-                raise ModelNotFoundError(f"no sentence model at {sentence_model}: give the folder written by 'python -m "
-                                         "newscred.claims.sentences train -o DIR', or leave it out for the bundled one")
-            from .claims.sentences import SentenceBoundaryModel
-
             # verified and loaded now: a bad or torch-less model fails here, not mid-batch
-            self._sentence_model = SentenceBoundaryModel.load(self.sentence_model_path)
+            self._sentence_model = self._load_sentence_model()
         self.prior = prior
         self.provenance = provenance
         self.claims = claims
@@ -317,6 +312,14 @@ class Analyzer:
                 "claims_index": None if index is None else str(index), "mode": self.mode,
                 "claim_model": self.claim_model_path, "sentence_model": self.sentence_model_path}
 
+    def _load_sentence_model(self) -> Any:
+        from .claims.sentences import SentenceBoundaryModel
+
+        if not (Path(str(self.sentence_model_path)) / "manifest.json").is_file():
+            raise ModelNotFoundError(f"no sentence model at {self.sentence_model_path}: give the folder written by 'python -m "
+                                     "newscred.claims.sentences train -o DIR', or leave it out for the bundled one")
+        return SentenceBoundaryModel.load(self.sentence_model_path)
+
     @property
     def claim_finder(self) -> Any:
         """The check-worthy claims finder (loaded on first use, with the fact-check index if any)."""
@@ -325,9 +328,7 @@ class Analyzer:
 
             if self._sentence_model is None and self.sentence_model_path is not None:
                 # claims off (so not loaded up front), yet asked for sentences (the API's /v1/claims/sentences)
-                from .claims.sentences import SentenceBoundaryModel
-
-                self._sentence_model = SentenceBoundaryModel.load(self.sentence_model_path)
+                self._sentence_model = self._load_sentence_model()
             self._claim_finder = ClaimFinder.load(self.claims_index, sentence_model=self._sentence_model)
         return self._claim_finder
 

@@ -18,11 +18,11 @@ at both ends.  Ordinary splitters find nothing to split on there, so this module
   the held-out sets by only 0.005-0.03 F1 while being ~10x slower and ~3x larger, so it is not
   shipped.  ``benchmarks/boundary_neural.py`` tries bigger taggers on the same data: a
   bidirectional GRU reaches 0.517, a fine-tuned MiniLM-L6 0.617 at ~0.14 s per article with
-  torch, a fine-tuned MPNet-base 0.800 after one pass (~0.25 s in bfloat16); none is bundled (docs/benchmarks.md), but the
-  transformer taggers are an option you train locally (``--architecture transformer``, see
-  :mod:`.transformer_boundary`) and pass as ``sentence_model``.  All are trained *self-supervised*:
-  punctuated articles are split with the raw splitter (the gold boundaries), then normalised
-  with the project's own
+  torch, a fine-tuned MPNet-base 0.800 after one pass (~0.25 s in bfloat16); none is bundled
+  (docs/benchmarks.md), but the transformer taggers are an option you train locally
+  (``--architecture transformer``, see :mod:`.transformer_boundary`) and pass as
+  ``sentence_model``.  All are trained *self-supervised*: punctuated articles are split with the
+  raw splitter (the gold boundaries), then normalised with the project's own
   :func:`~newscred.text.normalise.tokenize` -- the very normalisation every input goes through --
   so word ``i`` carries the label "a sentence ends after this word".  No hand labelling, and no
   mismatch between training and use.

@@ -5,8 +5,9 @@ in lower-cased, punctuation-less text at held-out F1 0.525, in about a milliseco
 A pre-trained transformer fine-tuned as a tagger on the very same self-labelled articles already
 knows English clause structure: all-mpnet-base-v2 fine-tuned for one pass over the training
 word-pieces (2,900 steps) reaches held-out F1 0.800 (``benchmarks/boundary_neural.py``,
-docs/benchmarks.md), at about 0.25 s per article on 2 cores in bfloat16.  That is too slow, too big (440 MB) and too heavy (torch) to bundle, so it is an
-option you train once, locally, and then point newscred at::
+docs/benchmarks.md), at about 0.25 s per article on 2 cores in bfloat16.  That is too slow,
+too big (440 MB) and too heavy (torch) to bundle, so it is an option you train once, locally,
+and then point newscred at::
 
     pip install 'newscred[neural]'          # torch and transformers
     python -m newscred.claims.sentences train --architecture transformer \\

@@ -56,6 +56,12 @@ def _cell_weights(cells: Sequence[Hashable]) -> np.ndarray:
     return w * len(cells) / w.sum()
 
 
+def weight_cell(doc: Doc, subsets: bool = False) -> tuple[str, str | None, int]:
+    """The training-weight cell of ``doc``: (dataset, class), or with ``subsets`` (dataset,
+    sub-collection, class); see :func:`balanced_weights`."""
+    return (doc.dataset, doc.collection if subsets else None, doc.y)
+
+
 def balanced_weights(docs: Sequence[Doc], subsets: bool = False) -> np.ndarray:
     """Every (dataset, class) cell gets the same total weight; with ``subsets``, every (dataset,
     sub-collection, class) cell (``Doc.collection``: never an official split).
@@ -66,7 +72,7 @@ def balanced_weights(docs: Sequence[Doc], subsets: bool = False) -> np.ndarray:
     9 to 1 and PolitiFact at 1 to 1) still teaches it inside one (dataset, class) cell, hence
     ``subsets``; documents without a sub-collection form one per dataset.
     """
-    return _cell_weights([(d.dataset, d.collection if subsets else None, d.y) for d in docs])
+    return _cell_weights([weight_cell(d, subsets) for d in docs])
 
 
 def model_words(text: str) -> list[str]:
