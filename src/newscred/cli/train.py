@@ -145,6 +145,13 @@ def report_dropped(data: dict[str, Any], min_words: int, *, claims_note: bool = 
 @click.option("--consistent-terms/--every-term", default=True, show_default=True,
               help="With several DATA: weight only the terms that lean the same way in every dataset (a word that marks "
                    "fakes in one and real news in another tells how the data were collected). No effect with one dataset.")
+@click.option("--adapt-to", "adapt_to", default=None, metavar="CORPUS",
+              help="Adapt the model to this unlabelled corpus: the articles you are about to score, from sources the "
+                   "training data lacks (CSV, TSV, JSONL or Parquet, or shared:NAME; labels there are ignored). The "
+                   "model's most confident half of it becomes pseudo-labels and the model is refitted; the card's "
+                   "held-out numbers are measured with every fold adapted the same way. Needs 100+ articles.")
+@click.option("--adapt-text-col", default=None, metavar="COLUMN",
+              help="Text column of --adapt-to [default: --text-col, else 'text'].")
 @click.option("--name", default="newscred-custom", show_default=True, help="Model name stamped into the artifact.")
 @click.option("--version", "model_version", default="0.1.0", show_default=True, help="Version stamped into the artifact.")
 @click.pass_context
@@ -152,7 +159,7 @@ def report_dropped(data: dict[str, Any], min_words: int, *, claims_note: bool = 
 def train(ctx: click.Context, data: tuple[str, ...], recipe: str | None, output: str, text_col: str, label_col: str,
           label_map: str | None, group_col: str | None, date_col: str | None, date_order: str | None, id_col: str | None,
           title_col: str | None, url_col: str | None, fmt: str | None, data_root: str | None, split: str | None, folds: int | None, cutoff: str | None, min_words: int,
-          consistent_terms: bool, name: str, model_version: str) -> None:
+          consistent_terms: bool, adapt_to: str | None, adapt_text_col: str | None, name: str, model_version: str) -> None:
     """Train a content model and write a verified artifact with its model card.
 
     DATA are CSV, TSV, JSONL or Parquet files, or shared datasets as shared:NAME (several DATA
@@ -170,6 +177,8 @@ def train(ctx: click.Context, data: tuple[str, ...], recipe: str | None, output:
       newscred train a.jsonl b.jsonl -o models/ab            # card shows a->b and b->a numbers
       newscred train dated.csv --date-col published --split time --cutoff 2020-06-01 -o models/dated
       newscred train --recipe default -o models/default      # rebuild the bundled model
+      newscred train --recipe default --adapt-to to_score.jsonl -o models/adapted
+                                                             # the same, adapted to your corpus
     """
     from click.core import ParameterSource
 
@@ -192,14 +201,31 @@ def train(ctx: click.Context, data: tuple[str, ...], recipe: str | None, output:
             raise click.UsageError(f"--recipe default fixes its own data and protocol; {', '.join(ignored)} would be "
                                    "ignored: drop them, or train on DATA files instead")
     check_split_options(split, cutoff)
+    if adapt_text_col and not adapt_to:
+        raise click.UsageError("--adapt-text-col names a column of --adapt-to: give --adapt-to CORPUS too, or drop it")
     # before the run, not after it: a refused output should not cost a training run
     check_bundle_output(output, "article", what="model artifact")
+    target = None
+    if adapt_to:
+        from ..training.adapt import load_target
+        from ..training.custom import TableSpec, read_records
+
+        from ..errors import MissingColumnError
+
+        # read (and refused, if unusable) before training: a bad corpus should not cost a training run
+        try:
+            records = read_records(adapt_to, TableSpec(text_col=adapt_text_col or text_col, label_col=None),  # type: ignore[arg-type]
+                                   root=data_root)
+        except MissingColumnError as exc:  # the library names --text-col; here the option is another one
+            raise MissingColumnError(f"--adapt-to {exc.message.replace('--text-col', '--adapt-text-col')}", **exc.context) from None
+        target = load_target(records, adapt_to, min_words=min_words)
     bar, progress = progress_bar()
     with bar:
         if recipe:
             from ..training.recipe import train_default
 
-            metrics = train_default(output, root=data_root, version=model_version, progress=progress)
+            metrics = train_default(output, root=data_root, version=model_version, progress=progress, adapt_to=target,
+                                    **({"name": "newscred-content-adapted"} if target is not None else {}))
         else:
             from ..training.custom import train_table
 
@@ -208,12 +234,13 @@ def train(ctx: click.Context, data: tuple[str, ...], recipe: str | None, output:
             metrics = train_table(list(data), output, spec, split=split, n_folds=folds, cutoff=cutoff, name=name,
                                   version=model_version,
                                   params=ContentParams(min_words=min_words, consistent_terms=consistent_terms),
-                                  root=data_root, progress=progress)
+                                  root=data_root, progress=progress, adapt_to=target)
     if not recipe:
         report_dropped(metrics.get("data") or {}, min_words)
     mean = metrics["mean"]
     probes = ", ".join(f"{k} {v:.3f}" for k, v in mean.items() if k != "model")
-    click.echo(f"wrote {output}: {metrics['split']} held-out mean macro-F1 {mean['model']:.3f} (probes: {probes})")
+    adapted = f", adapted to {target.name} ({len(target.docs)} articles)" if target is not None else ""
+    click.echo(f"wrote {output}{adapted}: {metrics['split']} held-out mean macro-F1 {mean['model']:.3f} (probes: {probes})")
     for test_set, r in metrics["results"].items():
         for warning in r["warnings"]:
             click.secho(f"{test_set}: {warning}", fg="red", err=True)

@@ -7,12 +7,13 @@ fit on inner cross-validated logits of the training side.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Callable, Sequence
 
 import numpy as np
 
 from ..model.content import ContentModel, ContentParams
-from ..training.prepare import Doc, _cell_weights, balanced_weights  # noqa: F401  (re-exported: part of this module's API)
+from ..training.prepare import NO_LABEL, Doc, _cell_weights, balanced_weights  # noqa: F401  (re-exported: part of this module's API)
 from .metrics import binary_metrics
 from .probes import PROBE_FUNCTIONS, is_leak, leak_warnings
 from .splits import Fold
@@ -74,11 +75,14 @@ def cross_validate(
     ci: bool = True,
     progress: Progress | None = None,
     fit: Callable[[Sequence[Doc], ContentParams], Any] | None = None,
+    adapt: Callable[[Any, Sequence[Doc], Sequence[Doc]], Any] | None = None,
 ) -> tuple[dict[str, Any], dict[str, tuple[np.ndarray, np.ndarray]], np.ndarray]:
     """Fit per fold and evaluate.  Returns (result dict, predictions per test set, raw logits).
 
     ``fit`` replaces :func:`fit_model` for experiments (benchmarks/directions.py): it gets a fold's
     training docs and returns anything with ``decision(words)[0]``, the uncalibrated logit.
+    ``adapt(model, train_docs, unlabelled_test_docs)`` refits a fold's model to its test side's
+    texts (training.adapt); the test docs it gets carry no labels (``y`` is -1).
 
     ``group_results_by``: "fold" reports each fold's test side on its own (cross-dataset, time);
     "dataset" pools the folds and reports per dataset plus all together (random, group).
@@ -102,6 +106,8 @@ def cross_validate(
             raise DataError(f"the training side of {fold.name!r} holds one class only, so no model can be fitted on it; "
                             "choose another split, cutoff or fold count (or add data of the missing class)")
         model = (fit or fit_model)(train_docs, params)
+        if adapt is not None:
+            model = adapt(model, train_docs, [replace(d, y=NO_LABEL) for d in test_docs])
         z[fold.test] = [model.decision(d.words)[0] for d in test_docs]
         fold_of[fold.test] = k
         for name in probes:

@@ -24,6 +24,7 @@ from ..errors import ConfigError, DataError, InputError
 from ..evaluation.protocol import Progress, calibration_weights, cross_validate, fit_model
 from ..evaluation.splits import Fold, cross_dataset_folds, group_folds, random_folds, time_split
 from ..model.content import ContentParams
+from .adapt import Target
 from .prepare import Doc, prepare
 from .recipe import build_lexicon, dedupe_docs
 
@@ -272,6 +273,7 @@ def train_table(
     version: str = "0.1.0",
     root: str | Path | None = None,
     progress: Progress | None = None,
+    adapt_to: Target | None = None,
 ) -> dict[str, Any]:
     """Train a content model on labelled tables; the card carries its held-out evaluation.
 
@@ -279,6 +281,8 @@ def train_table(
     succeeds); anything else raises :class:`~newscred.errors.OutputExistsError` before any
     work.  ``n_folds`` (default 5) is for random/group splits, ``cutoff`` for the time split.
     ``metrics["data"]`` says which rows were left out and why (see :func:`dropped_summary`).
+    With ``adapt_to`` the model is adapted to that unlabelled corpus, and each fold's model to
+    its own test side (see :func:`~newscred.training.recipe.train_default`).
     """
     from ..model.artifact import save_artifact
     from ..model.card import render_card
@@ -294,11 +298,17 @@ def train_table(
     split = split or _default_split(docs)
     folds = make_folds(docs, clusters, split, n_folds=n_folds, cutoff=cutoff, spec=read.spec)
     by = "fold" if split in ("cross-dataset", "time") else "dataset"
-    metrics, _, z = cross_validate(docs, folds, params, split=split, group_results_by=by, progress=progress)
+    adapt = adapt_to.fold_adapter(params) if adapt_to is not None else None
+    metrics, _, z = cross_validate(docs, folds, params, split=split, group_results_by=by, progress=progress, adapt=adapt)
     metrics["protocol"] = f"{split} split, {len(folds)} fold(s); duplicates removed and kept on one side; calibration fitted on held-out logits"
     if progress:
         progress("fitting the final model on all data", 0, 1)
     model = fit_model(docs, params)
+    if adapt_to is not None:
+        if progress:
+            progress(f"adapting to {adapt_to.name} ({len(adapt_to.docs)} articles)", 0, 1)
+        model = adapt_to.adapt(model, docs, params)
+        metrics["adaptation"] = adapt_to.summary()
     y = np.array([d.y for d in docs])
     scored = ~np.isnan(z)
     model.fit_calibration(z[scored], y[scored], calibration_weights([d.dataset for d, s in zip(docs, scored) if s], y[scored]))

@@ -26,6 +26,11 @@ def overlap_family(record: Record) -> str:
     return record.dataset
 
 
+#: ``Doc.y`` of a document whose label must not be read: the unlabelled corpus a model is
+#: adapted to (training.adapt), and a test fold's texts as adaptation sees them.
+NO_LABEL = -1
+
+
 @dataclass
 class Doc:
     """A labelled document ready for the model: normalised, artefact-stripped words.

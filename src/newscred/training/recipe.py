@@ -23,6 +23,7 @@ from ..datasets.registry import data_root, load_dataset
 from ..evaluation.protocol import calibration_weights, cross_validate, fit_model
 from ..evaluation.splits import cross_dataset_folds
 from ..model.content import ContentParams
+from .adapt import Target
 from .prepare import Doc, prepare
 
 ARTICLE_SETS: tuple[str, ...] = (
@@ -110,12 +111,14 @@ def load_corpus(root: str | Path | None = None, datasets: Sequence[str] = ARTICL
 def evaluate_lodo(corpus: Corpus, params: ContentParams, progress: Progress | None = None,
                   probes: Sequence[str] = ("majority", "length", "source"),
                   fit: Callable[[Sequence[Doc], ContentParams], Any] | None = None,
+                  adapt: Callable[[Any, Sequence[Doc], Sequence[Doc]], Any] | None = None,
                   ) -> tuple[dict[str, Any], np.ndarray, dict[str, tuple[np.ndarray, np.ndarray]]]:
     """Leave-one-dataset-out evaluation of ``params``: (result, raw logits, (y, p) per dataset).
-    ``fit`` swaps the model for an experiment (see :func:`~newscred.evaluation.protocol.cross_validate`)."""
+    ``fit`` swaps the model for an experiment and ``adapt`` adapts each fold's model to its
+    unlabelled held-out set (see :func:`~newscred.evaluation.protocol.cross_validate`)."""
     folds = cross_dataset_folds(corpus.docs, corpus.cluster)
     result, predictions, z = cross_validate(corpus.docs, folds, params, split="cross-dataset", probes=probes,
-                                            progress=progress, fit=fit)
+                                            progress=progress, fit=fit, adapt=adapt)
     result["protocol"] = (
         "leave-one-dataset-out: each dataset is scored by a model trained on the other article sets only; "
         "datasets sharing items (the BuzzFeed 2016 fact-check in buzzfeed_webis_2016, fakenewsnet_v1 and misinfotext_sfu) "
@@ -141,17 +144,28 @@ def train_default(
     name: str = "newscred-content",
     version: str = "0.1.0",
     progress: Progress | None = None,
+    adapt_to: Target | None = None,
 ) -> dict[str, Any]:
-    """Run the whole recipe and write the artifact; returns the evaluation dict."""
+    """Run the whole recipe and write the artifact; returns the evaluation dict.
+
+    With ``adapt_to`` (:func:`~newscred.training.adapt.load_target`) the model is adapted to that
+    unlabelled corpus, and each leave-one-dataset-out fold's model to its own held-out set, so the
+    card's numbers and the calibration describe the adapted recipe."""
     from ..model.artifact import save_artifact
     from ..model.card import render_card
 
     params = params or ContentParams()
     corpus = load_corpus(root, progress=progress, min_words=params.min_words)
-    metrics, z, _ = evaluate_lodo(corpus, params, progress=progress)
+    adapt = adapt_to.fold_adapter(params) if adapt_to is not None else None
+    metrics, z, _ = evaluate_lodo(corpus, params, progress=progress, adapt=adapt)
     if progress:
         progress("fitting the final model on all article sets", 0, 1)
     model = fit_model(corpus.docs, params)
+    if adapt_to is not None:
+        if progress:
+            progress(f"adapting to {adapt_to.name} ({len(adapt_to.docs)} articles)", 0, 1)
+        model = adapt_to.adapt(model, corpus.docs, params)
+        metrics["adaptation"] = adapt_to.summary()
     y = np.array([d.y for d in corpus.docs])
     model.fit_calibration(z, y, calibration_weights([d.dataset for d in corpus.docs], y))
     metrics["data"] = {"preparation": corpus.prep_stats, "deduplication": corpus.dedup_stats, "digests": corpus.digests}
