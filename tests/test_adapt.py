@@ -3,7 +3,6 @@ its labels, learns the corpus's own vocabulary, and says so in the card."""
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import json
 import random
@@ -21,6 +20,8 @@ from newscred.evaluation.splits import cross_dataset_folds
 from newscred.model.content import ContentParams
 from newscred.training.adapt import MIN_TARGET_ARTICLES, AdaptParams, adapt_model, load_target, pseudo_labels
 from newscred.training.prepare import NO_LABEL, Doc
+
+from .test_evaluation import _write_table
 
 # the training corpus marks its classes with these words ...
 _GOOD = "the minister said on tuesday that officials confirmed the figures in a statement to the agency".split()
@@ -157,18 +158,10 @@ def test_cross_validation_hands_adaptation_each_test_side_without_labels() -> No
 
 
 # ----------------------------------------------------------------- the command line
-def _write(path: Path, rows: list[dict[str, str]]) -> Path:
-    with open(path, "w", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(rows)
-    return path
-
-
 def _tables(tmp_path: Path, target_rows: int = 160) -> tuple[Path, Path]:
-    train = _write(tmp_path / "labelled.csv", [{"body": " ".join(d.words), "verdict": "fake" if d.y else "real"}
+    train = _write_table(tmp_path / "labelled.csv", [{"body": " ".join(d.words), "verdict": "fake" if d.y else "real"}
                                               for d in _training_docs()])
-    target = _write(tmp_path / "to_score.csv", [{"story": r.text} for r in _target_records(target_rows)])
+    target = _write_table(tmp_path / "to_score.csv", [{"story": r.text} for r in _target_records(target_rows)])
     return train, target
 
 
