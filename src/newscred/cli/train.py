@@ -207,10 +207,9 @@ def train(ctx: click.Context, data: tuple[str, ...], recipe: str | None, output:
     check_bundle_output(output, "article", what="model artifact")
     target = None
     if adapt_to:
+        from ..errors import MissingColumnError
         from ..training.adapt import load_target
         from ..training.custom import TableSpec, read_records
-
-        from ..errors import MissingColumnError
 
         # read (and refused, if unusable) before training: a bad corpus should not cost a training run
         try:
