@@ -183,6 +183,15 @@ def test_train_adapts_to_an_unlabelled_corpus_and_says_so_in_the_card(tmp_path: 
     bad = analyzer.analyze(_text(random.Random(9), _TARGET_BAD, 80))
     good = analyzer.analyze(_text(random.Random(9), _TARGET_GOOD, 80))
     assert bad.content.p_unreliable > good.content.p_unreliable
+    # a hand-labelled sample of the corpus, evaluated: the recipe's folds are adapted like the model
+    sample = _write_table(tmp_path / "sample.csv", [{"story": r.text, "verdict": r.label} for r in _target_records(120, seed=7)])
+    report = tmp_path / "report"
+    done = CliRunner().invoke(main, ["evaluate", str(out), str(sample), "--text-col", "story", "--label-col", "verdict",
+                                     "--split", "random", "--folds", "3", "--report", str(report)])
+    assert done.exit_code == 0, done.output
+    saved = json.loads((report / "report.json").read_text())
+    assert f"each fold's model adapted to its own test texts (never their labels) as the artifact was to {target}" in saved["protocol"]
+    assert saved["results"]["sample"]["shipped"]["roc_auc"] > 0.9
 
 
 def test_adaptation_problems_are_refused_before_any_training(tmp_path: Path) -> None:

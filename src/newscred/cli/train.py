@@ -148,7 +148,7 @@ def report_dropped(data: dict[str, Any], min_words: int, *, claims_note: bool = 
 @click.option("--adapt-to", "adapt_to", default=None, metavar="CORPUS",
               help="Adapt the model to this unlabelled corpus: the articles you are about to score, from sources the "
                    "training data lacks (CSV, TSV, JSONL or Parquet, or shared:NAME; labels there are ignored). The "
-                   "model's most confident half of it becomes pseudo-labels and the model is refitted; the card's "
+                   "model's most confident half of it becomes pseudo-labels and the model is refitted, weighing every term; the card's "
                    "held-out numbers are measured with every fold adapted the same way. Needs 100+ articles.")
 @click.option("--adapt-text-col", default=None, metavar="COLUMN",
               help="Text column of --adapt-to [default: --text-col, else 'text'].")

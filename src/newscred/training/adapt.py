@@ -42,7 +42,7 @@ from ..errors import ConfigError, DataError
 from ..model.content import ContentModel, ContentParams
 from .prepare import NO_LABEL, Doc, balanced_weights, model_words, weight_cell
 
-__all__ = ["AdaptParams", "MIN_TARGET_ARTICLES", "Target", "adapt_model", "load_target", "pseudo_labels"]
+__all__ = ["AdaptParams", "MIN_TARGET_ARTICLES", "Target", "adapt_model", "fold_adapter", "load_target", "pseudo_labels"]
 
 #: Fewer usable target articles than this give too few pseudo-labels to learn a vocabulary from.
 MIN_TARGET_ARTICLES = 100
@@ -84,13 +84,9 @@ class Target:
         """``model`` (fitted on ``train``) adapted to this corpus."""
         return adapt_model(model, train, self.docs, params, self.params)
 
-    def fold_adapter(self, params: ContentParams) -> Any:
-        """The ``adapt`` hook of :func:`~newscred.evaluation.protocol.cross_validate`: each fold's
-        model adapted the same way to *its own* unlabelled test side, so held-out numbers and the
-        calibration fitted on them describe an adapted model."""
-        def adapt_fold(model: Any, train: Sequence[Doc], test: Sequence[Doc]) -> ContentModel:
-            return adapt_model(model, train, test, params, self.params)
-        return adapt_fold
+    def fold_adapter(self, params: ContentParams) -> Callable[[Any, Sequence[Doc], Sequence[Doc]], ContentModel]:
+        """:func:`fold_adapter` with this corpus's settings."""
+        return fold_adapter(params, self.params)
 
     def summary(self) -> dict[str, Any]:
         """What the card and manifest say about the corpus (its words' digest identifies it)."""
@@ -102,6 +98,15 @@ class Target:
                 "left_out": {k: self.stats[k] for k in ("empty", "too_short") if self.stats[k]},
                 "pseudo_labelled": 2 * int(self.params.share * len(self.docs) / 2),
                 "words_sha256": digest.hexdigest(), "params": self.params.to_dict()}
+
+
+def fold_adapter(params: ContentParams, adapt: AdaptParams) -> Callable[[Any, Sequence[Doc], Sequence[Doc]], ContentModel]:
+    """The ``adapt`` hook of :func:`~newscred.evaluation.protocol.cross_validate`: each fold's
+    model adapted the same way to *its own* unlabelled test side, so held-out numbers and the
+    calibration fitted on them describe an adapted model."""
+    def adapt_fold(model: Any, train: Sequence[Doc], test: Sequence[Doc]) -> ContentModel:
+        return adapt_model(model, train, test, params, adapt)
+    return adapt_fold
 
 
 def load_target(records: Iterable[Record], name: str, *, min_words: int, params: AdaptParams = AdaptParams()) -> Target:

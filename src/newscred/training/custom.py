@@ -24,7 +24,7 @@ from ..errors import ConfigError, DataError, InputError
 from ..evaluation.protocol import Progress, calibration_weights, cross_validate, fit_model
 from ..evaluation.splits import Fold, cross_dataset_folds, group_folds, random_folds, time_split
 from ..model.content import ContentParams
-from .adapt import Target
+from .adapt import AdaptParams, Target, fold_adapter
 from .prepare import Doc, prepare
 from .recipe import build_lexicon, dedupe_docs
 
@@ -368,7 +368,11 @@ def evaluate_table(
     split = split or _default_split(docs)
     folds = make_folds(docs, clusters, split, n_folds=n_folds, cutoff=cutoff, spec=read.spec)
     by = "fold" if split in ("cross-dataset", "time") else "dataset"
-    result, predictions, _ = cross_validate(docs, folds, params, split=split, group_results_by=by, progress=progress)
+    # an adapted artifact's recipe includes the adaptation: each fold adapts to its own test texts
+    adaptation = (artifact.metrics or {}).get("adaptation")
+    adapt = fold_adapter(params, AdaptParams(**adaptation["params"])) if adaptation else None
+    result, predictions, _ = cross_validate(docs, folds, params, split=split, group_results_by=by, progress=progress,
+                                            adapt=adapt)
     # The artifact as shipped, on the same test sets.
     shipped_p = artifact.model.predict_proba_words([d.words for d in docs])
     known = None  # which texts the artifact was trained on, when it kept their fingerprints
@@ -412,7 +416,10 @@ def evaluate_table(
     marked = any(e.get("shipped_in_sample") for e in result["results"].values())
     result["protocol"] = (f"{split} split, {len(folds)} fold(s): the model's configuration is retrained on each training "
                           "side; duplicates removed before splitting and never on both sides; calibration fitted on held-out "
-                          "logits only. 'shipped' scores the artifact as it is"
+                          "logits only"
+                          + (", each fold's model adapted to its own test texts (never their labels) as the artifact was "
+                             f"to {adaptation['corpus']}" if adaptation else "")
+                          + ". 'shipped' scores the artifact as it is"
                           + (" (in-sample where marked: on its own training data)." if marked else "."))
     result["model"] = {"name": artifact.name, "version": artifact.version, "sha256": artifact.sha256}
     result["in_sample"] = in_sample
