@@ -77,12 +77,34 @@ def test_a_target_corpus_is_read_without_its_labels_and_counts_what_it_leaves_ou
                                        Record(id="s", dataset="target", text="too short to learn from")]
     target = load_target(records, "mine.jsonl", min_words=50)
     assert len(target.docs) == 120 and {d.y for d in target.docs} == {NO_LABEL}
-    assert target.stats == {"rows": 122, "empty": 1, "too_short": 1, "kept": 120}
+    assert target.stats == {"rows": 122, "empty": 1, "not_sampled": 0, "too_short": 1, "kept": 120}
     summary = target.summary()
     assert summary["corpus"] == "mine.jsonl" and summary["pseudo_labelled"] == 60
     assert summary["left_out"] == {"empty": 1, "too_short": 1} and len(summary["words_sha256"]) == 64
     with pytest.raises(DataError, match=f"{MIN_TARGET_ARTICLES - 1} usable article.*at least {MIN_TARGET_ARTICLES}"):
         load_target(_target_records(MIN_TARGET_ARTICLES - 1), "small.csv", min_words=50)
+
+
+def test_a_big_target_corpus_is_streamed_once_and_sampled_uniformly() -> None:
+    read: list[int] = []
+    calls: list[int] = []
+
+    def corpus():
+        for i, r in enumerate(_target_records(25_000)):
+            read.append(i)
+            yield dataclasses.replace(r, id=f"x{i}")
+
+    target = load_target(corpus(), "big.jsonl", min_words=50, max_articles=500, progress=calls.append)
+    assert len(read) == 25_000 and calls == [10_000, 20_000]
+    assert len(target.docs) == 500 and target.stats["not_sampled"] == 24_500
+    assert target.summary()["left_out"] == {"not_sampled": 24_500}
+    picked = sorted(int(d.id[1:]) for d in target.docs)
+    # uniform over the whole stream, not its head: each fifth of it holds about a fifth of the sample
+    fifths = np.bincount(np.array(picked) // 5_000, minlength=5)
+    assert fifths.min() > 60 and fifths.max() < 140
+    again = load_target((dataclasses.replace(r, id=f"x{i}") for i, r in enumerate(_target_records(25_000))),
+                        "big.jsonl", min_words=50, max_articles=500)
+    assert [d.id for d in again.docs] == [d.id for d in target.docs]  # the same corpus, the same sample
 
 
 def test_pseudo_labels_are_the_most_confident_share_from_each_end() -> None:

@@ -206,20 +206,22 @@ def train(ctx: click.Context, data: tuple[str, ...], recipe: str | None, output:
     # before the run, not after it: a refused output should not cost a training run
     check_bundle_output(output, "article", what="model artifact")
     target = None
-    if adapt_to:
-        from ..errors import MissingColumnError
-        from ..training.adapt import load_target
-        from ..training.custom import TableSpec, read_records
-
-        # read (and refused, if unusable) before training: a bad corpus should not cost a training run
-        try:
-            records = read_records(adapt_to, TableSpec(text_col=adapt_text_col or text_col, label_col=None),  # type: ignore[arg-type]
-                                   root=data_root)
-        except MissingColumnError as exc:  # the library names --text-col; here the option is another one
-            raise MissingColumnError(f"--adapt-to {exc.message.replace('--text-col', '--adapt-text-col')}", **exc.context) from None
-        target = load_target(records, adapt_to, min_words=min_words)
     bar, progress = progress_bar()
     with bar:
+        if adapt_to:
+            from ..errors import MissingColumnError
+            from ..training.adapt import load_target
+            from ..training.custom import TableSpec, stream_records
+
+            # read (and refused, if unusable) before training: a bad corpus should not cost a training run
+            records = stream_records(adapt_to, TableSpec(text_col=adapt_text_col or text_col, label_col=None),  # type: ignore[arg-type]
+                                     root=data_root)
+            try:
+                target = load_target(records, adapt_to, min_words=min_words,
+                                     progress=lambda rows: progress(f"reading {adapt_to}: {rows:,} rows", 0, 0))
+            except MissingColumnError as exc:  # the library names --text-col; here the option is another one
+                raise MissingColumnError(f"--adapt-to {exc.message.replace('--text-col', '--adapt-text-col')}",
+                                         **exc.context) from None
         if recipe:
             from ..training.recipe import train_default
 

@@ -182,7 +182,7 @@ def _adaptation_lines(adaptation: dict[str, Any] | None) -> list[str]:
     if not adaptation:
         return []
     p = adaptation.get("params", {})
-    left = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in (adaptation.get("left_out") or {}).items())
+    left = ", ".join(f"{n:,} {k.replace('_', ' ')}" for k, n in (adaptation.get("left_out") or {}).items())
     return [
         "",
         "## Adapted to an unlabelled corpus",

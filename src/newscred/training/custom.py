@@ -15,7 +15,7 @@ import hashlib
 import json
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -107,14 +107,9 @@ def read_records(source: str, spec: TableSpec, *, root: str | Path | None = None
         if empty is not None:
             empty += [{"source": source, "id": r.id} for r in records if not (r.text or "").strip() and r.label]
         return records
-    from ..datasets.tabular import ColumnMapping, dataset_name, mapped_rows
+    from ..datasets.tabular import mapped_rows
 
-    if source != "-" and not Path(source).exists():
-        raise InputError(f"{source}: no such file. Give a CSV/TSV/JSONL/Parquet path or shared:DATASET.")
-    mapping = ColumnMapping(text_col=spec.text_col, title_col=spec.title_col, id_col=spec.id_col,
-                            label_col=spec.label_col, label_map=spec.label_map, group_col=spec.group_col,
-                            date_col=spec.date_col, url_col=spec.url_col, dataset=dataset or dataset_name(source),
-                            date_order=spec.date_order)
+    mapping = _column_mapping(source, spec, dataset)
     records = []
     for row, rec in mapped_rows(source, mapping, spec.fmt):
         if empty is not None and not rec.text.strip() and rec.label:
@@ -128,6 +123,33 @@ def read_records(source: str, spec: TableSpec, *, root: str | Path | None = None
     if spec.date_col and mapping.dates.order and orders is not None:
         orders.append(mapping.dates.order)
     return records
+
+
+def _column_mapping(source: str, spec: TableSpec, dataset: str | None = None) -> Any:
+    """The ColumnMapping of a file ``source`` read with ``spec``; refuses a missing file."""
+    from ..datasets.tabular import ColumnMapping, dataset_name
+
+    if source != "-" and not Path(source).exists():
+        raise InputError(f"{source}: no such file. Give a CSV/TSV/JSONL/Parquet path or shared:DATASET.")
+    return ColumnMapping(text_col=spec.text_col, title_col=spec.title_col, id_col=spec.id_col,
+                         label_col=spec.label_col, label_map=spec.label_map, group_col=spec.group_col,
+                         date_col=spec.date_col, url_col=spec.url_col, dataset=dataset or dataset_name(source),
+                         date_order=spec.date_order)
+
+
+def stream_records(source: str, spec: TableSpec, *, root: str | Path | None = None) -> Iterator[Record]:
+    """The records of a file or ``shared:NAME`` one at a time, for a corpus too big to hold
+    (:func:`read_records` holds them all and says more about what it met); raises on the first
+    unreadable row, naming it."""
+    if source.startswith("shared:"):
+        from ..datasets.registry import load_dataset
+
+        yield from load_dataset(source.split(":", 1)[1], root)
+        return
+    from ..datasets.tabular import mapped_rows
+
+    for _row, record in mapped_rows(source, _column_mapping(source, spec), spec.fmt):
+        yield record
 
 
 def source_names(sources: Sequence[str]) -> list[str | None]:
