@@ -179,6 +179,26 @@ def test_cross_validation_hands_adaptation_each_test_side_without_labels() -> No
     assert all(labels == {NO_LABEL} for _, _, labels in seen)
 
 
+def test_a_time_split_calibrates_on_inner_folds_adapted_like_the_outer_one() -> None:
+    """One fold (a time split) is calibrated on inner cross-validated logits: those inner models
+    are adapted to their own (label-free) test texts too, or the calibration would describe
+    another model than the one it calibrates."""
+    from newscred.evaluation.splits import time_split
+
+    docs = [dataclasses.replace(d, date=f"2020-{1 + i % 12:02d}-01") for i, d in enumerate(_training_docs(120))]
+    folds = time_split(docs, list(range(len(docs))))
+    calls: list[tuple[int, set[int]]] = []
+
+    def spy(model, train, test):
+        calls.append((len(test), {d.y for d in test}))
+        return model
+
+    cross_validate(docs, folds, ContentParams(), split="time", probes=(), ci=False, adapt=spy)
+    assert len(calls) == 1 + 3  # the outer fold, then its three inner folds
+    assert calls[0][0] == len(folds[0].test) and sum(n for n, _ in calls[1:]) == len(folds[0].train)
+    assert all(labels == {NO_LABEL} for _, labels in calls)
+
+
 # ----------------------------------------------------------------- the command line
 def _tables(tmp_path: Path, target_rows: int = 160) -> tuple[Path, Path]:
     train = _write_table(tmp_path / "labelled.csv", [{"body": " ".join(d.words), "verdict": "fake" if d.y else "real"}

@@ -45,8 +45,10 @@ def _platt(z: np.ndarray, y: np.ndarray, ds: Sequence[str], params: ContentParam
     return ContentModel(params=params).fit_calibration(z, y, calibration_weights(ds, y))
 
 
-def _inner_logits(docs: Sequence[Doc], params: ContentParams, k: int = 3, seed: int = 13) -> np.ndarray:
-    """Out-of-fold logits on ``docs`` (for calibrating a single-fold protocol)."""
+def _inner_logits(docs: Sequence[Doc], params: ContentParams, k: int = 3, seed: int = 13,
+                  adapt: Callable[[Any, Sequence[Doc], Sequence[Doc]], Any] | None = None) -> np.ndarray:
+    """Out-of-fold logits on ``docs`` (for calibrating a single-fold protocol); with ``adapt``,
+    each inner model is adapted to its inner test texts, as the outer one is (see cross_validate)."""
     from sklearn.model_selection import StratifiedKFold
 
     y = np.array([d.y for d in docs])
@@ -60,6 +62,8 @@ def _inner_logits(docs: Sequence[Doc], params: ContentParams, k: int = 3, seed: 
     z = np.zeros(len(docs))
     for train, test in StratifiedKFold(k, shuffle=True, random_state=seed).split(np.zeros(len(y)), y):
         model = fit_model([docs[i] for i in train], params)
+        if adapt is not None:
+            model = adapt(model, [docs[i] for i in train], [replace(docs[i], y=NO_LABEL) for i in test])
         z[test] = [model.decision(docs[i].words)[0] for i in test]
     return z
 
@@ -113,7 +117,7 @@ def cross_validate(
         for name in probes:
             probe_p[name][fold.test] = PROBE_FUNCTIONS[name](train_docs, test_docs)
         if len(folds) == 1:
-            inner = _inner_logits(train_docs, params)
+            inner = _inner_logits(train_docs, params, adapt=adapt)
             cal = _platt(inner, np.array([d.y for d in train_docs]), [d.dataset for d in train_docs], params)
             p[fold.test] = cal.calibrate(z[fold.test])
         sizes.append({"fold": fold.name, "train": len(fold.train), "test": len(fold.test)})
