@@ -25,7 +25,8 @@ the probe (``--consistency train`` / ``target``).
 What it cannot do: the pseudo-labels are the model's own beliefs, and where those are wrong the
 refit learns them harder.  Under the leave-one-dataset-out protocol it raised ROC-AUC on six
 held-out sets of seven and lowered it on one (``python benchmarks/self_training_probe.py
---protocol``; numbers in docs/benchmarks.md).  The result is a model for *that* corpus, and its card says so.
+--protocol``; numbers in docs/benchmarks.md).  The result is a model for *that* corpus, and its
+card says so.
 """
 
 from __future__ import annotations
@@ -43,7 +44,8 @@ from ..errors import ConfigError, DataError
 from ..model.content import ContentModel, ContentParams
 from .prepare import NO_LABEL, Doc, balanced_weights, model_words, weight_cell
 
-__all__ = ["AdaptParams", "MAX_TARGET_ARTICLES", "MIN_TARGET_ARTICLES", "Target", "adapt_model", "fold_adapter", "load_target", "pseudo_labels"]
+__all__ = ["AdaptParams", "MAX_TARGET_ARTICLES", "MIN_TARGET_ARTICLES", "Target", "adapt_model", "fold_adapter",
+           "load_target", "pseudo_labels"]
 
 #: Fewer usable target articles than this give too few pseudo-labels to learn a vocabulary from.
 MIN_TARGET_ARTICLES = 100
@@ -51,6 +53,7 @@ MIN_TARGET_ARTICLES = 100
 #: A bigger target corpus is sampled down to this many texts (:func:`load_target`): about twice
 #: the largest held-out set the adaptation was measured on (the FakeNewsNet crawl, 5,293).
 MAX_TARGET_ARTICLES = 10_000
+
 
 @dataclass(frozen=True)
 class AdaptParams:
