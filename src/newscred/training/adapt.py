@@ -88,8 +88,11 @@ class Target:
     stats: dict[str, int]
     params: AdaptParams = AdaptParams()
 
-    def adapt(self, model: Any, train: Sequence[Doc], params: ContentParams) -> ContentModel:
+    def adapt(self, model: Any, train: Sequence[Doc], params: ContentParams,
+              progress: Callable[[str, int, int], None] | None = None) -> ContentModel:
         """``model`` (fitted on ``train``) adapted to this corpus."""
+        if progress:
+            progress(f"adapting to {self.name} ({len(self.docs)} articles)", 0, 1)
         return adapt_model(model, train, self.docs, params, self.params)
 
     def fold_adapter(self, params: ContentParams) -> Callable[[Any, Sequence[Doc], Sequence[Doc]], ContentModel]:

@@ -327,9 +327,7 @@ def train_table(
         progress("fitting the final model on all data", 0, 1)
     model = fit_model(docs, params)
     if adapt_to is not None:
-        if progress:
-            progress(f"adapting to {adapt_to.name} ({len(adapt_to.docs)} articles)", 0, 1)
-        model = adapt_to.adapt(model, docs, params)
+        model = adapt_to.adapt(model, docs, params, progress)
         metrics["adaptation"] = adapt_to.summary()
     y = np.array([d.y for d in docs])
     scored = ~np.isnan(z)

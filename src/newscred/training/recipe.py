@@ -162,9 +162,7 @@ def train_default(
         progress("fitting the final model on all article sets", 0, 1)
     model = fit_model(corpus.docs, params)
     if adapt_to is not None:
-        if progress:
-            progress(f"adapting to {adapt_to.name} ({len(adapt_to.docs)} articles)", 0, 1)
-        model = adapt_to.adapt(model, corpus.docs, params)
+        model = adapt_to.adapt(model, corpus.docs, params, progress)
         metrics["adaptation"] = adapt_to.summary()
     y = np.array([d.y for d in corpus.docs])
     model.fit_calibration(z, y, calibration_weights([d.dataset for d in corpus.docs], y))
